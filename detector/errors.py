@@ -1,0 +1,13 @@
+"""Errors that spundetect raises; each message says what went wrong and how to fix it."""
+
+
+class SpundetectError(Exception):
+    """Base class of every error spundetect reports to a user."""
+
+
+class InputError(SpundetectError):
+    """A file a user gave us cannot be read as text (missing, empty, binary, not UTF-8)."""
+
+
+class ModelError(SpundetectError):
+    """The trained model or lexicon is missing, unreadable or does not match this code."""

@@ -1,0 +1,225 @@
+"""A compact WordNet lexicon: synonym sets, word classes and morphology, loaded without NLTK.
+
+Loading WordNet through NLTK takes seconds; scoring must not. `make lexicon` runs
+`build_lexicon` once (NLTK needed only then) and writes `data/lexicon.json.gz`, which
+`load_lexicon` reads in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from pathlib import Path
+
+from detector.errors import ModelError
+
+ROOT = Path(__file__).resolve().parent.parent
+LEXICON_PATH = ROOT / "data" / "lexicon.json.gz"
+NLTK_DATA = ROOT / "data" / "nltk_data"
+
+# WordNet's own detachment rules (as in NLTK's morphy), per part of speech.
+SUFFIX_RULES: dict[str, tuple[tuple[str, str], ...]] = {
+    "n": (("s", ""), ("ses", "s"), ("ves", "f"), ("xes", "x"), ("zes", "z"), ("ches", "ch"),
+          ("shes", "sh"), ("men", "man"), ("ies", "y")),
+    "v": (("s", ""), ("ies", "y"), ("es", "e"), ("es", ""), ("ed", "e"), ("ed", ""),
+          ("ing", "e"), ("ing", "")),
+    "a": (("er", ""), ("est", ""), ("er", "e"), ("est", "e")),
+    "r": (),
+}
+
+# Closed word classes that WordNet leaves out; a spinner's sense-blind swaps cross them.
+CLOSED_CLASSES: dict[str, frozenset[str]] = {
+    "det": frozenset("a an the this that these those each every some any no another such "
+                     "all both either neither much many few several".split()),
+    "prep": frozenset("about above across after against along amid among around as at before "
+                      "behind below beneath beside besides between beyond by despite down "
+                      "during except for from in inside into like near of off on onto out "
+                      "outside over past since through throughout till to toward towards under "
+                      "underneath until up upon via with within without".split()),
+    "conj": frozenset("and but or nor so yet because although though while whereas if unless "
+                      "whether than once when whenever where wherever after before since "
+                      "until however therefore moreover".split()),
+    "pron": frozenset("i me my mine we us our ours you your yours he him his she her hers it "
+                      "its they them their theirs who whom whose which what myself yourself "
+                      "himself herself itself ourselves themselves".split()),
+    "aux": frozenset("be is are was were been being am have has had having do does did will "
+                     "would shall should can could may might must".split()),
+}
+
+# The 50 most frequent English words, as used for stopword n-grams (Stamatatos, 2011).
+STOPWORDS: frozenset[str] = frozenset(
+    "the of and a in to is was it for with he be on i that by at you 's are not his this from "
+    "but had which she they or an were we their been has have will would her n't there can all "
+    "as if who what said".split()
+)
+
+# Words spinners insert to pad a sentence ("has actually attempted").
+FILLERS: frozenset[str] = frozenset(
+    "actually really basically essentially literally truly certainly definitely simply just "
+    "quite rather indeed clearly obviously generally particularly especially practically "
+    "virtually totally completely entirely somewhat fairly pretty very undoubtedly".split()
+)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """WordNet lemmas and synsets in plain Python containers.
+
+    `index` maps a lemma (lower case, spaces for underscores) to its synset ids, `synset_pos`
+    holds one part-of-speech letter per synset id, `synsets` the lemma names of each synset and
+    `exceptions` WordNet's irregular forms (`pos -> form -> lemmas`).
+    """
+
+    index: dict[str, list[int]]
+    synset_pos: str
+    synsets: list[list[str]]
+    exceptions: dict[str, dict[str, list[str]]]
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def lemmas(self, word: str) -> dict[str, set[str]]:
+        """Base forms of `word` per part of speech, by WordNet's morphy rules."""
+        word = word.lower()
+        found: dict[str, set[str]] = {}
+        for pos, rules in SUFFIX_RULES.items():
+            bases = set(self.exceptions.get(pos, {}).get(word, ()))
+            if self._has(word, pos):
+                bases.add(word)
+            for suffix, ending in rules:
+                if word.endswith(suffix):
+                    base = word[: len(word) - len(suffix)] + ending
+                    if base and self._has(base, pos):
+                        bases.add(base)
+            bases = {b for b in bases if self._has(b, pos)}
+            if bases:
+                found[pos] = bases
+        return found
+
+    def _has(self, lemma: str, pos: str) -> bool:
+        return any(self.synset_pos[s] == pos for s in self.index.get(lemma, ()))
+
+    def synset_ids(self, word: str) -> frozenset[int]:
+        """Every synset of every sense of `word` in any part of speech (sense-blind)."""
+        key = ("ids", word.lower())
+        if key not in self._cache:
+            ids: set[int] = set()
+            for pos, bases in self.lemmas(word).items():
+                for base in bases:
+                    ids.update(s for s in self.index[base] if self.synset_pos[s] == pos)
+            self._cache[key] = frozenset(ids)
+        return self._cache[key]
+
+    def word_classes(self, word: str) -> frozenset[str]:
+        """Possible word classes: WordNet parts of speech plus closed classes (det, prep, ...)."""
+        key = ("cls", word.lower())
+        if key not in self._cache:
+            lower = word.lower()
+            classes = {name for name, members in CLOSED_CLASSES.items() if lower in members}
+            classes.update(self.lemmas(lower))
+            if lower.replace(".", "").replace(",", "").isdigit():
+                classes.add("num")
+            self._cache[key] = frozenset(classes)
+        return self._cache[key]
+
+    def are_synonyms(self, a: str, b: str) -> bool:
+        """True when `a` and `b` share a WordNet synset in any sense (or multi-word lemma)."""
+        a, b = a.lower(), b.lower()
+        return a == b or bool(self.synset_ids(a) & self.synset_ids(b))
+
+    def synonyms(self, word: str, pos: str | None = None) -> list[str]:
+        """Lemma names that share a synset with `word` (optionally one part of speech)."""
+        out: list[str] = []
+        seen = {word.lower()}
+        for sid in sorted(self.synset_ids(word)):
+            if pos and self.synset_pos[sid] != pos:
+                continue
+            for name in self.synsets[sid]:
+                if name not in seen:
+                    seen.add(name)
+                    out.append(name)
+        return out
+
+    def in_vocabulary(self, word: str) -> bool:
+        """True for words WordNet knows in some inflected form."""
+        return bool(self.lemmas(word))
+
+
+def build_lexicon(nltk_data: Path = NLTK_DATA) -> dict:
+    """Read WordNet through NLTK and return the lexicon as plain JSON-able data."""
+    import nltk
+
+    nltk.data.path.insert(0, str(nltk_data))
+    from nltk.corpus import wordnet as wn
+
+    synsets = list(wn.all_synsets())
+    ids = {s.name(): i for i, s in enumerate(synsets)}
+    index: dict[str, list[int]] = {}
+    names: list[list[str]] = []
+    pos_letters = []
+    for synset in synsets:
+        pos = "a" if synset.pos() == "s" else synset.pos()
+        pos_letters.append(pos)
+        lemma_names = [lemma.name().replace("_", " ").lower() for lemma in synset.lemmas()]
+        names.append(list(dict.fromkeys(lemma_names)))
+        for name in names[-1]:
+            index.setdefault(name, []).append(ids[synset.name()])
+    exceptions = {
+        pos: {form: sorted(bases) for form, bases in wn._exception_map[pos].items()}
+        for pos in ("n", "v", "a", "r")
+    }
+    return {
+        "source": "Princeton WordNet 3.0 (see data/nltk_data/WORDNET_LICENSE)",
+        "index": index,
+        "synset_pos": "".join(pos_letters),
+        "synsets": names,
+        "exceptions": exceptions,
+    }
+
+
+def write_lexicon(data: dict, path: Path = LEXICON_PATH) -> Path:
+    """Write the lexicon as gzipped JSON, byte-for-byte reproducible (no timestamp)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
+    with open(path, "wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", mtime=0) as gz:
+        gz.write(raw)
+    return path
+
+
+@cache
+def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
+    """Load the compact lexicon once per process."""
+    try:
+        with gzip.open(path, "rb") as fh:
+            data = json.loads(fh.read())
+    except FileNotFoundError as err:
+        raise ModelError(f"lexicon not found at {path}; run `make lexicon` to build it") from err
+    except (OSError, ValueError) as err:
+        raise ModelError(f"lexicon at {path} is unreadable ({err}); run `make lexicon`") from err
+    return Lexicon(
+        index=data["index"],
+        synset_pos=data["synset_pos"],
+        synsets=data["synsets"],
+        exceptions=data["exceptions"],
+    )
+
+
+@lru_cache(maxsize=1)
+def closed_class_words() -> frozenset[str]:
+    """All words of the closed classes together."""
+    words: set[str] = set()
+    for members in CLOSED_CLASSES.values():
+        words |= members
+    return frozenset(words)
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    """Build `data/lexicon.json.gz` from the vendored WordNet (the `make lexicon` target)."""
+    path = write_lexicon(build_lexicon())
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

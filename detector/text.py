@@ -1,0 +1,142 @@
+"""Read a user's file as text and split it into paragraphs, sentences and tokens.
+
+Step one of the pipeline: everything after works on a `Document`, never on raw bytes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from detector.errors import InputError
+
+MAX_BYTES = 20_000_000  # larger than any article; guards against scoring a disk image by mistake
+
+_TOKEN = re.compile(r"\d+(?:[.,:]\d+)*(?:st|nd|rd|th|s|%)?|\w+(?:[-'’]\w+)*", re.UNICODE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_QUOTE = re.compile(r"[\"“”]([^\"“”]{8,}?)[\"“”]")
+_HTML_HINT = re.compile(r"<(html|body|div|p|article)\b", re.IGNORECASE)
+_HTML_TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.IGNORECASE | re.DOTALL)
+_HTML_BLOCK = re.compile(r"</?(p|div|br|h[1-6]|li|article|section|tr)\b[^>]*>", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word or number with its lower-cased form and where it stands in the document."""
+
+    text: str
+    lower: str
+    sentence: int
+    paragraph: int
+    start: int  # character offset in Document.text
+
+
+@dataclass(frozen=True)
+class Document:
+    """A text split once into paragraphs, sentences and tokens."""
+
+    text: str
+    name: str = ""
+
+    @cached_property
+    def paragraphs(self) -> list[str]:
+        """Blank-line separated blocks; a file with single newlines only gets one per line."""
+        blocks = [b.strip() for b in _PARAGRAPH_BREAK.split(self.text) if b.strip()]
+        if len(blocks) <= 1:
+            blocks = [line.strip() for line in self.text.splitlines() if line.strip()]
+        return blocks
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        """All word and number tokens, in order."""
+        out: list[Token] = []
+        sentence = 0
+        offset = 0
+        for p_index, paragraph in enumerate(self.paragraphs):
+            offset = self.text.find(paragraph, offset)
+            for sent in split_sentences(paragraph):
+                s_offset = offset + paragraph.find(sent)
+                for m in _TOKEN.finditer(sent):
+                    word = m.group()
+                    out.append(Token(word, word.lower().replace("’", "'"), sentence, p_index, s_offset + m.start()))
+                sentence += 1
+            offset += len(paragraph)
+        return out
+
+    @cached_property
+    def words(self) -> list[str]:
+        """Lower-cased tokens, the unit of alignment."""
+        return [t.lower for t in self.tokens]
+
+    @cached_property
+    def n_sentences(self) -> int:
+        return (self.tokens[-1].sentence + 1) if self.tokens else 0
+
+    @cached_property
+    def quotes(self) -> list[str]:
+        """Quoted passages of eight characters or more, lower-cased."""
+        return [q.lower() for q in _QUOTE.findall(self.text)]
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Split a paragraph at sentence-final punctuation followed by a capital or digit."""
+    return [s for s in _SENTENCE_END.split(paragraph) if s.strip()]
+
+
+def normalise(text: str) -> str:
+    """NFC-normalise, unify line ends and drop control characters other than newline and tab."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c)[0] != "C")
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of an HTML page, block elements as paragraphs (scripts and styles dropped)."""
+    import html as html_lib
+
+    text = _HTML_BLOCK.sub("\n\n", html)
+    text = _HTML_TAG.sub(" ", text)
+    text = html_lib.unescape(text)
+    return "\n\n".join(re.sub(r"[ \t]+", " ", b).strip() for b in _PARAGRAPH_BREAK.split(text))
+
+
+def decode(data: bytes, name: str = "input") -> str:
+    """Decode bytes as UTF-8 text, refusing binary or empty input with a one-line reason."""
+    if not data.strip():
+        raise InputError(f"{name}: file is empty")
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{name}: looks like a binary file, expected UTF-8 text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"{name}: not valid UTF-8 (byte {err.start}); convert it, e.g. `iconv -t UTF-8`"
+        ) from err
+    if _HTML_HINT.search(text[:4096]):
+        text = html_to_text(text)
+    text = normalise(text)
+    if not _TOKEN.search(text):
+        raise InputError(f"{name}: contains no words")
+    return text
+
+
+def read_document(path: str | Path) -> Document:
+    """Read a UTF-8 text (or HTML) file into a `Document`, raising `InputError` if unusable."""
+    path = Path(path)
+    try:
+        if path.is_dir():
+            raise InputError(f"{path}: is a directory, expected a text file")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(f"{path}: {size} bytes is too large for an article")
+        data = path.read_bytes()
+    except FileNotFoundError as err:
+        raise InputError(f"{path}: no such file") from err
+    except PermissionError as err:
+        raise InputError(f"{path}: permission denied") from err
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror or err})") from err
+    return Document(decode(data, str(path)), name=str(path))
