@@ -62,7 +62,8 @@ class Document:
                 s_offset = offset + paragraph.find(sent)
                 for m in _TOKEN.finditer(sent):
                     word = m.group()
-                    out.append(Token(word, word.lower().replace("’", "'"), sentence, p_index, s_offset + m.start()))
+                    lower = word.lower().replace("’", "'")
+                    out.append(Token(word, lower, sentence, p_index, s_offset + m.start()))
                 sentence += 1
             offset += len(paragraph)
         return out

@@ -1,0 +1,45 @@
+# spundetect: every target installs what it needs into .venv/ first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SEED_ORIGINAL := $(wildcard seeds/000_*.txt)
+
+.PHONY: install demo test lint train train-small lexicon bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+demo: install
+	@echo "== 004 (a content farm's page) against 000 (the Washington Post report)"
+	$(BIN)/spundetect score seeds/004_*.txt --against $(SEED_ORIGINAL)
+	@for f in seeds/001_*.txt seeds/002_*.txt seeds/003_*.txt; do \
+		echo; echo "== $$f (another outlet's own report) against 000"; \
+		$(BIN)/spundetect score $$f --against $(SEED_ORIGINAL) || exit $$?; done
+	@echo; echo "== the whole folder, each suspect's best source among the seeds"
+	$(BIN)/spundetect scan seeds --against seeds/originals-demo 2>/dev/null || \
+		(mkdir -p /tmp/spundetect-demo && cp $(SEED_ORIGINAL) /tmp/spundetect-demo/ && \
+		 $(BIN)/spundetect scan seeds --against /tmp/spundetect-demo --jobs 2)
+
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check detector tests
+
+lexicon: install
+	$(BIN)/python -m detector.lexicon
+
+train: install
+	$(BIN)/python -m detector.train --jobs 2
+
+bench: install
+	$(BIN)/python -m detector.bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

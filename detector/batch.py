@@ -1,0 +1,142 @@
+"""Score many pairs: a PAN-style pairs file, or a folder of suspects against a folder of originals.
+
+Files -> chunks -> a process pool; results stream back in input order. A file that cannot be
+read becomes an error record and the run goes on; callers count records to pick an exit code.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from multiprocessing import get_context
+from pathlib import Path
+
+from detector.api import Detector
+from detector.errors import InputError, SpundetectError
+from detector.text import Document, read_document
+
+TEXT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ""}
+
+_detector: Detector | None = None
+
+
+def _get_detector() -> Detector:
+    global _detector
+    if _detector is None:
+        _detector = Detector()
+    return _detector
+
+
+@lru_cache(maxsize=256)
+def _cached_document(path: str) -> Document:
+    """Originals recur across lines of a pairs file: read each once per worker."""
+    return read_document(path)
+
+
+def error_record(message: str, **fields) -> dict:
+    """The record a batch writes for an input it could not score."""
+    return {**fields, "score": None, "verdict": "error", "error": message}
+
+
+def parse_pairs_file(path: str | Path) -> Iterator[tuple[int, str, str] | dict]:
+    """Yield (line number, suspect, original) per line, or an error record for a bad line.
+
+    Blank lines and lines starting with `#` are skipped; relative paths resolve against the
+    current directory.
+    """
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for number, line in enumerate(fh, start=1):
+                line = line.rstrip("\n").rstrip("\r")
+                if not line.strip() or line.startswith("#"):
+                    continue
+                parts = line.split("\t")
+                if len(parts) != 2 or not all(p.strip() for p in parts):
+                    yield error_record(
+                        f"line {number}: expected 'suspect<TAB>original'", line=number,
+                        suspect=None, original=None,
+                    )
+                    continue
+                yield number, parts[0].strip(), parts[1].strip()
+    except FileNotFoundError as err:
+        raise InputError(f"{path}: no such pairs file") from err
+    except UnicodeDecodeError as err:
+        raise InputError(f"{path}: pairs file is not valid UTF-8") from err
+    except IsADirectoryError as err:
+        raise InputError(f"{path}: is a directory, expected a pairs file") from err
+
+
+def _score_line(item: tuple[int, str, str] | dict) -> dict:
+    if isinstance(item, dict):
+        return item
+    _, suspect, original = item
+    try:
+        s = read_document(suspect)
+        o = _cached_document(original)
+        return _get_detector().score_pairs([(s, o)])[0].to_record()
+    except SpundetectError as err:
+        return error_record(str(err), suspect=suspect, original=original)
+
+
+def _pool_map(func, items: Iterable, jobs: int, chunksize: int = 4) -> Iterator:
+    """Map in input order, streaming, with `jobs` processes (1: in this process)."""
+    if jobs <= 1:
+        yield from map(func, items)
+        return
+    _get_detector()  # load once before forking so workers share it
+    with get_context("fork").Pool(jobs) as pool:
+        yield from pool.imap(func, items, chunksize=chunksize)
+
+
+def score_pairs_file(path: str | Path, *, jobs: int | None = None) -> Iterator[dict]:
+    """Records for each line of a pairs file, in input order."""
+    items = list(parse_pairs_file(path))
+    yield from _pool_map(_score_line, items, _jobs(jobs))
+
+
+def list_text_files(directory: str | Path) -> list[Path]:
+    """The text files in a folder (recursively, hidden files skipped), sorted by path."""
+    root = Path(directory)
+    if not root.exists():
+        raise InputError(f"{root}: no such directory")
+    if not root.is_dir():
+        raise InputError(f"{root}: is not a directory")
+    return sorted(
+        p for p in root.rglob("*")
+        if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )
+
+
+_originals: list[Document] = []
+
+
+def _scan_one(path: Path) -> dict:
+    try:
+        suspect = read_document(path)
+    except SpundetectError as err:
+        return error_record(str(err), suspect=str(path), source=None)
+    return _get_detector().score_suspect(suspect, _originals).to_record()
+
+
+def scan_folder(
+    suspects: str | Path, originals: str | Path, *, jobs: int | None = None
+) -> Iterator[dict]:
+    """Each suspect against every original (brute force), one record per suspect."""
+    global _originals
+    docs, skipped = [], []
+    for path in list_text_files(originals):
+        try:
+            docs.append(read_document(path))
+        except SpundetectError as err:
+            skipped.append(error_record(str(err), original=str(path)))
+    if not docs:
+        raise InputError(f"{originals}: no readable original articles")
+    _originals = docs
+    yield from skipped
+    yield from _pool_map(_scan_one, list_text_files(suspects), _jobs(jobs), chunksize=1)
+
+
+def _jobs(jobs: int | None) -> int:
+    return max(1, jobs if jobs else min(os.cpu_count() or 1, 8))

@@ -1,0 +1,197 @@
+"""Build labelled training pairs from a corpus of originals grouped by topic.
+
+Positives are spun copies made by `detector.spinner` (many styles, swap rates 10-70%, partial
+spins, stitched suspects). Negatives are what a detector must not flag: independent reports of
+the same event, reports of a similar event, spun copies of a *sibling* report, unrelated
+articles, and copies (verbatim, with site chrome, a paragraph dropped or added), which are a
+class of their own. Every pair carries its topic so validation can hold whole topics out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from detector.spinner import random_spin, spin, stitch
+
+CORPUS_DIR = Path(__file__).resolve().parent.parent / "data" / "originals"
+
+_CHROME_TOP = [
+    "Skip to main content", "Menu", "Search", "Home > News > World", "Subscribe", "Sign in",
+    "Latest News", "Breaking", "Share on Facebook Share on Twitter Email", "Advertisement",
+    "Listen to this article", "Trending now", "Most read",
+]
+_CHROME_BOTTOM = [
+    "Advertisement", "Related stories", "Read more:", "Sign up for our daily newsletter.",
+    "Copyright {year} {site}. All rights reserved.", "Share this article",
+    "Comments are closed.", "Leave a Reply", "Your email address will not be published.",
+    "Click here to subscribe.", "Follow us on social media.", "Terms of Use | Privacy Policy",
+    "This material may not be published, broadcast, rewritten or redistributed.",
+]
+_SITES = ["Daily Courier", "Metro Ledger", "The Evening Post", "NewsNow 24", "Valley Herald",
+          "Global Wire", "City Tribune", "Coastal Times"]
+
+
+@dataclass(frozen=True)
+class Article:
+    """One original: its text (paragraphs separated by blank lines) and where it came from."""
+
+    path: str
+    topic: str
+    subcorpus: str
+    text: str
+
+
+@dataclass(frozen=True)
+class LabelledPair:
+    """A suspect/original pair with its class label and the stratum it reports under."""
+
+    suspect: str
+    original: str
+    label: str  # spun, copy, independent, unrelated
+    stratum: dict = field(default_factory=dict)
+    topic: str = ""
+    original_path: str = ""
+
+
+def load_corpus(directory: Path = CORPUS_DIR, *, seed: int = 0) -> list[Article]:
+    """Read `<topic>/<topic>_<n>ecb[plus].txt` files (one sentence a line) into articles whose
+    sentences are grouped into paragraphs of one to three sentences."""
+    rng = random.Random(seed)
+    articles = []
+    for path in sorted(directory.glob("*/*.txt"), key=lambda p: (p.parent.name, p.name)):
+        sentences = [s.strip() for s in path.read_text(encoding="utf-8").splitlines() if s.strip()]
+        if len(sentences) < 3:
+            continue
+        paragraphs, k = [], 0
+        while k < len(sentences):
+            n = rng.choice((1, 2, 2, 3))
+            paragraphs.append(" ".join(sentences[k : k + n]))
+            k += n
+        subcorpus = "ecbplus" if path.stem.endswith("ecbplus") else "ecb"
+        articles.append(Article(str(path), path.parent.name, subcorpus, "\n\n".join(paragraphs)))
+    return articles
+
+
+def corpus_hash(directory: Path = CORPUS_DIR) -> str:
+    """SHA-256 over the corpus files' names and bytes: identifies the training data."""
+    digest = hashlib.sha256()
+    for path in sorted(directory.glob("*/*.txt")):
+        digest.update(str(path.relative_to(directory)).encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def add_chrome(text: str, rng: random.Random) -> str:
+    """Wrap an article in site navigation, bylines and footer lines, as scraped pages are."""
+    site = rng.choice(_SITES)
+    top = [*rng.sample(_CHROME_TOP, rng.randint(1, 4)), site]
+    bottom = [line.format(year=rng.randint(2010, 2025), site=site)
+              for line in rng.sample(_CHROME_BOTTOM, rng.randint(1, 5))]
+    return "\n\n".join(["\n".join(top), text, "\n".join(bottom)])
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p for p in text.split("\n\n") if p.strip()]
+
+
+def make_copy(text: str, other: str, rng: random.Random) -> tuple[str, str]:
+    """A copy of `text` of one of four kinds; returns (kind, suspect)."""
+    kind = rng.choice(("verbatim", "chrome", "paragraph_dropped", "paragraph_added"))
+    paras = _paragraphs(text)
+    if kind == "chrome":
+        return kind, add_chrome(text, rng)
+    if kind == "paragraph_dropped" and len(paras) >= 3:
+        del paras[rng.randrange(1, len(paras))]
+        return kind, "\n\n".join(paras)
+    if kind == "paragraph_added":
+        extra = rng.choice(_paragraphs(other))
+        paras.insert(rng.randint(1, len(paras)), extra)
+        return kind, "\n\n".join(paras)
+    return "verbatim", text
+
+
+def _rate_bucket(rate: float) -> str:
+    return f"{int(rate * 10) / 10:.1f}-{int(rate * 10) / 10 + 0.1:.1f}"
+
+
+def generate_pairs(
+    articles: list[Article],
+    *,
+    seed: int = 0,
+    spins_per_article: int = 3,
+    negatives_per_article: int = 4,
+    chrome_on_original: float = 0.25,
+) -> Iterator[LabelledPair]:
+    """Yield the labelled pairs, deterministically for a seed."""
+    rng = random.Random(seed)
+    by_topic: dict[str, list[Article]] = {}
+    for a in articles:
+        by_topic.setdefault(a.topic, []).append(a)
+    topics = sorted(by_topic)
+
+    def original_view(a: Article) -> str:
+        return add_chrome(a.text, rng) if rng.random() < chrome_on_original else a.text
+
+    for index, art in enumerate(articles):
+        base = seed * 1_000_003 + index * 101
+        same_event = [b for b in by_topic[art.topic] if b.subcorpus == art.subcorpus and b != art]
+        similar = [b for b in by_topic[art.topic] if b.subcorpus != art.subcorpus]
+        others = [t for t in topics if t != art.topic]
+
+        for k in range(spins_per_article):
+            result = random_spin(art.text, seed=base + k)
+            suspect = add_chrome(result.text, rng) if rng.random() < 0.2 else result.text
+            partial = result.style.endswith("partial") or getattr(result, "partial", False)
+            yield LabelledPair(
+                suspect, original_view(art), "spun",
+                {"kind": "spun", "style": result.style.replace("+partial", ""),
+                 "rate": _rate_bucket(result.rate), "partial": bool(partial)},
+                art.topic, art.path,
+            )
+
+        if same_event and rng.random() < 0.5:
+            other = rng.choice(same_event + similar)
+            a_spun = spin(art.text, style=_style(rng), rate=rng.uniform(0.1, 0.7), seed=base + 50)
+            b_spun = spin(other.text, style=_style(rng), rate=rng.uniform(0.1, 0.7), seed=base + 51)
+            suspect = stitch(a_spun.text, b_spun.text, seed=base + 52)
+            yield LabelledPair(suspect, original_view(art), "spun",
+                               {"kind": "spun", "style": "stitched", "rate": "mixed",
+                                "partial": True}, art.topic, art.path)
+
+        donor = by_topic[rng.choice(others)][0].text
+        kind, suspect = make_copy(art.text, donor, rng)
+        yield LabelledPair(suspect, original_view(art), "copy", {"kind": f"copy_{kind}"},
+                           art.topic, art.path)
+
+        for k in range(negatives_per_article):
+            roll = rng.random()
+            if same_event and roll < 0.4:
+                other = rng.choice(same_event)
+                yield LabelledPair(other.text, original_view(art), "independent",
+                                   {"kind": "same_event"}, art.topic, art.path)
+            elif same_event and roll < 0.6:
+                other = rng.choice(same_event)
+                spun_other = random_spin(other.text, seed=base + 70 + k).text
+                yield LabelledPair(spun_other, original_view(art), "independent",
+                                   {"kind": "spun_sibling"}, art.topic, art.path)
+            elif similar and roll < 0.8:
+                other = rng.choice(similar)
+                yield LabelledPair(other.text, original_view(art), "independent",
+                                   {"kind": "similar_event"}, art.topic, art.path)
+            else:
+                other = rng.choice(by_topic[rng.choice(others)])
+                text = other.text
+                if roll > 0.93:  # a spun page about something else entirely
+                    text = random_spin(other.text, seed=base + 90 + k).text
+                yield LabelledPair(text, original_view(art), "unrelated",
+                                   {"kind": "unrelated"}, art.topic, art.path)
+
+
+def _style(rng: random.Random) -> str:
+    from detector.spinner import STYLES
+
+    return rng.choice(STYLES)

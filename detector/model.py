@@ -1,0 +1,203 @@
+"""Persist the trained detector and load it fast, refusing a model that does not fit the code.
+
+`save_model` writes three files to a folder: `pipeline.joblib` (the fitted scikit-learn
+`Pipeline`, for users who want the estimator), `compact.npz` (the same trees and temperature
+as plain arrays) and `metadata.json` (versions, feature list, training-data hash, validation
+metrics). Scoring loads only the arrays with numpy: importing scikit-learn alone takes longer
+than the whole cold start we allow. Both give the same probabilities; a test holds them to it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from detector.errors import ModelError
+from detector.features import FEATURE_NAMES
+
+MODEL_DIR = Path(__file__).resolve().parent.parent / "models"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class CompactModel:
+    """Gradient-boosted trees plus temperature scaling, evaluated with numpy alone."""
+
+    classes: tuple[str, ...]
+    features: tuple[str, ...]
+    baseline: np.ndarray  # (n_classes,)
+    beta: float  # inverse temperature
+    tree_class: np.ndarray  # (n_trees,) which class each tree adds to
+    roots: np.ndarray  # (n_trees,) index of each tree's root in the node arrays
+    feature: np.ndarray  # per node
+    threshold: np.ndarray
+    left: np.ndarray  # absolute node indices
+    right: np.ndarray
+    is_leaf: np.ndarray
+    value: np.ndarray
+    metadata: dict
+
+    def decision_function(self, X: np.ndarray) -> np.ndarray:
+        """Raw per-class scores (logits) of the boosted trees."""
+        X = np.nan_to_num(np.asarray(X, dtype=np.float64))
+        n = X.shape[0]
+        node = np.broadcast_to(self.roots, (n, self.roots.size)).copy()
+        rows = np.arange(n)[:, None]
+        while True:
+            active = ~self.is_leaf[node]
+            if not active.any():
+                break
+            go_left = X[rows, self.feature[node]] <= self.threshold[node]
+            step = np.where(go_left, self.left[node], self.right[node])
+            node = np.where(active, step, node)
+        leaf_values = self.value[node]  # (n, n_trees)
+        raw = np.zeros((n, len(self.classes)))
+        for k in range(len(self.classes)):
+            raw[:, k] = leaf_values[:, self.tree_class == k].sum(axis=1)
+        return raw + self.baseline
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """Calibrated class probabilities, columns in the order of `classes`."""
+        z = self.beta * self.decision_function(X)
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+
+def compact_from_pipeline(pipeline, metadata: dict | None = None) -> CompactModel:
+    """Export a fitted `build_pipeline()` pipeline's trees and temperature to arrays."""
+    calibrated = pipeline.named_steps["classify"]
+    if len(calibrated.calibrated_classifiers_) != 1:
+        raise ModelError("export needs CalibratedClassifierCV(ensemble=False)")
+    member = calibrated.calibrated_classifiers_[0]
+    booster = member.estimator
+    parts = {k: [] for k in ("feature", "threshold", "left", "right", "is_leaf", "value")}
+    roots, tree_class = [], []
+    offset = 0
+    for iteration in booster._predictors:
+        for k, predictor in enumerate(iteration):
+            nodes = predictor.nodes
+            if nodes["is_categorical"].any():
+                raise ModelError("categorical splits are not supported by the compact model")
+            roots.append(offset)
+            tree_class.append(k)
+            parts["feature"].append(nodes["feature_idx"].astype(np.int64))
+            parts["threshold"].append(nodes["num_threshold"].astype(np.float64))
+            parts["left"].append(nodes["left"].astype(np.int64) + offset)
+            parts["right"].append(nodes["right"].astype(np.int64) + offset)
+            parts["is_leaf"].append(nodes["is_leaf"].astype(bool))
+            parts["value"].append(nodes["value"].astype(np.float64))
+            offset += len(nodes)
+    classes = tuple(str(c) for c in calibrated.classes_)
+    baseline = np.asarray(booster._baseline_prediction, dtype=np.float64).reshape(-1)
+    if baseline.size == 1 and len(classes) > 2:
+        baseline = np.repeat(baseline, len(classes))
+    return CompactModel(
+        classes=classes,
+        features=tuple(pipeline.named_steps["features"].feature_names_),
+        baseline=baseline,
+        beta=float(member.calibrators[0].beta_),
+        tree_class=np.asarray(tree_class, dtype=np.int64),
+        roots=np.asarray(roots, dtype=np.int64),
+        **{k: np.concatenate(v) for k, v in parts.items()},
+        metadata=dict(metadata or {}),
+    )
+
+
+def save_model(pipeline, metadata: dict, directory: Path = MODEL_DIR) -> Path:
+    """Write pipeline.joblib, compact.npz and metadata.json into `directory`."""
+    import joblib
+    import sklearn
+
+    directory.mkdir(parents=True, exist_ok=True)
+    compact = compact_from_pipeline(pipeline)
+    meta = {
+        "format_version": FORMAT_VERSION,
+        "sklearn_version": sklearn.__version__,
+        "classes": list(compact.classes),
+        "features": list(compact.features),
+        **metadata,
+    }
+    joblib.dump(pipeline, directory / "pipeline.joblib", compress=3)
+    np.savez_compressed(
+        directory / "compact.npz",
+        baseline=compact.baseline,
+        beta=np.array(compact.beta),
+        tree_class=compact.tree_class,
+        roots=compact.roots,
+        feature=compact.feature,
+        threshold=compact.threshold,
+        left=compact.left,
+        right=compact.right,
+        is_leaf=compact.is_leaf,
+        value=compact.value,
+    )
+    (directory / "metadata.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
+    return directory
+
+
+def _check_metadata(meta: dict, directory: Path) -> None:
+    if meta.get("format_version") != FORMAT_VERSION:
+        raise ModelError(
+            f"model in {directory} has format {meta.get('format_version')}, this code reads "
+            f"{FORMAT_VERSION}; retrain with `make train`"
+        )
+    if tuple(meta.get("features", ())) != FEATURE_NAMES:
+        missing = sorted(set(FEATURE_NAMES) - set(meta.get("features", ())))
+        extra = sorted(set(meta.get("features", ())) - set(FEATURE_NAMES))
+        raise ModelError(
+            f"model in {directory} was trained on other features (missing {missing}, "
+            f"unknown {extra}); retrain with `make train`"
+        )
+
+
+@cache
+def load_model(directory: Path = MODEL_DIR) -> CompactModel:
+    """Load the compact model once per process, checking it matches this code."""
+    directory = Path(directory)
+    try:
+        meta = json.loads((directory / "metadata.json").read_text())
+        arrays = np.load(directory / "compact.npz")
+    except FileNotFoundError as err:
+        raise ModelError(f"no trained model in {directory}; run `make train`") from err
+    except (OSError, ValueError) as err:
+        raise ModelError(f"model in {directory} is unreadable ({err}); run `make train`") from err
+    _check_metadata(meta, directory)
+    return CompactModel(
+        classes=tuple(meta["classes"]),
+        features=tuple(meta["features"]),
+        baseline=arrays["baseline"],
+        beta=float(arrays["beta"]),
+        tree_class=arrays["tree_class"],
+        roots=arrays["roots"],
+        feature=arrays["feature"],
+        threshold=arrays["threshold"],
+        left=arrays["left"],
+        right=arrays["right"],
+        is_leaf=arrays["is_leaf"],
+        value=arrays["value"],
+        metadata=meta,
+    )
+
+
+def load_pipeline(directory: Path = MODEL_DIR):
+    """Load the fitted scikit-learn `Pipeline`, refusing one from another scikit-learn version."""
+    import joblib
+    import sklearn
+
+    directory = Path(directory)
+    try:
+        meta = json.loads((directory / "metadata.json").read_text())
+    except FileNotFoundError as err:
+        raise ModelError(f"no trained model in {directory}; run `make train`") from err
+    _check_metadata(meta, directory)
+    if meta.get("sklearn_version") != sklearn.__version__:
+        raise ModelError(
+            f"model in {directory} was saved with scikit-learn {meta.get('sklearn_version')}, "
+            f"this environment has {sklearn.__version__}; retrain with `make train`"
+        )
+    return joblib.load(directory / "pipeline.joblib")

@@ -1,0 +1,66 @@
+import json
+
+import numpy as np
+import pytest
+
+from detector.classify import build_pipeline
+from detector.errors import ModelError
+from detector.features import FEATURE_NAMES
+from detector.model import compact_from_pipeline, load_model, load_pipeline, save_model
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    """A tiny pipeline fitted on synthetic feature rows (the featurizer is stateless)."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, len(FEATURE_NAMES)))
+    y = np.array(["copy", "independent", "spun", "unrelated"])[
+        (X[:, 0] > 0).astype(int) + 2 * (X[:, 1] > 0).astype(int)]
+    pipeline = build_pipeline(cv=3)
+    pipeline.named_steps["features"].fit(None)
+    pipeline.named_steps["classify"].fit(X, y)
+    return pipeline, X
+
+
+def test_compact_model_matches_the_pipeline(fitted):
+    pipeline, X = fitted
+    compact = compact_from_pipeline(pipeline)
+    expected = pipeline.named_steps["classify"].predict_proba(X)
+    np.testing.assert_allclose(compact.predict_proba(X), expected, atol=1e-9)
+    assert compact.classes == ("copy", "independent", "spun", "unrelated")
+
+
+def test_save_and_load_round_trip(fitted, tmp_path):
+    pipeline, X = fitted
+    save_model(pipeline, {"model_version": "test"}, tmp_path)
+    meta = json.loads((tmp_path / "metadata.json").read_text())
+    assert meta["features"] == list(FEATURE_NAMES) and meta["model_version"] == "test"
+    loaded = load_model(tmp_path)
+    np.testing.assert_allclose(
+        loaded.predict_proba(X), pipeline.named_steps["classify"].predict_proba(X), atol=1e-9)
+    assert load_pipeline(tmp_path).named_steps["features"].feature_names_ == FEATURE_NAMES
+
+
+def test_refuses_model_with_other_features(fitted, tmp_path):
+    pipeline, _ = fitted
+    save_model(pipeline, {}, tmp_path)
+    meta = json.loads((tmp_path / "metadata.json").read_text())
+    meta["features"] = [*meta["features"][:-1], "no_such_feature"]
+    (tmp_path / "metadata.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match=r"other features.*make train"):
+        load_model(tmp_path)
+
+
+def test_refuses_pipeline_from_other_sklearn(fitted, tmp_path):
+    pipeline, _ = fitted
+    save_model(pipeline, {}, tmp_path)
+    meta = json.loads((tmp_path / "metadata.json").read_text())
+    meta["sklearn_version"] = "0.1"
+    (tmp_path / "metadata.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match=r"scikit-learn 0\.1"):
+        load_pipeline(tmp_path)
+
+
+def test_missing_model_says_how_to_train(tmp_path):
+    with pytest.raises(ModelError, match="make train"):
+        load_model(tmp_path / "none")

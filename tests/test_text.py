@@ -1,0 +1,75 @@
+from pathlib import Path
+
+import pytest
+
+from detector.errors import InputError
+from detector.text import Document, decode, html_to_text, read_document, split_sentences
+
+
+def test_paragraphs_sentences_and_tokens(texts):
+    doc = Document(texts["original"])
+    assert len(doc.paragraphs) == 3
+    assert doc.n_sentences == 5
+    assert doc.words[:4] == ["the", "city", "council", "voted"]
+    assert {t.paragraph for t in doc.tokens} == {0, 1, 2}
+    token = doc.tokens[3]
+    assert doc.text[token.start : token.start + len(token.text)] == token.text
+
+
+def test_single_newline_files_get_one_paragraph_per_line():
+    doc = Document("First sentence here.\nSecond line there.\nThird one.")
+    assert len(doc.paragraphs) == 3
+
+
+def test_numbers_and_apostrophes_are_single_tokens():
+    doc = Document("China’s 12-point plan cost $3.5 billion in 2023.")
+    assert "china's" in doc.words
+    assert "3.5" in doc.words and "2023" in doc.words
+
+
+def test_split_sentences_keeps_abbreviations_lowercase_joined():
+    assert split_sentences("He left. She stayed. e.g. not split") == [
+        "He left.", "She stayed. e.g. not split"]
+
+
+def test_quotes_are_collected(texts):
+    assert Document(texts["original"]).quotes == ["this budget keeps our promises to families,"]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"   \n\n", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
+        ("caf\u00e9".encode("latin-1"), "not valid UTF-8"),
+        (b"... --- !!!", "no words"),
+    ],
+)
+def test_decode_refuses_unusable_input(data, message):
+    with pytest.raises(InputError, match=message):
+        decode(data, "x.txt")
+
+
+def test_html_is_reduced_to_visible_text():
+    html = ("<html><head><script>alert('x')</script><style>p{}</style></head>"
+            "<body><p>First &amp; one.</p><p>Second para.</p></body></html>")
+    text = html_to_text(html)
+    assert "alert" not in text and "First & one." in text
+    assert Document(decode(html.encode())).paragraphs == ["First & one.", "Second para."]
+
+
+def test_read_document_errors_name_the_file(tmp_path: Path):
+    with pytest.raises(InputError, match="no such file"):
+        read_document(tmp_path / "missing.txt")
+    with pytest.raises(InputError, match="is a directory"):
+        read_document(tmp_path)
+    good = tmp_path / "a.txt"
+    good.write_text("Hello world.\n", encoding="utf-8")
+    assert read_document(good).name == str(good)
+
+
+def test_bom_and_crlf_are_normalised(tmp_path: Path):
+    path = tmp_path / "bom.txt"
+    path.write_bytes("\ufeffLine one.\r\n\r\nLine two.\r\n".encode())
+    assert read_document(path).paragraphs == ["Line one.", "Line two."]
