@@ -11,7 +11,7 @@ import contextlib
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -39,6 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--against", nargs="+", required=True, metavar="ORIGINAL",
                    help="candidate original articles")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--full", action="store_true",
+                   help="show the whole highlighted text, not just its first screenful")
+    p.add_argument("--no-color", action="store_true",
+                   help="no colours in the highlighted text (also: NO_COLOR=1)")
 
     p = sub.add_parser("pairs", help="score a PAN-style pairs file (suspect<TAB>original a line)")
     p.add_argument("pairs_file")
@@ -48,6 +52,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("suspect_dir")
     p.add_argument("--against", required=True, metavar="ORIGINALS_DIR")
     _batch_options(p)
+    p.add_argument("--html", type=Path, metavar="REPORT",
+                   help="also write the side-by-side HTML report here (--force overwrites)")
+
+    p = sub.add_parser("report", help="an HTML report, suspects beside their originals, "
+                                      "from the results of `pairs` or `scan`")
+    p.add_argument("results", help="JSON Lines written by `spundetect pairs` or `scan`")
+    p.add_argument("--out", type=Path, required=True, help="the HTML file to write")
+    p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
 
     sub.add_parser("info", help="show the model's version, features and validation metrics")
     return parser
@@ -83,7 +95,7 @@ def _detector(args):
 
 
 def cmd_score(args) -> int:
-    from detector.report import summary, write_json
+    from detector.report import TEXT_CHARS, summary, text_block, use_color, write_json
     from detector.text import read_document
 
     suspect = read_document(args.suspect)
@@ -91,8 +103,14 @@ def cmd_score(args) -> int:
     result = _detector(args).score_suspect(suspect, originals)
     if args.json:
         write_json(result.to_record(), sys.stdout)
-    else:
-        print(summary(result))
+        return EXIT_OK
+    print(summary(result))
+    best = result.best
+    if best is not None:
+        original = next(o for o in originals if o.name == best.original)
+        print()
+        print(text_block(suspect, original, color=use_color(sys.stdout, args.no_color),
+                         max_chars=None if args.full else TEXT_CHARS))
     return EXIT_OK
 
 
@@ -132,8 +150,41 @@ def cmd_pairs(args) -> int:
 def cmd_scan(args) -> int:
     from detector import batch
 
+    if args.html and args.html.exists() and not args.force:
+        raise InputError(f"{args.html}: already exists; use --force to overwrite it")
     batch._detector = _detector(args)
-    return _run_batch(batch.scan_folder(args.suspect_dir, args.against, jobs=args.jobs), args)
+    records: list[dict] = []
+    scanned = batch.scan_folder(args.suspect_dir, args.against, jobs=args.jobs)
+    code = _run_batch(_kept(scanned, records) if args.html else scanned, args)
+    if args.html:
+        _write_report(records, args.html, args.force, Path.cwd(), "scan")
+    return code
+
+
+def _kept(records: Iterable[dict], into: list[dict]) -> Iterator[dict]:
+    """Pass records through, keeping a copy (for the HTML report written after a scan)."""
+    for record in records:
+        into.append(record)
+        yield record
+
+
+def _write_report(records: list[dict], out: Path, force: bool, base: Path, name: str) -> None:
+    from detector.render import report_html
+
+    page = report_html(records, base=base, results_name=name)
+    with _output(out, force) as fh:
+        fh.write(page)
+    print(f"spundetect: wrote {out}", file=sys.stderr)
+
+
+def cmd_report(args) -> int:
+    from detector.evidence import load_results
+
+    records = load_results(args.results)
+    if args.out.exists() and not args.force:  # before the work, as _output would after it
+        raise InputError(f"{args.out}: already exists; use --force to overwrite it")
+    _write_report(records, args.out, args.force, Path(args.results).parent, args.results)
+    return EXIT_OK
 
 
 def cmd_info(args) -> int:
@@ -144,7 +195,8 @@ def cmd_info(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"score": cmd_score, "pairs": cmd_pairs, "scan": cmd_scan, "info": cmd_info}
+COMMANDS = {"score": cmd_score, "pairs": cmd_pairs, "scan": cmd_scan, "report": cmd_report,
+            "info": cmd_info}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,9 +6,13 @@ The last step of the pipeline: nothing here computes a score, it only says one.
 from __future__ import annotations
 
 import json
+import os
 from typing import IO
 
+from detector.align import Alignment, align
 from detector.api import SuspectResult
+from detector.evidence import match_paragraphs, segments
+from detector.text import Document
 
 VERDICT_TEXT = {
     "spun": "SPUN: machine-paraphrased from the original",
@@ -43,6 +47,79 @@ def summary(result: SuspectResult, *, max_swaps: int = 10) -> str:
         for r in sorted(others, key=lambda r: -r.derived)[:10]:
             lines.append(f"  {r.score:.3f} {r.verdict:<11} {r.original}")
     return "\n".join(lines)
+
+
+# ANSI styles for the highlighted text: swaps stand out, what they replaced and what has no
+# counterpart recede, fillers are dim and underlined.
+_STYLE = {
+    "swap": "\033[1;33m",
+    "was": "\033[2;36m",
+    "insert": "\033[2;4m",
+    "gap": "\033[2m",
+}
+_RESET = "\033[0m"
+UNMATCHED = "[no match] "
+TEXT_CHARS = 1500  # about the first screenful of the suspect; `--full` shows all of it
+
+
+def use_color(stream: IO[str], no_color: bool = False) -> bool:
+    """Colour only for a terminal, and never with --no-color, NO_COLOR set or TERM=dumb."""
+    if no_color or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def highlighted_text(
+    alignment: Alignment, *, color: bool = False, max_chars: int | None = TEXT_CHARS
+) -> str:
+    """The suspect's text with every swap written `satisfy[meet]` and every addition `+word`.
+
+    Paragraphs with no counterpart in the original start with `[no match]` (and are dim in
+    colour). Stops after the paragraph that passes `max_chars` (None: the whole text) and says
+    how many paragraphs were left out.
+    """
+
+    def style(kind: str, text: str) -> str:
+        return f"{_STYLE[kind]}{text}{_RESET}" if color else text
+
+    matches = match_paragraphs([alignment])
+    out: list[str] = []
+    shown = 0
+    for m in matches:
+        if max_chars is not None and shown >= max_chars:
+            rest = len(matches) - len(out)
+            out.append(f"... {rest} more paragraph{'s' if rest != 1 else ''} (--full shows all)")
+            break
+        parts = []
+        for seg in segments(alignment, m.suspect):
+            if m.original is None:
+                parts.append(seg.text)
+            elif seg.kind == "swap":
+                parts.append(style("swap", seg.text) + style("was", f"[{seg.other}]"))
+            elif seg.kind == "insert":
+                parts.append(style("insert", "+" + seg.text.replace(" ", " +")))
+            elif seg.kind == "gap":
+                parts.append(style("gap", seg.text))
+            else:
+                parts.append(seg.text)
+        line = "".join(parts)
+        if m.original is None:
+            line = style("gap", UNMATCHED + line)
+        out.append(line)
+        shown += len(alignment.suspect.paragraphs[m.suspect])
+    return "\n\n".join(out)
+
+
+def text_block(
+    suspect: Document, original: Document, *, color: bool = False,
+    max_chars: int | None = TEXT_CHARS,
+) -> str:
+    """A legend line, then the suspect's text highlighted against one original."""
+    legend = (f"text:      the suspect against {original.name}; swapped[original word], "
+              f"+added word, {UNMATCHED.strip()} = paragraph with no counterpart")
+    return legend + "\n\n" + highlighted_text(align(original, suspect), color=color,
+                                                max_chars=max_chars)
 
 
 def write_json(record: dict, out: IO[str]) -> None:

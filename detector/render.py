@@ -1,0 +1,369 @@
+"""The HTML report: each suspect beside its original, paragraph to paragraph, every swap marked.
+
+Plain functions from results records to one self-contained page: inline CSS, no scripts, no
+external assets, and a Content-Security-Policy that would refuse them anyway. Every string
+that comes from an article or a results file goes through `html.escape`, so a suspect holding
+`<script>` shows that text and runs nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from html import escape
+from pathlib import Path
+
+from detector import __version__
+from detector.align import Alignment, align
+from detector.errors import SpundetectError
+from detector.evidence import (
+    VERDICTS,
+    Row,
+    Segment,
+    SuspectEntry,
+    explain,
+    group_results,
+    match_paragraphs,
+    open_document,
+    segments,
+    side_by_side,
+)
+from detector.text import Document
+
+COLLAPSE_UNUSED = 3  # runs of this many unused original paragraphs fold into one line
+SOURCE_TAGS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+_VERDICT_LABEL = {
+    "spun": "spun",
+    "copy": "copy",
+    "independent": "independent",
+    "unrelated": "unrelated",
+    "error": "error",
+}
+
+CSS = """
+:root { --ink: #1d1d1f; --muted: #6b6b70; --line: #d9d9de; }
+* { box-sizing: border-box; }
+body { margin: 0; color: var(--ink); background: #fff;
+       font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+main { max-width: 1400px; margin: 0 auto; padding: 1.5rem 2rem 4rem; }
+h1 { font-size: 1.6rem; margin: 0 0 .3rem; }
+h2 { font-size: 1.25rem; margin: 2.5rem 0 .4rem; border-top: 2px solid var(--line);
+     padding-top: 1rem; overflow-wrap: anywhere; }
+h3 { font-size: 1rem; margin: 1.2rem 0 .4rem; }
+.meta, .note { color: var(--muted); }
+.note { font-size: .9rem; }
+.warning { color: #8a4b00; }
+table { border-collapse: collapse; }
+table.summary td, table.summary th, table.candidates td, table.candidates th,
+table.errors td, table.errors th { padding: .3rem .7rem; border-bottom: 1px solid var(--line);
+  text-align: left; vertical-align: top; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.path { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .85em;
+        overflow-wrap: anywhere; }
+.verdict { display: inline-block; padding: .05rem .5rem; border-radius: .7rem; color: #fff;
+           font-size: .85rem; font-weight: 600; background: #757575; }
+.verdict.spun { background: #c62828; } .verdict.copy { background: #e65100; }
+.verdict.independent { background: #2e7d32; } .verdict.unrelated { background: #757575; }
+.verdict.error { background: #37474f; }
+.legend span { margin-right: 1rem; white-space: nowrap; }
+ul.why li { margin: .2rem 0; }
+table.sbs { width: 100%; table-layout: fixed; margin-top: .6rem; }
+table.sbs th { text-align: left; padding: .4rem .8rem; background: #f3f3f6;
+               border-bottom: 2px solid var(--line); font-weight: 600; overflow-wrap: anywhere; }
+table.sbs td { width: 50%; vertical-align: top; padding: .45rem .8rem;
+               border-bottom: 1px solid #ececf0; font-family: Georgia, "Times New Roman", serif;
+               font-size: 1rem; line-height: 1.6; overflow-wrap: anywhere; }
+table.sbs td p { margin: 0; }
+.same { background: #e4f3e6; }
+mark.swap { background: #ffd54f; color: inherit; font-weight: 600; border-radius: 2px; }
+mark.swapped { background: #ffe8c2; color: inherit; text-decoration: underline dotted #b26a00; }
+ins.added { background: #e6dcf7; text-decoration: underline dotted #6a3fb5; }
+ins.added.filler { font-style: italic; }
+.new, .unused { color: #8d8d92; }
+del { color: #a33; }
+tr.unmatched td, tr.unused td { background: #f6f6f8; color: #8d8d92; }
+tr.unmatched .same, tr.unused .same { background: none; }
+td.empty { font-family: system-ui, sans-serif; font-size: .85rem; font-style: italic; }
+.tag { display: inline-block; min-width: 1.4em; margin-right: .4rem; padding: 0 .3rem;
+       border-radius: .3rem; color: #fff; font: 600 .75rem/1.4 system-ui, sans-serif;
+       text-align: center; vertical-align: .1em; }
+.src-0 { background: #1565c0; } .src-1 { background: #6a1b9a; } .src-2 { background: #00838f; }
+.src-3 { background: #ad1457; } .src-4 { background: #4e342e; } .src-5 { background: #558b2f; }
+.repeat { font-family: system-ui, sans-serif; font-size: .8rem; color: var(--muted); }
+details > summary { cursor: pointer; color: var(--muted); }
+body:has(#inline-originals:checked) mark.swap::after { content: " [" attr(data-orig) "]";
+  font-weight: normal; color: #8a4b00; }
+@media print {
+  p.toggle { display: none; }
+  mark.swap::after { content: " [" attr(data-orig) "]"; font-weight: normal; }
+  mark.swapped::after { content: " [" attr(data-repl) "]"; }
+  main { max-width: none; padding: 0; }
+  section.suspect { break-before: page; }
+  tr { break-inside: avoid; }
+}
+"""
+
+
+def _e(value: object) -> str:
+    """Escape anything for HTML text or a quoted attribute."""
+    return escape(str(value), quote=True)
+
+
+def _verdict(verdict: str) -> str:
+    css = verdict if verdict in _VERDICT_LABEL else ""
+    return f'<span class="verdict {css}">{_e(verdict)}</span>'
+
+
+# --- paragraphs ---------------------------------------------------------------------------------
+
+
+def paragraph_html(parts: Iterable[Segment], side: str = "suspect") -> str:
+    """One paragraph's stretches as marked-up HTML (escaped)."""
+    out = []
+    for seg in parts:
+        text = _e(seg.text)
+        if seg.kind == "":
+            out.append(text)
+        elif seg.kind == "equal":
+            out.append(f'<span class="same">{text}</span>')
+        elif seg.kind == "swap" and side == "suspect":
+            other = _e(seg.other)
+            out.append(f'<mark class="swap" title="original: {other}" data-orig="{other}">'
+                       f"{text}</mark>")
+        elif seg.kind == "swap":
+            other = _e(seg.other)
+            out.append(f'<mark class="swapped" title="the suspect has: {other}" '
+                       f'data-repl="{other}">{text}</mark>')
+        elif seg.kind == "insert":
+            css, title = (("added filler", "filler word added by the spinner") if seg.is_filler
+                          else ("added", "added: not in the original"))
+            out.append(f'<ins class="{css}" title="{title}">{text}</ins>')
+        elif seg.kind == "delete":
+            out.append(f'<del title="left out of the suspect">{text}</del>')
+        elif side == "suspect":
+            out.append(f'<span class="new" title="no counterpart in the original">{text}</span>')
+        else:
+            out.append(f'<span class="unused" title="not in the suspect">{text}</span>')
+    return "<p>" + "".join(out) + "</p>"
+
+
+def _tag(source: int | None, several: bool) -> str:
+    if not several or source is None:
+        return ""
+    return f'<span class="tag src-{source % 6}">{SOURCE_TAGS[source % 26]}</span>'
+
+
+def side_by_side_html(alignments: Sequence[Alignment], rows: Sequence[Row],
+                      source_names: Sequence[str]) -> str:
+    """The two-column table: suspect paragraphs left, the original paragraphs they came from
+    right, unmatched paragraphs greyed, each source tagged when there are several."""
+    several = len(alignments) > 1
+    suspect = alignments[0].suspect
+    if several:
+        right = "Originals: " + "; ".join(
+            f"{_tag(k, True)}<span class=path>{_e(n)}</span>" for k, n in enumerate(source_names))
+    else:
+        right = f"Original: <span class=path>{_e(source_names[0])}</span>"
+    head = (f"<thead><tr><th>Suspect: <span class=path>{_e(suspect.name)}</span></th>"
+            f"<th>{right}</th></tr></thead>")
+    body: list[str] = []
+    pending: list[Row] = []
+
+    def original_cell(row: Row) -> str:
+        assert row.source is not None and row.original is not None
+        par = paragraph_html(segments(alignments[row.source], row.original, "original"),
+                             "original")
+        note = '<span class="repeat">(the same paragraph as above) </span>' if row.repeated else ""
+        return _tag(row.source, several) + note + par
+
+    def flush() -> None:
+        if not pending:
+            return
+        if len(pending) >= COLLAPSE_UNUSED:
+            inner = "".join(original_cell(r) for r in pending)
+            body.append(
+                f'<tr class="unused"><td class="s empty">—</td><td class="o"><details><summary>'
+                f"{len(pending)} paragraphs of the original that are not in the suspect"
+                f"</summary>{inner}</details></td></tr>")
+        else:
+            body.extend(f'<tr class="unused"><td class="s empty">not in the suspect</td>'
+                        f'<td class="o">{original_cell(r)}</td></tr>' for r in pending)
+        pending.clear()
+
+    for row in rows:
+        if row.suspect is None:
+            pending.append(row)
+            continue
+        flush()
+        source = row.source if row.source is not None else 0
+        left = paragraph_html(segments(alignments[source], row.suspect, "suspect"), "suspect")
+        if row.original is None:
+            body.append(f'<tr class="unmatched"><td class="s">{left}</td>'
+                        f'<td class="o empty">no counterpart in the original</td></tr>')
+        else:
+            body.append(f'<tr class="pair"><td class="s">{left}</td>'
+                        f'<td class="o">{original_cell(row)}</td></tr>')
+    flush()
+    return f'<table class="sbs">{head}<tbody>{"".join(body)}</tbody></table>'
+
+
+# --- one suspect --------------------------------------------------------------------------------
+
+
+DocumentLoader = Callable[[str], Document]
+
+
+def suspect_html(entry: SuspectEntry, anchor: str, load: DocumentLoader) -> str:
+    """A suspect's section: verdict, best source, the reasons in words, the side-by-side view."""
+    out = [f'<section class="suspect" id="{_e(anchor)}">',
+           f'<h2>{_verdict(entry.verdict)} <span class=path>{_e(entry.suspect)}</span></h2>']
+    if entry.original is None:
+        out.append('<p class="note">No original to compare with.</p></section>')
+        return "".join(out)
+    relation = "source" if entry.derived else "closest original (not a source)"
+    out.append(f'<p class="meta">Score {entry.score:.3f} (probability of a spun copy); '
+               f'{relation}: <span class=path>{_e(entry.original)}</span></p>')
+    names = entry.sources if len(entry.sources) > 1 else [entry.original]
+    try:
+        suspect = load(entry.suspect)
+        alignments = [align(load(name), suspect) for name in names]
+    except SpundetectError as err:
+        out.append("<h3>Why</h3>" + _why(explain(entry)))
+        out.append(f'<p class="warning">Cannot show the texts: {_e(err)}</p></section>')
+        return "".join(out)
+    matches = match_paragraphs(alignments)
+    out.append("<h3>Why</h3>" + _why(explain(entry, matches, names)))
+    best = alignments[names.index(entry.original)] if entry.original in names else alignments[0]
+    expected = entry.evidence.get("n_swaps")
+    if isinstance(expected, int) and expected != len(best.swaps):
+        out.append(f'<p class="warning">The files have changed since they were scored: '
+                   f"{len(best.swaps)} swaps now, {expected} then. The marks below show the "
+                   "files as they are now.</p>")
+    rows = side_by_side(matches, [len(a.original.paragraphs) for a in alignments])
+    table = side_by_side_html(alignments, rows, names)
+    if entry.derived:
+        out.append("<h3>Side by side</h3>" + table)
+    else:
+        out.append("<details><summary>Side by side with the closest original</summary>"
+                   f"{table}</details>")
+    if len(entry.candidates) > 1:
+        out.append(_candidates(entry.candidates))
+    out.append("</section>")
+    return "".join(out)
+
+
+def _why(lines: Sequence[str]) -> str:
+    return '<ul class="why">' + "".join(f"<li>{_e(line)}</li>" for line in lines) + "</ul>"
+
+
+def _candidates(candidates: Sequence[dict]) -> str:
+    rows = "".join(
+        f'<tr><td class="num">{c["score"]:.3f}</td><td>{_verdict(c["verdict"])}</td>'
+        f'<td class=path>{_e(c["original"])}</td></tr>' for c in candidates)
+    return ('<details><summary>Every original it was scored against</summary>'
+            '<table class="candidates"><tr><th class="num">score</th><th>verdict</th>'
+            f"<th>original</th></tr>{rows}</table></details>")
+
+
+# --- the page -----------------------------------------------------------------------------------
+
+
+def summary_html(entries: Sequence[SuspectEntry], anchors: Sequence[str]) -> str:
+    """The table of suspects, spun first, each linking to its section."""
+    rows = []
+    for k, (entry, anchor) in enumerate(zip(entries, anchors, strict=True), start=1):
+        ev = entry.evidence
+        if entry.source:
+            source = f"<span class=path>{_e(entry.source)}</span>"
+            if len(entry.sources) > 1:
+                source += f" and {len(entry.sources) - 1} more"
+        elif entry.original:
+            source = f'<span class="note">none (closest: <span class=path>' \
+                     f"{_e(entry.original)}</span>)</span>"
+        else:
+            source = '<span class="note">none</span>'
+        aligned = ev.get("aligned_share")
+        swaps = ev.get("n_swaps")
+        rows.append(
+            f'<tr><td class="num">{k}</td>'
+            f'<td><a class=path href="#{_e(anchor)}">{_e(entry.suspect)}</a></td>'
+            f"<td>{_verdict(entry.verdict)}</td>"
+            f'<td class="num">{entry.score:.3f}</td><td>{source}</td>'
+            f'<td class="num">{"" if aligned is None else f"{float(aligned):.0%}"}</td>'
+            f'<td class="num">{"" if swaps is None else _e(swaps)}</td></tr>')
+    return ('<table class="summary"><tr><th class="num">#</th><th>suspect</th><th>verdict</th>'
+            '<th class="num">score</th><th>source</th><th class="num">aligned</th>'
+            f'<th class="num">swaps</th></tr>{"".join(rows)}</table>')
+
+
+def errors_html(errors: Sequence[dict]) -> str:
+    """The inputs a run could not score, with the reason."""
+    rows = "".join(
+        f"<tr><td class=path>{_e(r.get('suspect') or r.get('original') or '?')}</td>"
+        f"<td>{_e(r.get('error', 'unknown error'))}</td></tr>" for r in errors)
+    return ('<section id="errors"><h2>Inputs that could not be scored</h2>'
+            f'<table class="errors"><tr><th>file</th><th>reason</th></tr>{rows}</table></section>')
+
+
+LEGEND = (
+    '<p class="legend"><span><span class="same">verbatim</span> copied word for word</span>'
+    '<span><mark class="swap" title="original: meet" data-orig="meet">satisfy</mark> '
+    "swapped (hover to see the original word)</span>"
+    '<span><ins class="added filler">actually</ins> added filler</span>'
+    '<span><span class="new">grey</span> no counterpart</span>'
+    "<span><del>struck</del> left out of the suspect</span></p>"
+)
+
+
+def report_html(records: Iterable[dict], *, base: Path | None = None,
+                results_name: str = "") -> str:
+    """The whole report page for results records (`spundetect pairs`/`scan` output).
+
+    Articles are re-read from the paths the records name (relative ones also against `base`,
+    the results file's folder) and re-aligned to mark every swap.
+    """
+    entries, errors = group_results(records)
+    cache: dict[str, Document | SpundetectError] = {}
+
+    def load(path: str) -> Document:
+        if path not in cache:
+            try:
+                cache[path] = open_document(path, base)
+            except SpundetectError as err:
+                cache[path] = err
+        found = cache[path]
+        if isinstance(found, SpundetectError):
+            raise found
+        return found
+
+    anchors = [f"suspect-{k}" for k in range(1, len(entries) + 1)]
+    plural = {"copy": "copies"}
+    counts = []
+    for v in VERDICTS:
+        n = sum(e.verdict == v for e in entries)
+        counts.append(f"{n} {plural.get(v, v) if n != 1 else v}")
+    title = f"spundetect report: {len(entries)} suspects"
+    source = f" from <span class=path>{_e(results_name)}</span>" if results_name else ""
+    parts = [
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<meta http-equiv=\"Content-Security-Policy\" "
+        "content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+        f"<title>{_e(title)}</title><style>{CSS}</style></head><body>",
+        "<main>",
+        f"<h1>{_e(title)}</h1>",
+        f'<p class="meta">Made by spundetect {_e(__version__)}{source}: '
+        f"{', '.join(counts)}; {len(errors)} input{'' if len(errors) == 1 else 's'} "
+        "could not be scored.</p>",
+        LEGEND,
+        '<p class="toggle"><input type="checkbox" id="inline-originals"> '
+        '<label for="inline-originals">write the original word after every swap '
+        "(printing always does)</label></p>",
+        '<section id="summary"><h2>Suspects, spun first</h2>', summary_html(entries, anchors),
+        "</section>",
+    ]
+    if errors:
+        parts.append(errors_html(errors))
+    parts.extend(suspect_html(e, a, load) for e, a in zip(entries, anchors, strict=True))
+    parts.append("</main></body></html>\n")
+    return "\n".join(parts)
