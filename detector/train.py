@@ -16,7 +16,7 @@ import numpy as np
 from joblib import Parallel, delayed
 from sklearn.model_selection import GroupKFold
 
-from detector import evaluate
+from detector import evaluate, plots
 from detector.classify import build_pipeline
 from detector.dataset import CORPUS_DIR, LabelledPair, corpus_hash, generate_pairs, load_corpus
 from detector.features import FEATURE_NAMES, extract
@@ -131,6 +131,9 @@ def train(
     save_model(pipeline, metadata, out)
     (out / "metrics.json").write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
     (out / "metrics.md").write_text(evaluate.markdown(report) + _styles_md(report))
+    scores = plots.save_scores(out / plots.SCORES_FILE, list(y), [p.stratum for p in pairs],
+                               list(groups), proba, classes)
+    plots.write_plots(scores, out / plots.PLOTS_DIR)
     log(f"saved {out} ({time.perf_counter() - start:.0f} s)")
     return report
 
