@@ -253,7 +253,7 @@ def load_results(path: str | Path) -> list[dict]:
         whole = json.loads(text)
         records = whole if isinstance(whole, list) else [whole]
         numbered = list(enumerate(records, start=1))
-        where = "record"
+        where = "record" if isinstance(whole, list) else "line"
     except ValueError:
         numbered, where = [], "line"
         for number, line in enumerate(text.splitlines(), start=1):

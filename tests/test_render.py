@@ -1,0 +1,270 @@
+"""The HTML report: marks, layout, escaping, the seeds end to end, and a real browser."""
+
+import os
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from detector.align import align
+from detector.evidence import segments
+from detector.render import paragraph_html, report_html
+from detector.text import Document
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+def seed(prefix: str) -> Path:
+    return next((ROOT / "seeds").glob(f"{prefix}_*.txt"))
+
+
+class Elements(HTMLParser):
+    """Every element of a page with its attributes and its text (nested text included)."""
+
+    def __init__(self, page: str):
+        super().__init__()
+        self.found: list[dict] = []
+        self.open: list[dict] = []
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        element = {"tag": tag, **{k: v or "" for k, v in attrs}, "text": "",
+                   "index": len(self.found)}
+        self.found.append(element)
+        if tag not in ("meta", "input", "br", "img", "link"):
+            self.open.append(element)
+
+    def handle_endtag(self, tag):
+        while self.open:
+            element = self.open.pop()
+            element["end"] = len(self.found)
+            if element["tag"] == tag:
+                break
+
+    def handle_data(self, data):
+        for element in self.open:
+            element["text"] += data
+
+    def all(self, tag, css=None, within=None):
+        found = self.found[within["index"] + 1 : within["end"]] if within else self.found
+        return [e for e in found if e["tag"] == tag
+                and (css is None or css in e.get("class", "").split())]
+
+
+def record(suspect, original, verdict="spun", score=0.95, **evidence):
+    return {"suspect": str(suspect), "original": str(original), "score": score,
+            "verdict": verdict,
+            "probabilities": {"spun": score, "copy": 0.0, "independent": 1 - score,
+                              "unrelated": 0.0},
+            "evidence": {"aligned_share": 0.9, "verbatim_share": 0.6, "substitution_rate": 0.3,
+                         "synonym_share": 0.5, "swaps": [["voted", "elected"]], **evidence}}
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_swaps_verbatim_and_fillers_are_marked_differently():
+    a = align(Document("China has tried to meet the press since the war began."),
+              Document("China has actually tried to satisfy the press since the war started."))
+    suspect = Elements(paragraph_html(segments(a, 0)))
+    (swap, swap2) = suspect.all("mark", "swap")
+    assert (swap["text"], swap["data-orig"], swap["title"]) == ("satisfy", "meet", "original: meet")
+    assert swap2["text"] == "started" and swap2["data-orig"] == "began"
+    assert [e["text"] for e in suspect.all("ins", "filler")] == ["actually"]
+    assert [e["text"] for e in suspect.all("span", "same")] == [
+        "China has", "tried to", "the press since the war"]
+    original = Elements(paragraph_html(segments(a, 0, "original"), "original"))
+    assert [(e["text"], e["data-repl"]) for e in original.all("mark", "swapped")] == [
+        ("meet", "satisfy"), ("began", "started")]
+
+
+def test_report_pairs_paragraphs_and_greys_those_without_counterpart(tmp_path, texts):
+    spun = texts["spun"].strip().split("\n\n")
+    comet = texts["unrelated"].strip().split("\n\n")[0]
+    suspect = write(tmp_path, "suspect.txt", "\n\n".join([spun[0], comet, spun[2]]))
+    original = write(tmp_path, "original.txt", texts["original"])
+    page = Elements(report_html([record(suspect, original, n_swaps=10)]))
+    by_class = {css: " | ".join(r["text"] for r in page.all("tr", css))
+                for css in ("pair", "unmatched", "unused")}
+    assert "elected" in by_class["pair"] and "voted" in by_class["pair"]
+    assert "comet" in by_class["unmatched"] and "no counterpart" in by_class["unmatched"]
+    assert "Mayor Linda Park said" in by_class["unused"]  # the original paragraph it dropped
+    assert len(page.all("tr", "pair")) == 2
+    assert not page.all("p", "warning")  # the files match the evidence (10 swaps)
+
+
+def test_summary_sorts_spun_first_and_lists_error_records(tmp_path, texts):
+    original = write(tmp_path, "o.txt", texts["original"])
+    files = {k: write(tmp_path, f"{k}.txt", texts[k]) for k in ("spun", "independent")}
+    records = [
+        record(files["independent"], original, "independent", 0.03),
+        {"suspect": "gone.txt", "original": str(original), "score": None, "verdict": "error",
+         "error": "gone.txt: no such file"},
+        record(files["spun"], original, "spun", 0.91),
+    ]
+    page = report_html(records)
+    summary = Elements(page.split('id="summary"')[1].split("</section>")[0])
+    rows = summary.all("tr")[1:]
+    assert ["spun.txt" in rows[0]["text"], "independent.txt" in rows[1]["text"]] == [True, True]
+    assert "0.910" in rows[0]["text"] and "90%" in rows[0]["text"]
+    assert "none (closest" in rows[1]["text"]
+    errors = Elements(page.split('id="errors"')[1])
+    assert "gone.txt: no such file" in errors.all("table")[0]["text"]
+    # the independent report's side-by-side is there, folded away
+    section = page.split('id="suspect-2"')[1]
+    assert "<details><summary>Side by side" in section
+
+
+def test_stitched_suspect_tags_each_paragraph_with_its_source(tmp_path, texts):
+    spun = texts["spun"].strip().split("\n\n")
+    comet = texts["unrelated"].strip().split("\n\n")
+    suspect = write(tmp_path, "stitched.txt", "\n\n".join([spun[0], comet[1], spun[2]]))
+    a = write(tmp_path, "a.txt", texts["original"])
+    b = write(tmp_path, "b.txt", texts["unrelated"])
+    scan = {**record(suspect, a, "spun", 0.8), "source": str(a),
+            "candidates": [{"original": str(a), "score": 0.8, "verdict": "spun"},
+                           {"original": str(b), "score": 0.4, "verdict": "copy"}]}
+    page = Elements(report_html([scan]))
+    cells = [page.all("td", "o", within=row)[0]["text"] for row in page.all("tr", "pair")]
+    assert [(c[:1], "voted" in c, "50,000 years" in c, "rising cost" in c) for c in cells] == [
+        ("A", True, False, False), ("B", False, True, False), ("A", False, False, True)]
+    assert "from" in page.all("ul", "why")[0]["text"]
+
+
+def test_everything_from_articles_and_results_is_escaped(tmp_path, texts):
+    attack = ('<script>document.body.appendChild(document.createElement("pwned"))</script>'
+              '<img src=x onerror="alert(1)"> & "quotes" <b>bold</b>')
+    suspect = write(tmp_path, "evil<i>.txt", texts["spun"].replace("Critics", attack + " Critics"))
+    original = write(tmp_path, "original.txt", texts["original"].replace("Tuesday",
+                                                                         "Tuesday <iframe>"))
+    records = [
+        record(suspect, original, "spun", 0.9, swaps=[["<em>x</em>", "<u>y</u>"]]),
+        {"suspect": "<svg onload=alert(1)>", "verdict": "error", "score": None,
+         "error": "<script>alert(2)</script>"},
+        {**record(suspect, original), "suspect": "other.txt", "verdict": '"><script>x</script>'},
+    ]
+    page = report_html(records)
+    lowered = page.lower()
+    for tag in ("<script", "<img", "<iframe", "<svg", "<b>", "<i>", "<em>", "<u>"):
+        assert tag not in lowered, tag
+    assert "evil&lt;i&gt;.txt" in page and "&lt;svg onload=alert(1)&gt;" in page
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in page
+    text = "".join(e["text"] for e in Elements(page).all("td", "s"))
+    assert attack in text  # shown as the text it is, the article's own words around it
+
+
+def test_page_is_self_contained(tmp_path, texts):
+    suspect = write(tmp_path, "s.txt", texts["spun"])
+    original = write(tmp_path, "o.txt", texts["original"])
+    page = report_html([record(suspect, original)])
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    for external in ("http:", "https:", "src=", "<link", "url(", "@import", "<script"):
+        assert external not in page, external
+    assert "default-src 'none'" in page and "<style>" in page
+
+
+def test_unreadable_or_changed_files_are_reported_not_fatal(tmp_path, texts):
+    original = write(tmp_path, "o.txt", texts["original"])
+    changed = write(tmp_path, "changed.txt", texts["spun"])
+    page = report_html([record(tmp_path / "gone.txt", original, "spun", 0.9),
+                        record(changed, original, "spun", 0.8, n_swaps=3)])
+    assert "Cannot show the texts" in page and "gone.txt: no such file" in page
+    assert "20 swaps now, 3 then" in page
+
+
+def test_relative_paths_resolve_against_the_results_folder(tmp_path, texts, monkeypatch):
+    write(tmp_path, "s.txt", texts["spun"])
+    write(tmp_path, "o.txt", texts["original"])
+    monkeypatch.chdir(ROOT)
+    page = report_html([record("s.txt", "o.txt")], base=tmp_path)
+    assert 'data-orig="voted">elected</mark>' in page
+
+
+# --- the seeds, scored by the shipped model -----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_report(tmp_path_factory) -> Path:
+    """The report for 001-004 against 000, as `spundetect report` writes it."""
+    from detector.api import Detector
+    from detector.text import read_document
+
+    detector = Detector()
+    original = read_document(seed("000").relative_to(ROOT))
+    records = [
+        detector.score_suspect(read_document(seed(k).relative_to(ROOT)), [original]).to_record()
+        for k in ("001", "002", "003", "004")
+    ]
+    path = tmp_path_factory.mktemp("report") / "seeds.html"
+    path.write_text(report_html(records, base=ROOT), encoding="utf-8")
+    return path
+
+
+def check_seed_page(page: str) -> None:
+    """What the seed report must show: 004 spun from 000 with `satisfy` over `meet`, the ICC
+    paragraph 000 lacks unmatched, and 001-003 listed as independent."""
+    summary = Elements(page.split('id="summary"')[1].split("</section>")[0]).all("tr")[1:]
+    assert "004_" in summary[0]["text"] and "spun" in summary[0]["text"]
+    others = {r["text"].split("seeds/")[1][:3]: r["text"] for r in summary[1:]}
+    assert sorted(others) == ["001", "002", "003"]
+    assert all("independent" in text for text in others.values()), others
+    section = Elements(page.split('id="suspect-1"')[1].split("</section>")[0])
+    marks = {(m["text"], m["data-orig"]) for m in section.all("mark", "swap")}
+    assert ("satisfy", "meet") in marks
+    title = next(m for m in section.all("mark", "swap") if m["text"] == "satisfy")
+    assert title["title"] == "original: meet"
+    unmatched = [r["text"] for r in section.all("tr", "unmatched")]
+    assert any("International Criminal Court" in t for t in unmatched)
+    paired = " ".join(r["text"] for r in section.all("tr", "pair"))
+    assert "International Criminal Court" not in paired
+
+
+def test_seed_report_shows_the_spun_copy_beside_its_original(seed_report):
+    check_seed_page(seed_report.read_text(encoding="utf-8"))
+
+
+# --- a real browser -------------------------------------------------------------------------
+
+
+def chromium() -> str:
+    found = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
+                  if shutil.which(n)), None)
+    if found:
+        return found
+    if os.environ.get("CI") == "true":
+        pytest.fail("Chromium is required in CI (.ci/run installs it with apt-get)")
+    pytest.skip("Chromium not installed (Debian: apt-get install chromium); browser test skipped")
+
+
+def browse(page: Path, profile: Path, *extra: str) -> subprocess.CompletedProcess:
+    command = [chromium(), "--headless", "--no-sandbox", "--disable-gpu",
+               "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--no-first-run", f"--user-data-dir={profile}", *extra,
+               page.resolve().as_uri()]
+    return subprocess.run(command, capture_output=True, text=True, timeout=90, check=True)
+
+
+def test_browser_renders_the_highlights_and_runs_nothing(seed_report, tmp_path, texts):
+    dom = browse(seed_report, tmp_path / "profile", "--dump-dom").stdout
+    check_seed_page(dom)  # the same checks, on the DOM Chromium built
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "seed_report.png"
+    shot.unlink(missing_ok=True)
+    browse(seed_report, tmp_path / "profile", "--hide-scrollbars", "--window-size=1280,2400",
+           f"--screenshot={shot}")
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
+    print(f"screenshot: {shot}")
+
+    attack = '<script>document.body.appendChild(document.createElement("pwned"))</script>'
+    suspect = write(tmp_path, "evil.txt", texts["spun"].replace("Critics", attack + " Critics"))
+    original = write(tmp_path, "o.txt", texts["original"])
+    evil = write(tmp_path, "evil.html", report_html([record(suspect, original)]))
+    dom = browse(evil, tmp_path / "profile", "--dump-dom").stdout
+    assert "<pwned" not in dom and "<script" not in dom.lower()
+    assert attack in "".join(e["text"] for e in Elements(dom).all("td", "s"))
