@@ -3,7 +3,8 @@ and the confusion matrix, drawn from every pair's out-of-fold scores.
 
 `make train` saves those scores (`validation_scores.csv`, one row a validation pair) and calls
 `write_plots`; notebooks/evaluation.ipynb loads the same file to explore. matplotlib is imported
-here only, and only when drawing, with the Agg backend (no display needed).
+here only, and only when drawing: figures are made on the Agg canvas without pyplot, so drawing
+needs no display and leaves a notebook's own backend alone.
 """
 
 from __future__ import annotations
@@ -82,60 +83,64 @@ def threshold_at_fpr(scores: dict[str, np.ndarray], fpr: float = 0.01) -> float:
     return float(np.quantile(negatives, 1 - fpr)) if len(negatives) else 1.0
 
 
-def _groups(scores: dict[str, np.ndarray], field: str, mask: np.ndarray) -> dict[str, np.ndarray]:
+def groups(scores: dict[str, np.ndarray], field: str,
+           mask: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Spun scores split by the values of one column (e.g. `kind`), rows limited to `mask`."""
+    mask = np.ones(len(scores["score"]), dtype=bool) if mask is None else mask
     values = scores[field][mask]
     return {g: scores["score"][mask][values == g] for g in sorted(set(values)) if g != ""}
 
 
-def write_plots(scores_path: Path, out_dir: Path) -> list[Path]:
-    """Draw every plot in `PLOTS` from a saved scores file into `out_dir`; returns the paths."""
-    import matplotlib
+def _figure(width: float, height: float, ncols: int = 1):
+    """A figure on the Agg canvas: no pyplot, no display, no global backend switch."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from sklearn.metrics import (
-        average_precision_score,
-        precision_recall_curve,
-        roc_auc_score,
-        roc_curve,
-    )
+    fig = Figure(figsize=(width, height))
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(1, ncols)
+    return fig, axes
 
-    scores = load_scores(scores_path)
-    out_dir.mkdir(parents=True, exist_ok=True)
+
+def _has_both(scores: dict[str, np.ndarray]) -> bool:
     y = scores["label"] == "spun"
-    s = scores["score"]
-    both = y.any() and not y.all()
-    cut = threshold_at_fpr(scores)
-    written = []
+    return bool(y.any() and not y.all())
 
-    def save(fig, name: str) -> None:
-        fig.tight_layout()
-        fig.savefig(out_dir / name, dpi=110)
-        plt.close(fig)
-        written.append(out_dir / name)
 
-    fig, (whole, low) = plt.subplots(1, 2, figsize=(10, 4.2))
-    if both:
-        fpr, tpr, _ = roc_curve(y, s)
-        auc = roc_auc_score(y, s)
+def roc_figure(scores: dict[str, np.ndarray]):
+    """ROC of the spun score, whole and zoomed on low false-positive rates (log scale)."""
+    from sklearn.metrics import roc_auc_score, roc_curve
+
+    fig, (whole, low) = _figure(10, 4.2, ncols=2)
+    if _has_both(scores):
+        y = scores["label"] == "spun"
+        fpr, tpr, _ = roc_curve(y, scores["score"])
+        auc = roc_auc_score(y, scores["score"])
         for ax in (whole, low):
             ax.plot(fpr, tpr, color="#c62828", label=f"spun vs rest (AUC {auc:.3f})")
-            ax.set_xlabel("false-positive rate")
-            ax.set_ylabel("true-positive rate")
         whole.plot([0, 1], [0, 1], ls=":", color="grey", label="chance")
         low.set_xscale("log")
         low.set_xlim(1e-3, 1)
         low.axvline(0.01, ls="--", color="grey", label="1% false positives")
         whole.legend(loc="lower right")
         low.legend(loc="lower right")
+    for ax in (whole, low):
+        ax.set_xlabel("false-positive rate")
+        ax.set_ylabel("true-positive rate")
     whole.set_title("ROC, held-out topics")
-    low.set_title("low false-positive end (log scale)")
-    save(fig, "roc.png")
+    low.set_title("Low false-positive end (log scale)")
+    return fig
 
-    fig, ax = plt.subplots(figsize=(5.5, 4.2))
-    if both:
-        precision, recall, _ = precision_recall_curve(y, s)
-        ap = average_precision_score(y, s)
+
+def precision_recall_figure(scores: dict[str, np.ndarray]):
+    """Precision against recall of the spun score."""
+    from sklearn.metrics import average_precision_score, precision_recall_curve
+
+    fig, ax = _figure(5.5, 4.2)
+    if _has_both(scores):
+        y = scores["label"] == "spun"
+        precision, recall, _ = precision_recall_curve(y, scores["score"])
+        ap = average_precision_score(y, scores["score"])
         ax.plot(recall, precision, color="#c62828", label=f"spun (average precision {ap:.3f})")
         ax.axhline(y.mean(), ls=":", color="grey", label="share of spun pairs")
         ax.legend(loc="lower left")
@@ -143,17 +148,36 @@ def write_plots(scores_path: Path, out_dir: Path) -> list[Path]:
     ax.set_ylabel("precision")
     ax.set_ylim(0, 1.02)
     ax.set_title("Precision-recall, held-out topics")
-    save(fig, "precision_recall.png")
+    return fig
 
-    everything = np.ones(len(s), dtype=bool)
-    by_kind = _groups(scores, "kind", everything)
-    save(_strip(plt, by_kind, "Spun score per kind of pair", cut), "scores_by_kind.png")
-    by_rate = _groups(scores, "rate", y)
-    save(_strip(plt, by_rate, "Spun pairs: score per share of words swapped", cut),
-         "scores_by_rate.png")
 
+def strip_figure(by_group: dict[str, np.ndarray], title: str, cut: float | None = None):
+    """Box plots with every pair's score as a dot, one row per group; `cut` draws the score
+    above which 1% of the non-spun pairs lie."""
+    names = list(by_group)
+    fig, ax = _figure(8, 0.45 * max(len(names), 3) + 1.4)
+    rng = np.random.default_rng(0)
+    if names:
+        ax.boxplot([by_group[n] for n in names], orientation="horizontal", widths=0.6,
+                   showfliers=False)
+        for k, name in enumerate(names, start=1):
+            values = by_group[name]
+            ax.scatter(values, k + rng.uniform(-0.18, 0.18, len(values)), s=6, alpha=0.5,
+                       color="#c62828" if name == "spun" else "#37474f")
+        ax.set_yticks(range(1, len(names) + 1), [f"{n} ({len(by_group[n])})" for n in names])
+    if cut is not None:
+        ax.axvline(cut, ls="--", color="grey", label=f"1% of non-spun pairs score above {cut:.2f}")
+        ax.legend(loc="lower right", fontsize="small")
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_xlabel("probability of spun")
+    ax.set_title(title)
+    return fig
+
+
+def confusion_figure(scores: dict[str, np.ndarray]):
+    """Counts of true against predicted class, shaded by share of the true class."""
     classes, matrix = confusion(scores)
-    fig, ax = plt.subplots(figsize=(5.2, 4.5))
+    fig, ax = _figure(5.2, 4.5)
     shares = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
     ax.imshow(shares, cmap="Blues", vmin=0, vmax=1)
     for i in range(len(classes)):
@@ -165,25 +189,30 @@ def write_plots(scores_path: Path, out_dir: Path) -> list[Path]:
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
     ax.set_title("Confusion matrix, held-out topics")
-    save(fig, "confusion.png")
-    return written
-
-
-def _strip(plt, groups: dict[str, np.ndarray], title: str, cut: float):
-    """Box plots with every pair's score as a dot, one row per group."""
-    names = list(groups)
-    fig, ax = plt.subplots(figsize=(8, 0.45 * max(len(names), 3) + 1.4))
-    rng = np.random.default_rng(0)
-    if names:
-        ax.boxplot([groups[n] for n in names], vert=False, widths=0.6, showfliers=False)
-        for k, name in enumerate(names, start=1):
-            values = groups[name]
-            ax.scatter(values, k + rng.uniform(-0.18, 0.18, len(values)), s=6, alpha=0.5,
-                       color="#c62828" if name == "spun" else "#37474f")
-        ax.set_yticks(range(1, len(names) + 1), [f"{n} ({len(groups[n])})" for n in names])
-    ax.axvline(cut, ls="--", color="grey", label=f"1% of non-spun pairs score above {cut:.2f}")
-    ax.set_xlim(-0.02, 1.02)
-    ax.set_xlabel("probability of spun")
-    ax.set_title(title)
-    ax.legend(loc="lower right", fontsize="small")
     return fig
+
+
+def figures(scores: dict[str, np.ndarray]) -> dict:
+    """Every plot in `PLOTS`, by file name."""
+    cut = threshold_at_fpr(scores)
+    spun = scores["label"] == "spun"
+    return {
+        "roc.png": roc_figure(scores),
+        "precision_recall.png": precision_recall_figure(scores),
+        "scores_by_kind.png": strip_figure(groups(scores, "kind"),
+                                           "Spun score per kind of pair", cut),
+        "scores_by_rate.png": strip_figure(groups(scores, "rate", spun),
+                                           "Spun pairs: score per share of words swapped", cut),
+        "confusion.png": confusion_figure(scores),
+    }
+
+
+def write_plots(scores_path: Path, out_dir: Path) -> list[Path]:
+    """Draw every plot in `PLOTS` from a saved scores file into `out_dir`; returns the paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, fig in figures(load_scores(scores_path)).items():
+        fig.tight_layout()
+        fig.savefig(out_dir / name, dpi=110)
+        written.append(out_dir / name)
+    return written
