@@ -396,9 +396,9 @@ def explain(entry: SuspectEntry, matches: Sequence[ParagraphMatch] | None = None
         rate = ev.get("substitution_rate", 0.0)
         lines.append(
             f"Of the original's words that line up, {_pct(rate)} were swapped for other words "
-            f"({n_swaps} swaps), leaving {_pct(verbatim)} of the suspect word for word as in "
-            "the original. A plain copy swaps next to nothing; article spinners swap "
-            "roughly 10% to 70%."
+            f"({n_swaps} swap{'' if n_swaps == 1 else 's'}), leaving {_pct(verbatim)} of the "
+            "suspect word for word as in the original. A plain copy swaps next to nothing; "
+            "article spinners swap roughly 10% to 70%."
         )
         if n_swaps:
             synonyms = ev.get("synonym_share", 0.0)

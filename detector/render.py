@@ -117,9 +117,9 @@ def _verdict(verdict: str) -> str:
 # --- paragraphs ---------------------------------------------------------------------------------
 
 
-def paragraph_html(parts: Iterable[Segment], side: str = "suspect") -> str:
-    """One paragraph's stretches as marked-up HTML (escaped)."""
-    out = []
+def paragraph_html(parts: Iterable[Segment], side: str = "suspect", lead: str = "") -> str:
+    """One paragraph's stretches as marked-up HTML (escaped); `lead` is markup put first."""
+    out = [lead]
     for seg in parts:
         text = _e(seg.text)
         if seg.kind == "":
@@ -171,10 +171,9 @@ def side_by_side_html(alignments: Sequence[Alignment], rows: Sequence[Row],
 
     def original_cell(row: Row) -> str:
         assert row.source is not None and row.original is not None
-        par = paragraph_html(segments(alignments[row.source], row.original, "original"),
-                             "original")
         note = '<span class="repeat">(the same paragraph as above) </span>' if row.repeated else ""
-        return _tag(row.source, several) + note + par
+        return paragraph_html(segments(alignments[row.source], row.original, "original"),
+                              "original", _tag(row.source, several) + note)
 
     def flush() -> None:
         if not pending:
@@ -342,7 +341,7 @@ def report_html(records: Iterable[dict], *, base: Path | None = None,
     for v in VERDICTS:
         n = sum(e.verdict == v for e in entries)
         counts.append(f"{n} {plural.get(v, v) if n != 1 else v}")
-    title = f"spundetect report: {len(entries)} suspects"
+    title = f"spundetect report: {len(entries)} suspect{'' if len(entries) == 1 else 's'}"
     source = f" from <span class=path>{_e(results_name)}</span>" if results_name else ""
     parts = [
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">",
