@@ -125,6 +125,7 @@ def scan_folder(
 ) -> Iterator[dict]:
     """Each suspect against every original (brute force), one record per suspect."""
     global _originals
+    suspect_files = list_text_files(suspects)
     docs, skipped = [], []
     for path in list_text_files(originals):
         try:
@@ -135,7 +136,7 @@ def scan_folder(
         raise InputError(f"{originals}: no readable original articles")
     _originals = docs
     yield from skipped
-    yield from _pool_map(_scan_one, list_text_files(suspects), _jobs(jobs), chunksize=1)
+    yield from _pool_map(_scan_one, suspect_files, _jobs(jobs), chunksize=1)
 
 
 def _jobs(jobs: int | None) -> int:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from detector.spinner import random_spin, spin, stitch
+from detector.spinner import STYLES, SpinResult, random_spin, spin, stitch
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "data" / "originals"
 
@@ -114,8 +114,25 @@ def make_copy(text: str, other: str, rng: random.Random) -> tuple[str, str]:
     return "verbatim", text
 
 
-def _rate_bucket(rate: float) -> str:
-    return f"{int(rate * 10) / 10:.1f}-{int(rate * 10) / 10 + 0.1:.1f}"
+def _rate_bucket(swapped_share: float) -> str:
+    """Strata of the realised swap rate: swaps per word of the original, in tenths."""
+    low = min(int(swapped_share * 10), 6) / 10
+    return f"{low:.1f}-{low + 0.1:.1f}" if low < 0.6 else "0.6+"
+
+
+def heavy_spin(text: str, rng: random.Random, seed: int) -> tuple[SpinResult, str, float]:
+    """A random spin; one in five is spun again by another style, as re-spun farm pages are.
+
+    Returns the result, its style label and the realised share of words swapped.
+    """
+    result = random_spin(text, seed=seed)
+    swaps, style = len(result.swaps), result.style
+    if rng.random() < 0.2:
+        second = rng.choice([s for s in STYLES if s != result.style])
+        result = spin(result.text, style=second, rate=rng.uniform(0.3, 1.0), seed=seed + 1)
+        swaps, style = swaps + len(result.swaps), "respun"
+        result = SpinResult(result.text, result.swaps, style, result.rate, 1.0)
+    return result, style, swaps / max(len(text.split()), 1)
 
 
 def generate_pairs(
@@ -143,20 +160,19 @@ def generate_pairs(
         others = [t for t in topics if t != art.topic]
 
         for k in range(spins_per_article):
-            result = random_spin(art.text, seed=base + k)
+            result, style, swapped = heavy_spin(art.text, rng, base + 10 * k)
             suspect = add_chrome(result.text, rng) if rng.random() < 0.2 else result.text
-            partial = result.style.endswith("partial") or getattr(result, "partial", False)
             yield LabelledPair(
                 suspect, original_view(art), "spun",
-                {"kind": "spun", "style": result.style.replace("+partial", ""),
-                 "rate": _rate_bucket(result.rate), "partial": bool(partial)},
+                {"kind": "spun", "style": style, "rate": _rate_bucket(swapped),
+                 "partial": result.share < 1.0},
                 art.topic, art.path,
             )
 
         if same_event and rng.random() < 0.5:
             other = rng.choice(same_event + similar)
-            a_spun = spin(art.text, style=_style(rng), rate=rng.uniform(0.1, 0.7), seed=base + 50)
-            b_spun = spin(other.text, style=_style(rng), rate=rng.uniform(0.1, 0.7), seed=base + 51)
+            a_spun = spin(art.text, style=_style(rng), rate=rng.uniform(0.1, 1.0), seed=base + 50)
+            b_spun = spin(other.text, style=_style(rng), rate=rng.uniform(0.1, 1.0), seed=base + 51)
             suspect = stitch(a_spun.text, b_spun.text, seed=base + 52)
             yield LabelledPair(suspect, original_view(art), "spun",
                                {"kind": "spun", "style": "stitched", "rate": "mixed",
@@ -175,7 +191,7 @@ def generate_pairs(
                                    {"kind": "same_event"}, art.topic, art.path)
             elif same_event and roll < 0.6:
                 other = rng.choice(same_event)
-                spun_other = random_spin(other.text, seed=base + 70 + k).text
+                spun_other = heavy_spin(other.text, rng, base + 70 + k)[0].text
                 yield LabelledPair(spun_other, original_view(art), "independent",
                                    {"kind": "spun_sibling"}, art.topic, art.path)
             elif similar and roll < 0.8:
@@ -192,6 +208,4 @@ def generate_pairs(
 
 
 def _style(rng: random.Random) -> str:
-    from detector.spinner import STYLES
-
     return rng.choice(STYLES)

@@ -1598,10 +1598,14 @@ def stitch(a: str, b: str, *, seed: int, mode: str | None = None) -> str:
 
 
 def random_spin(text: str, *, seed: int, lexicon: Lexicon | None = None) -> SpinResult:
-    """Spin with a random style and rate in [0.1, 0.7]; a quarter of calls spin some paragraphs."""
+    """Spin with a random style and rate in [0.1, 1.0]; a quarter of calls spin some paragraphs.
+
+    A style swaps only words it has a replacement for, so rate 1.0 rewrites roughly a third of
+    all words; `respin` goes further.
+    """
     rng = random.Random(seed)
     style = rng.choice(STYLES)
-    rate = round(rng.uniform(0.1, 0.7), 3)
+    rate = round(rng.uniform(0.1, 1.0), 3)
     inner = rng.randrange(2**63)
     if rng.random() < 0.25:
         share = round(rng.uniform(0.3, 0.8), 3)
