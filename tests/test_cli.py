@@ -181,3 +181,64 @@ def test_report_refuses_a_bad_results_file_in_one_line(tmp_path, capsys):
     assert cli.main(["report", str(bad), "--out", str(out)]) == 2
     assert "line 1 is not JSON" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_scan_html_writes_the_report_after_the_records(run, article_files, tmp_path):
+    originals, suspects = tmp_path / "o", tmp_path / "s"
+    originals.mkdir()
+    suspects.mkdir()
+    (originals / "orig.txt").write_text(article_files["original"].read_text())
+    (suspects / "spun.txt").write_text(article_files["spun"].read_text())
+    html = tmp_path / "report.html"
+    code, out, err = run("scan", suspects, "--against", originals, "--jobs", "1", "--html", html)
+    assert code == 0 and json.loads(out)["suspect"].endswith("spun.txt")
+    page = html.read_text()
+    assert "spun.txt" in page and 'data-orig="voted">elected</mark>' in page
+    assert f"wrote {html}" in err
+    code, out, err = run("scan", suspects, "--against", originals, "--jobs", "1", "--html", html)
+    assert code == 2 and out == "" and "already exists; use --force" in err  # before scanning
+    assert html.read_text() == page
+
+
+# --- the highlighted text under `score` -------------------------------------------------------
+
+
+class _Terminal:
+    """Makes the captured stdout claim to be a terminal."""
+
+    @staticmethod
+    def isatty():
+        return True
+
+
+def test_score_shows_highlighted_text_plain_when_piped(run, article_files, monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    code, out, _ = run("score", article_files["spun"], "--against", article_files["original"])
+    assert code == 0 and "\033[" not in out
+    assert out.index("aligned:") < out.index("text:") < out.index("elected[voted]")
+
+
+@pytest.mark.parametrize(("argv", "env", "coloured"), [
+    ((), {}, True), (("--no-color",), {}, False), ((), {"NO_COLOR": "1"}, False)])
+def test_score_colours_only_a_terminal(run, article_files, monkeypatch, argv, env, coloured):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(sys.stdout, "isatty", _Terminal.isatty, raising=False)
+    code, out, _ = run("score", article_files["spun"], "--against", article_files["original"],
+                       *argv)
+    assert code == 0
+    assert ("\033[1;33melected\033[0m" in out) is coloured
+    assert ("elected[voted]" in out) is not coloured
+
+
+def test_score_full_shows_every_paragraph(run, article_files, tmp_path):
+    long = tmp_path / "long.txt"
+    long.write_text("\n\n".join([article_files["spun"].read_text()] * 8))
+    original = tmp_path / "long_original.txt"
+    original.write_text("\n\n".join([article_files["original"].read_text()] * 8))
+    _, short, _ = run("score", long, "--against", original)
+    _, full, _ = run("score", long, "--against", original, "--full")
+    assert "more paragraphs (--full shows all)" in short
+    assert "--full shows all" not in full and full.count("elected[voted]") == 8
