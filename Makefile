@@ -34,7 +34,7 @@ lint: install
 	$(BIN)/ruff check detector tests
 
 lexicon: install
-	$(BIN)/python -m detector.lexicon
+	$(BIN)/python -c 'import sys; from detector.lexicon import main; sys.exit(main())'
 
 train: install
 	$(BIN)/python -m detector.train --jobs 2
