@@ -96,6 +96,12 @@ class Lexicon:
     def lemmas(self, word: str) -> dict[str, set[str]]:
         """Base forms of `word` per part of speech, by WordNet's morphy rules."""
         word = word.lower()
+        key = ("lemmas", word)
+        if key not in self._cache:
+            self._cache[key] = self._morphy(word)
+        return self._cache[key]
+
+    def _morphy(self, word: str) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {}
         for pos, rules in SUFFIX_RULES.items():
             bases = set(self.exceptions.get(pos, {}).get(word, ()))
