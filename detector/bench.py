@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from detector.dataset import CORPUS_DIR, generate_pairs, load_corpus
+from detector.dataset import CORPUS_DIR, Article, generate_pairs, load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,9 +31,27 @@ def _child_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
-def make_pairs_file(directory: Path, n_pairs: int, *, seed: int = 7) -> tuple[Path, float]:
+def long_articles(articles: list[Article], min_words: int = 500) -> list[Article]:
+    """Join consecutive reports of one topic until each has `min_words` words, the size of a
+    typical news article (the corpus' own reports are shorter)."""
+    out: list[Article] = []
+    pending: Article | None = None
+    for article in articles:
+        if pending and pending.topic == article.topic:
+            article = Article(pending.path, article.topic, article.subcorpus,
+                              pending.text + "\n\n" + article.text)
+        pending = article
+        if len(article.text.split()) >= min_words:
+            out.append(article)
+            pending = None
+    return out
+
+
+def make_pairs_file(
+    directory: Path, n_pairs: int, *, seed: int = 7, min_words: int = 500
+) -> tuple[Path, float]:
     """Write `n_pairs` suspect/original files (every kind the model knows) and a pairs file."""
-    articles = load_corpus(CORPUS_DIR, seed=seed)
+    articles = long_articles(load_corpus(CORPUS_DIR, seed=seed), min_words)
     pairs = []
     for pair in generate_pairs(articles, seed=seed):
         pairs.append(pair)

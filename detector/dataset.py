@@ -1,10 +1,12 @@
 """Build labelled training pairs from a corpus of originals grouped by topic.
 
-Positives are spun copies made by `detector.spinner` (many styles, swap rates 10-70%, partial
-spins, stitched suspects). Negatives are what a detector must not flag: independent reports of
-the same event, reports of a similar event, spun copies of a *sibling* report, unrelated
-articles, and copies (verbatim, with site chrome, a paragraph dropped or added), which are a
-class of their own. Every pair carries its topic so validation can hold whole topics out.
+Positives are spun copies made by `detector.spinner` (many styles, swap rates up to 60% of
+all words, partial spins, re-spun and stitched suspects). Negatives are what a detector must
+not flag: independent reports of the same event, reports of a similar event, spun copies of a
+*sibling* report, unrelated articles, and copies (verbatim, with site chrome, a paragraph
+dropped or added), which are a class of their own. Page furniture and version drift from
+`detector.pages` go on every kind of pair alike. Every pair carries its topic so validation
+can hold whole topics out.
 """
 
 from __future__ import annotations
@@ -15,25 +17,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from detector.pages import add_chrome, drift
 from detector.spinner import STYLES, SpinResult, random_spin, spin, stitch
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "data" / "originals"
-
-_CHROME_TOP = [
-    "Skip to main content", "Menu", "Search", "Home > News > World", "Subscribe", "Sign in",
-    "Latest News", "Breaking", "Share on Facebook Share on Twitter Email", "Advertisement",
-    "Listen to this article", "Trending now", "Most read",
-]
-_CHROME_BOTTOM = [
-    "Advertisement", "Related stories", "Read more:", "Sign up for our daily newsletter.",
-    "Copyright {year} {site}. All rights reserved.", "Share this article",
-    "Comments are closed.", "Leave a Reply", "Your email address will not be published.",
-    "Click here to subscribe.", "Follow us on social media.", "Terms of Use | Privacy Policy",
-    "This material may not be published, broadcast, rewritten or redistributed.",
-]
-_SITES = ["Daily Courier", "Metro Ledger", "The Evening Post", "NewsNow 24", "Valley Herald",
-          "Global Wire", "City Tribune", "Coastal Times"]
-
 
 @dataclass(frozen=True)
 class Article:
@@ -85,15 +72,6 @@ def corpus_hash(directory: Path = CORPUS_DIR) -> str:
     return digest.hexdigest()
 
 
-def add_chrome(text: str, rng: random.Random) -> str:
-    """Wrap an article in site navigation, bylines and footer lines, as scraped pages are."""
-    site = rng.choice(_SITES)
-    top = [*rng.sample(_CHROME_TOP, rng.randint(1, 4)), site]
-    bottom = [line.format(year=rng.randint(2010, 2025), site=site)
-              for line in rng.sample(_CHROME_BOTTOM, rng.randint(1, 5))]
-    return "\n\n".join(["\n".join(top), text, "\n".join(bottom)])
-
-
 def _paragraphs(text: str) -> list[str]:
     return [p for p in text.split("\n\n") if p.strip()]
 
@@ -141,17 +119,29 @@ def generate_pairs(
     seed: int = 0,
     spins_per_article: int = 3,
     negatives_per_article: int = 4,
-    chrome_on_original: float = 0.25,
+    chrome: float = 0.4,
+    drifted: float = 0.3,
 ) -> Iterator[LabelledPair]:
-    """Yield the labelled pairs, deterministically for a seed."""
+    """Yield the labelled pairs, deterministically for a seed.
+
+    `chrome` is the chance that either side of a pair comes as a scraped page, `drifted` the
+    chance that the original is another version of the story than the one the suspect used.
+    """
     rng = random.Random(seed)
     by_topic: dict[str, list[Article]] = {}
     for a in articles:
         by_topic.setdefault(a.topic, []).append(a)
     topics = sorted(by_topic)
+    headlines = [a.text.split(". ")[0][:90] for a in articles]
 
-    def original_view(a: Article) -> str:
-        return add_chrome(a.text, rng) if rng.random() < chrome_on_original else a.text
+    def page(text: str) -> str:
+        return add_chrome(text, rng, rng.sample(headlines, 6)) if rng.random() < chrome else text
+
+    def original_view(a: Article, donor: Article | None = None) -> str:
+        text = a.text
+        if rng.random() < drifted:
+            text = drift(text, rng, donor.text if donor else None)
+        return page(text)
 
     for index, art in enumerate(articles):
         base = seed * 1_000_003 + index * 101
@@ -161,9 +151,9 @@ def generate_pairs(
 
         for k in range(spins_per_article):
             result, style, swapped = heavy_spin(art.text, rng, base + 10 * k)
-            suspect = add_chrome(result.text, rng) if rng.random() < 0.2 else result.text
+            donor = rng.choice(same_event) if same_event else None
             yield LabelledPair(
-                suspect, original_view(art), "spun",
+                page(result.text), original_view(art, donor), "spun",
                 {"kind": "spun", "style": style, "rate": _rate_bucket(swapped),
                  "partial": result.share < 1.0},
                 art.topic, art.path,
@@ -174,36 +164,38 @@ def generate_pairs(
             a_spun = spin(art.text, style=_style(rng), rate=rng.uniform(0.1, 1.0), seed=base + 50)
             b_spun = spin(other.text, style=_style(rng), rate=rng.uniform(0.1, 1.0), seed=base + 51)
             suspect = stitch(a_spun.text, b_spun.text, seed=base + 52)
-            yield LabelledPair(suspect, original_view(art), "spun",
+            yield LabelledPair(page(suspect), original_view(art), "spun",
                                {"kind": "spun", "style": "stitched", "rate": "mixed",
                                 "partial": True}, art.topic, art.path)
 
         donor = by_topic[rng.choice(others)][0].text
         kind, suspect = make_copy(art.text, donor, rng)
-        yield LabelledPair(suspect, original_view(art), "copy", {"kind": f"copy_{kind}"},
+        if kind != "chrome":
+            suspect = page(suspect)
+        yield LabelledPair(suspect, page(art.text), "copy", {"kind": f"copy_{kind}"},
                            art.topic, art.path)
 
         for k in range(negatives_per_article):
             roll = rng.random()
             if same_event and roll < 0.4:
                 other = rng.choice(same_event)
-                yield LabelledPair(other.text, original_view(art), "independent",
+                yield LabelledPair(page(other.text), original_view(art), "independent",
                                    {"kind": "same_event"}, art.topic, art.path)
             elif same_event and roll < 0.6:
                 other = rng.choice(same_event)
                 spun_other = heavy_spin(other.text, rng, base + 70 + k)[0].text
-                yield LabelledPair(spun_other, original_view(art), "independent",
+                yield LabelledPair(page(spun_other), original_view(art), "independent",
                                    {"kind": "spun_sibling"}, art.topic, art.path)
             elif similar and roll < 0.8:
                 other = rng.choice(similar)
-                yield LabelledPair(other.text, original_view(art), "independent",
+                yield LabelledPair(page(other.text), original_view(art), "independent",
                                    {"kind": "similar_event"}, art.topic, art.path)
             else:
                 other = rng.choice(by_topic[rng.choice(others)])
                 text = other.text
                 if roll > 0.93:  # a spun page about something else entirely
                     text = random_spin(other.text, seed=base + 90 + k).text
-                yield LabelledPair(text, original_view(art), "unrelated",
+                yield LabelledPair(page(text), original_view(art), "unrelated",
                                    {"kind": "unrelated"}, art.topic, art.path)
 
 

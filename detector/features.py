@@ -57,6 +57,22 @@ class Pair:
     def swap_blocks(self) -> list:
         return [b for b in self.alignment.blocks if b.kind == "swap"]
 
+    @cached_property
+    def paragraph_aligned(self) -> list[float]:
+        return _paragraph_aligned(self)
+
+    @cached_property
+    def sentence_aligned(self) -> list[float]:
+        return _sentence_aligned(self)
+
+    @cached_property
+    def sentence_map(self) -> list[tuple[int, int, int, int]]:
+        return _sentence_map(self)
+
+    @cached_property
+    def aligned_suspect_tokens(self) -> int:
+        return sum(k != "gap" for k in self.alignment.suspect_state)
+
 
 # --- helpers -------------------------------------------------------------------------------
 
@@ -66,7 +82,7 @@ def _share(part: float, whole: float) -> float:
 
 
 def _ngrams(seq: Sequence[str], n: int) -> set[tuple[str, ...]]:
-    return {tuple(seq[i : i + n]) for i in range(len(seq) - n + 1)}
+    return set(zip(*(seq[i:] for i in range(n)), strict=False))
 
 
 def _containment(a: set, b: set) -> float:
@@ -105,12 +121,18 @@ def _rare(doc: Document) -> list[str]:
 
 
 def _stopword_seq(doc: Document) -> list[str]:
-    return [w for w in doc.words if w in STOPWORDS]
+    return _cached(doc, "stopwords", lambda d: [w for w in d.words if w in STOPWORDS])
 
 
-def _char_ngrams(doc: Document, n: int = 5) -> set[str]:
-    text = " ".join(doc.words)
-    return {text[i : i + n] for i in range(len(text) - n + 1)}
+def _char_ngrams(doc: Document, n: int = 5) -> np.ndarray:
+    """Distinct byte 5-grams of the lower-cased token stream, packed into integers."""
+    data = np.frombuffer(" ".join(doc.words).encode("utf-8"), dtype=np.uint8).astype(np.int64)
+    if data.size < n:
+        return np.zeros(0, dtype=np.int64)
+    keys = np.zeros(data.size - n + 1, dtype=np.int64)
+    for k in range(n):
+        keys = (keys << 8) | data[k : data.size - n + 1 + k]
+    return np.unique(keys)
 
 
 def _cached(doc: Document, key: str, func: Callable[[Document], object]):
@@ -206,7 +228,7 @@ def mean_run_log(pair: Pair) -> float:
 @feature
 def swap_density(pair: Pair) -> float:
     """Swaps per aligned suspect token."""
-    aligned = sum(k != "gap" for k in pair.alignment.suspect_state)
+    aligned = pair.aligned_suspect_tokens
     return _share(len(pair.swap_blocks), aligned)
 
 
@@ -282,7 +304,7 @@ def filler_rate(pair: Pair) -> float:
         if b.kind in ("insert", "swap")
         for j in range(b.j1, b.j2)
     )
-    aligned = sum(k != "gap" for k in pair.alignment.suspect_state)
+    aligned = pair.aligned_suspect_tokens
     return _share(fillers, aligned)
 
 
@@ -290,7 +312,7 @@ def filler_rate(pair: Pair) -> float:
 def insert_rate(pair: Pair) -> float:
     """Short insertions and deletions per aligned suspect token."""
     small = sum(b.kind in ("insert", "delete") for b in pair.alignment.blocks)
-    aligned = sum(k != "gap" for k in pair.alignment.suspect_state)
+    aligned = pair.aligned_suspect_tokens
     return _share(small, aligned)
 
 
@@ -416,7 +438,7 @@ def char_5gram_containment(pair: Pair) -> float:
     """Share of the suspect's character 5-grams found in the original."""
     a = _cached(pair.suspect, "c5", _char_ngrams)
     b = _cached(pair.original, "c5", _char_ngrams)
-    return _containment(a, b)
+    return float(np.isin(a, b, assume_unique=True).mean()) if a.size else 0.0
 
 
 # --- length and structure -------------------------------------------------------------------
@@ -437,20 +459,20 @@ def sentence_count_ratio(pair: Pair) -> float:
 @feature
 def sentence_aligned_share(pair: Pair) -> float:
     """Share of suspect sentences with at least half their tokens aligned."""
-    shares = _sentence_aligned(pair)
+    shares = pair.sentence_aligned
     return sum(s >= 0.5 for s in shares) / len(shares)
 
 
 @feature
 def sentence_mapped_share(pair: Pair) -> float:
     """Share of suspect sentences that map mostly onto one original sentence."""
-    return _share(len(_sentence_map(pair)), pair.suspect.n_sentences)
+    return _share(len(pair.sentence_map), pair.suspect.n_sentences)
 
 
 @feature
 def sentence_order(pair: Pair) -> float:
     """Share of mapped sentences in the original's order (longest increasing run of them)."""
-    mapped = [o for _, o, _, _ in _sentence_map(pair)]
+    mapped = [o for _, o, _, _ in pair.sentence_map]
     if not mapped:
         return 0.0
     tails: list[int] = []  # patience sorting for the longest non-decreasing subsequence
@@ -463,7 +485,7 @@ def sentence_order(pair: Pair) -> float:
 @feature
 def sentence_length_agreement(pair: Pair) -> float:
     """Mean min/max length ratio of mapped sentence pairs (spins keep sentence lengths)."""
-    mapped = _sentence_map(pair)
+    mapped = pair.sentence_map
     if not mapped:
         return 0.0
     return sum(min(a, b) / max(a, b) for _, _, a, b in mapped) / len(mapped)
@@ -475,20 +497,20 @@ def sentence_length_agreement(pair: Pair) -> float:
 @feature
 def paragraph_aligned_max(pair: Pair) -> float:
     """Aligned share of the suspect's best-matching paragraph."""
-    return max(_paragraph_aligned(pair))
+    return max(pair.paragraph_aligned)
 
 
 @feature
 def paragraph_aligned_mean(pair: Pair) -> float:
     """Mean aligned share over suspect paragraphs."""
-    shares = _paragraph_aligned(pair)
+    shares = pair.paragraph_aligned
     return sum(shares) / len(shares)
 
 
 @feature
 def paragraph_derived_share(pair: Pair) -> float:
     """Share of suspect paragraphs that are mostly aligned (>= 60% of tokens)."""
-    shares = _paragraph_aligned(pair)
+    shares = pair.paragraph_aligned
     return sum(s >= 0.6 for s in shares) / len(shares)
 
 

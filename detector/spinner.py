@@ -696,10 +696,10 @@ class _Resources:
         if found is None:
             lex, out, seen = self.lex, [], {base}
             numeric = base in NUMBER_WORDS
-            for sid in lex.index.get(base, ()):
+            for sid in lex.lemma_synsets(base):
                 if lex.synset_pos[sid] != pos:
                     continue
-                for name in lex.synsets[sid]:
+                for name in lex.synset_lemmas(sid):
                     if name in seen or name.count(" ") > 2 or name in self.corpus.proper:
                         continue
                     if name in _NOT_CANDIDATES or base in name.split(" "):
@@ -1096,7 +1096,7 @@ class _Run:
         sizes = {p: 0 for p in poses}
         for p, base, _ in self.res.analyses(low):
             if p in sizes:
-                sizes[p] += sum(1 for s in self.res.lex.index.get(base, ())
+                sizes[p] += sum(1 for s in self.res.lex.lemma_synsets(base)
                                 if self.res.lex.synset_pos[s] == p)
         return max(poses, key=lambda p: sizes[p])
 

@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from detector.errors import InputError
 
@@ -24,8 +25,7 @@ _HTML_TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.IGNORECASE | re.
 _HTML_BLOCK = re.compile(r"</?(p|div|br|h[1-6]|li|article|section|tr)\b[^>]*>", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A word or number with its lower-cased form and where it stands in the document."""
 
     text: str
@@ -91,7 +91,9 @@ def split_sentences(paragraph: str) -> list[str]:
 def normalise(text: str) -> str:
     """NFC-normalise, unify line ends and drop control characters other than newline and tab."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c)[0] != "C")
+    drop = {ord(c): None for c in set(text)  # each distinct character looked up once
+            if c not in "\n\t" and unicodedata.category(c)[0] == "C"}
+    return text.translate(drop) if drop else text
 
 
 def html_to_text(html: str) -> str:

@@ -4,7 +4,6 @@ from collections import Counter
 import pytest
 
 from detector.dataset import (
-    add_chrome,
     corpus_hash,
     generate_pairs,
     load_corpus,
@@ -65,5 +64,3 @@ def test_copies_of_every_kind():
     text = "One para.\n\nTwo para.\n\nThree para.\n\nFour para."
     kinds = {make_copy(text, "Other text here.", rng)[0] for _ in range(40)}
     assert kinds == {"verbatim", "chrome", "paragraph_dropped", "paragraph_added"}
-    wrapped = add_chrome(text, random.Random(1))
-    assert text in wrapped and len(wrapped) > len(text)
