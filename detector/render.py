@@ -182,7 +182,8 @@ def side_by_side_html(alignments: Sequence[Alignment], rows: Sequence[Row],
             inner = "".join(original_cell(r) for r in pending)
             body.append(
                 f'<tr class="unused"><td class="s empty">—</td><td class="o"><details><summary>'
-                f"{len(pending)} paragraphs of the original that are not in the suspect"
+                f"{len(pending)} paragraphs of the original{'s' if several else ''} that are not "
+                "in the suspect"
                 f"</summary>{inner}</details></td></tr>")
         else:
             body.extend(f'<tr class="unused"><td class="s empty">not in the suspect</td>'
@@ -231,13 +232,15 @@ def suspect_html(entry: SuspectEntry, anchor: str, load: DocumentLoader) -> str:
         out.append(f'<p class="warning">Cannot show the texts: {_e(err)}</p></section>')
         return "".join(out)
     matches = match_paragraphs(alignments)
-    out.append("<h3>Why</h3>" + _why(explain(entry, matches, names)))
+    labels = [f"{SOURCE_TAGS[k % 26]} ({name})" for k, name in enumerate(names)]
+    out.append("<h3>Why</h3>" + _why(explain(entry, matches, labels)))
     best = alignments[names.index(entry.original)] if entry.original in names else alignments[0]
     expected = entry.evidence.get("n_swaps")
     if isinstance(expected, int) and expected != len(best.swaps):
-        out.append(f'<p class="warning">The files have changed since they were scored: '
-                   f"{len(best.swaps)} swaps now, {expected} then. The marks below show the "
-                   "files as they are now.</p>")
+        out.append(f'<p class="warning">The texts no longer give the swaps in the results '
+                   f"({len(best.swaps)} swaps now, {expected} then): the files, or spundetect, "
+                   "changed since they were scored. The marks below show the files as they are "
+                   "now.</p>")
     rows = side_by_side(matches, [len(a.original.paragraphs) for a in alignments])
     table = side_by_side_html(alignments, rows, names)
     if entry.derived:
