@@ -39,6 +39,9 @@ lexicon: install
 train: install
 	$(BIN)/python -m detector.train --jobs 2
 
+train-small: install
+	$(BIN)/python -m detector.train --max-topics 6 --folds 3 --no-style-holdout --out build/model-small
+
 bench: install
 	$(BIN)/python -m detector.bench
 

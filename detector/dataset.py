@@ -63,6 +63,28 @@ def load_corpus(directory: Path = CORPUS_DIR, *, seed: int = 0) -> list[Article]
     return articles
 
 
+def syndicated(articles: list[Article], threshold: float = 0.5) -> set[frozenset[str]]:
+    """Pairs of same-topic articles that share one wire story (the longer article has at least
+    `threshold` of its words aligned with the other): derived texts, not independent reports,
+    so they are kept out of the negatives."""
+    from detector.align import align
+    from detector.text import Document
+
+    docs = {a.path: Document(a.text) for a in articles}
+    by_topic: dict[str, list[Article]] = {}
+    for a in articles:
+        by_topic.setdefault(a.topic, []).append(a)
+    found = set()
+    for group in by_topic.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                alignment = align(docs[a.path], docs[b.path])
+                shares = (alignment.aligned_share("original"), alignment.aligned_share("suspect"))
+                if max(shares) >= threshold:
+                    found.add(frozenset((a.path, b.path)))
+    return found
+
+
 def corpus_hash(directory: Path = CORPUS_DIR) -> str:
     """SHA-256 over the corpus files' names and bytes: identifies the training data."""
     digest = hashlib.sha256()
@@ -133,6 +155,7 @@ def generate_pairs(
         by_topic.setdefault(a.topic, []).append(a)
     topics = sorted(by_topic)
     headlines = [a.text.split(". ")[0][:90] for a in articles]
+    shared_wire = syndicated(articles)
 
     def page(text: str) -> str:
         return add_chrome(text, rng, rng.sample(headlines, 6)) if rng.random() < chrome else text
@@ -145,8 +168,10 @@ def generate_pairs(
 
     for index, art in enumerate(articles):
         base = seed * 1_000_003 + index * 101
-        same_event = [b for b in by_topic[art.topic] if b.subcorpus == art.subcorpus and b != art]
-        similar = [b for b in by_topic[art.topic] if b.subcorpus != art.subcorpus]
+        siblings = [b for b in by_topic[art.topic]
+                    if b != art and frozenset((art.path, b.path)) not in shared_wire]
+        same_event = [b for b in siblings if b.subcorpus == art.subcorpus]
+        similar = [b for b in siblings if b.subcorpus != art.subcorpus]
         others = [t for t in topics if t != art.topic]
 
         for k in range(spins_per_article):

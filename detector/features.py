@@ -70,6 +70,11 @@ class Pair:
         return _sentence_map(self)
 
     @cached_property
+    def sentence_bags(self) -> np.ndarray:
+        """Dice similarity of every suspect sentence (rows) with every original sentence."""
+        return _sentence_bag_similarity(self.suspect, self.original)
+
+    @cached_property
     def aligned_suspect_tokens(self) -> int:
         return sum(k != "gap" for k in self.alignment.suspect_state)
 
@@ -141,6 +146,37 @@ def _cached(doc: Document, key: str, func: Callable[[Document], object]):
     if key not in memo:
         memo[key] = func(doc)
     return memo[key]
+
+
+def _content_stems(doc: Document) -> list[list[str]]:
+    """Per sentence, its content words cut to five letters (a crude stemmer: `stated` and
+    `states` meet), names and numbers included: what heavy paraphrase keeps of a sentence."""
+    closed = closed_class_words()
+    sentences: list[list[str]] = [[] for _ in range(doc.n_sentences)]
+    for t in doc.tokens:
+        if len(t.lower) > 2 and t.lower not in STOPWORDS and t.lower not in closed:
+            sentences[t.sentence].append(t.lower[:5])
+    return sentences
+
+
+def _sentence_bag_similarity(suspect: Document, original: Document) -> np.ndarray:
+    a = _cached(suspect, "stems", _content_stems)
+    b = _cached(original, "stems", _content_stems)
+    vocab: dict[str, int] = {}
+    matrices = []
+    for sentences in (a, b):
+        rows = [r for r, stems in enumerate(sentences) for _ in stems]
+        cols = [vocab.setdefault(s, len(vocab)) for stems in sentences for s in stems]
+        matrices.append((len(sentences), rows, cols))
+    if not a or not b or not vocab:
+        return np.zeros((len(a), len(b)))
+    A, B = (np.zeros((n, len(vocab)), dtype=np.float32) for n, _, _ in matrices)
+    A[matrices[0][1], matrices[0][2]] = 1.0
+    B[matrices[1][1], matrices[1][2]] = 1.0
+    sizes_a, sizes_b = A.sum(axis=1), B.sum(axis=1)
+    denominator = sizes_a[:, None] + sizes_b[None, :]
+    return np.divide(2 * (A @ B.T), denominator, out=np.zeros_like(denominator),
+                     where=denominator > 0)
 
 
 def _paragraph_aligned(pair: Pair) -> list[float]:
@@ -469,17 +505,47 @@ def sentence_mapped_share(pair: Pair) -> float:
     return _share(len(pair.sentence_map), pair.suspect.n_sentences)
 
 
+def _in_order_share(indices: Sequence[int]) -> float:
+    """Longest non-decreasing subsequence over the length: 1 when the order is kept."""
+    if not indices:
+        return 0.0
+    tails: list[int] = []  # patience sorting
+    for x in indices:
+        k = int(np.searchsorted(tails, x, side="right"))
+        tails[k : k + 1] = [x]
+    return len(tails) / len(indices)
+
+
 @feature
 def sentence_order(pair: Pair) -> float:
     """Share of mapped sentences in the original's order (longest increasing run of them)."""
-    mapped = [o for _, o, _, _ in pair.sentence_map]
-    if not mapped:
+    return _in_order_share([o for _, o, _, _ in pair.sentence_map])
+
+
+@feature
+def sentence_content_match(pair: Pair) -> float:
+    """Mean over suspect sentences of the best content-word overlap with one original sentence
+    (survives paraphrase that breaks word alignment)."""
+    sims = pair.sentence_bags
+    return float(sims.max(axis=1).mean()) if sims.size else 0.0
+
+
+@feature
+def sentence_content_matched_share(pair: Pair) -> float:
+    """Share of suspect sentences sharing at least 40% of content words with one original
+    sentence."""
+    sims = pair.sentence_bags
+    return float((sims.max(axis=1) >= 0.4).mean()) if sims.size else 0.0
+
+
+@feature
+def sentence_content_order(pair: Pair) -> float:
+    """Share of content-matched suspect sentences whose best matches keep the original order."""
+    sims = pair.sentence_bags
+    if not sims.size:
         return 0.0
-    tails: list[int] = []  # patience sorting for the longest non-decreasing subsequence
-    for x in mapped:
-        k = int(np.searchsorted(tails, x, side="right"))
-        tails[k : k + 1] = [x]
-    return len(tails) / len(mapped)
+    matched = sims.max(axis=1) >= 0.25
+    return _in_order_share(sims.argmax(axis=1)[matched].tolist())
 
 
 @feature

@@ -8,6 +8,7 @@ from detector.dataset import (
     generate_pairs,
     load_corpus,
     make_copy,
+    syndicated,
 )
 
 
@@ -64,3 +65,17 @@ def test_copies_of_every_kind():
     text = "One para.\n\nTwo para.\n\nThree para.\n\nFour para."
     kinds = {make_copy(text, "Other text here.", rng)[0] for _ in range(40)}
     assert kinds == {"verbatim", "chrome", "paragraph_dropped", "paragraph_added"}
+
+
+def test_syndicated_copies_are_not_negatives(tmp_path):
+    wire = ["A storm hit the coast on Monday.", "Thousands lost power overnight.",
+            "Officials opened three shelters.", "Schools will stay closed on Tuesday."]
+    own = ["Residents were cleaning up after the storm.", "Many roads remain blocked by trees.",
+           "The mayor asked people to stay home.", "Forecasters expect calmer weather soon."]
+    (tmp_path / "1").mkdir()
+    (tmp_path / "1" / "1_1ecb.txt").write_text("\n".join(wire))
+    (tmp_path / "1" / "1_2ecb.txt").write_text("\n".join([*wire, "Reporting by a local desk."]))
+    (tmp_path / "1" / "1_3ecb.txt").write_text("\n".join(own))
+    corpus = load_corpus(tmp_path)
+    pairs = syndicated(corpus)
+    assert pairs == {frozenset((corpus[0].path, corpus[1].path))}
