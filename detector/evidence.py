@@ -77,12 +77,15 @@ def segments(alignment: Alignment, paragraph: int, side: str = "suspect") -> lis
     """
     doc = alignment.suspect if side == "suspect" else alignment.original
     other_tokens = (alignment.original if side == "suspect" else alignment.suspect).tokens
-    memo = alignment.__dict__.setdefault("_block_of", {})
-    if side not in memo:
-        memo[side] = _block_of_token(alignment, side)
-    block_of = memo[side]
-    start, end = paragraph_spans(doc)[paragraph]
-    indices = [k for k, t in enumerate(doc.tokens) if t.paragraph == paragraph]
+    memo = alignment.__dict__.setdefault("_segment_memo", {})
+    if side not in memo:  # computed once per side, not once per paragraph
+        by_paragraph: list[list[int]] = [[] for _ in doc.paragraphs]
+        for k, t in enumerate(doc.tokens):
+            by_paragraph[t.paragraph].append(k)
+        memo[side] = (_block_of_token(alignment, side), paragraph_spans(doc), by_paragraph)
+    block_of, spans, by_paragraph = memo[side]
+    start, end = spans[paragraph]
+    indices = by_paragraph[paragraph]
     out: list[Segment] = []
     cursor = start
     for block, group in groupby(indices, key=block_of.__getitem__):
