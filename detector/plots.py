@@ -121,7 +121,12 @@ def roc_figure(scores: dict[str, np.ndarray]):
         whole.plot([0, 1], [0, 1], ls=":", color="grey", label="chance")
         low.set_xscale("log")
         low.set_xlim(1e-3, 1)
-        low.axvline(0.01, ls="--", color="grey", label="1% false positives")
+        at_1pct = float(tpr[fpr <= 0.01].max())
+        low.axvline(0.01, ls="--", color="grey",
+                    label=f"1% false positives: {at_1pct:.1%} of spun pairs caught")
+        low.plot([0.01], [at_1pct], "o", color="#c62828")
+        floor = float(tpr[fpr >= 1e-3].min()) if (fpr >= 1e-3).any() else 0.0
+        low.set_ylim(max(0.0, floor - 0.02), 1.005)  # zoom in: the interesting part is the top
         whole.legend(loc="lower right")
         low.legend(loc="lower right")
     for ax in (whole, low):
