@@ -372,6 +372,15 @@ def _pct(x: float) -> str:
     return f"{x:.0%}"
 
 
+def _probability(x: float) -> str:
+    """A percentage that never rounds a doubt away: 0.996 is "over 99%", not "100%"."""
+    if 0 < x < 0.005:
+        return "under 1%"
+    if 0.995 <= x < 1:
+        return "over 99%"
+    return _pct(x)
+
+
 def explain(entry: SuspectEntry, matches: Sequence[ParagraphMatch] | None = None,
             source_names: Sequence[str] = ()) -> list[str]:
     """The numbers behind a verdict as sentences a non-specialist can check against the text.
@@ -383,7 +392,7 @@ def explain(entry: SuspectEntry, matches: Sequence[ParagraphMatch] | None = None
     p = entry.probabilities
     if p:
         ranked = sorted(((v, k) for k, v in p.items() if k in _VERDICT_WORDS), reverse=True)
-        said = ", ".join(f"{_pct(v)} {_VERDICT_WORDS[k]}" for v, k in ranked)
+        said = ", ".join(f"{_probability(v)} {_VERDICT_WORDS[k]}" for v, k in ranked)
         lines.append(f"The model's probabilities: {said}.")
     if not ev:
         return lines

@@ -192,6 +192,14 @@ def test_explain_says_the_numbers_in_words():
     assert "2 of the suspect's 3 paragraphs match" in text and "1 have no counterpart" in text
 
 
+def test_explain_never_rounds_a_probability_to_certainty():
+    entry = SuspectEntry("s.txt", "spun", 0.9959, "o.txt", probabilities={
+        "spun": 0.9959, "independent": 0.0028, "copy": 0.0013, "unrelated": 0.0})
+    assert explain(entry) == ["The model's probabilities: over 99% a machine-spun copy, "
+                              "under 1% an independent report of the same news, under 1% a "
+                              "plain copy, 0% an unrelated article."]
+
+
 def test_explain_for_an_independent_report_skips_swap_talk():
     entry = SuspectEntry("s.txt", "independent", 0.02, "o.txt",
                          evidence={"aligned_share": 0.12, "n_swaps": 2, "swaps": []})
