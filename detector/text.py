@@ -91,7 +91,9 @@ def split_sentences(paragraph: str) -> list[str]:
 def normalise(text: str) -> str:
     """NFC-normalise, unify line ends and drop control characters other than newline and tab."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c)[0] != "C")
+    drop = {ord(c): None for c in set(text)  # each distinct character looked up once
+            if c not in "\n\t" and unicodedata.category(c)[0] == "C"}
+    return text.translate(drop) if drop else text
 
 
 def html_to_text(html: str) -> str:
