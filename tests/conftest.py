@@ -55,3 +55,16 @@ def article_files(tmp_path: Path, texts) -> dict[str, Path]:
 
 def seed(prefix: str) -> Path:
     return next(SEEDS.glob(f"{prefix}_*.txt"))
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory) -> Path:
+    """A model fitted in a second on the four fixture pairs, for end-to-end tests of commands."""
+    from detector.classify import build_pipeline
+    from detector.model import save_model
+
+    pairs = [(SPUN, ORIGINAL), (ORIGINAL, ORIGINAL), (INDEPENDENT, ORIGINAL),
+             (UNRELATED, ORIGINAL)]
+    pipeline = build_pipeline(cv=2).fit(pairs * 6, ["spun", "copy", "independent",
+                                                    "unrelated"] * 6)
+    return save_model(pipeline, {"model_version": "test"}, tmp_path_factory.mktemp("model"))
