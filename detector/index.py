@@ -31,8 +31,12 @@ from detector.errors import InputError, SpundetectError
 from detector.text import Document, decode
 
 FORMAT_VERSION = 1
-MAX_DF_SHARE = 0.05  # a term in more than this share of originals is skipped at query time
-MIN_DF_CAP = 50  # ... unless it is in fewer originals than this (small indexes keep all)
+# A term in more than MAX_DF originals (or MAX_DF_SHARE of them, if fewer) says little about
+# which one a suspect came from and is skipped at query time, which also bounds a query's
+# cost as the index grows; small indexes keep terms in up to MIN_DF_CAP originals.
+MAX_DF = 1000
+MAX_DF_SHARE = 0.05
+MIN_DF_CAP = 50
 FLUSH_DOCS = 5000  # postings are merged into SQLite every this many added documents
 _IN_CHUNK = 900  # SQL parameters per IN (...) query
 
@@ -93,6 +97,7 @@ def build_params() -> dict:
         "skeleton_n": anchor_mod.SKELETON_N,
         "rare_min_length": anchor_mod.RARE_MIN_LENGTH,
         "hash": "blake2b-64",
+        "max_df": MAX_DF,
         "max_df_share": MAX_DF_SHARE,
         "min_df_cap": MIN_DF_CAP,
     }
@@ -249,7 +254,7 @@ class ReferenceIndex:
         n_docs = len(self)
         if n_docs == 0 or hashes.size == 0 or k <= 0:
             return []
-        cap = max(MAX_DF_SHARE * n_docs, MIN_DF_CAP)
+        cap = max(min(MAX_DF_SHARE * n_docs, MAX_DF), MIN_DF_CAP)
         id_parts, weight_parts = [], []
         terms = hashes.tolist()
         for start in range(0, len(terms), _IN_CHUNK):
@@ -265,18 +270,13 @@ class ReferenceIndex:
                 weight_parts.append(np.full(ids.size, math.log(1.0 + n_docs / df)))
         if not id_parts:
             return []
-        ids = np.concatenate(id_parts)
-        weights = np.concatenate(weight_parts)
-        unique, inverse = np.unique(ids, return_inverse=True)
-        scores = np.bincount(inverse, weights=weights)
-        top = np.arange(unique.size)
-        if unique.size > k:
-            top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.lexsort((unique[top], -scores[top]))]
-        chosen = [int(unique[t]) for t in top]
+        scores = np.bincount(np.concatenate(id_parts), weights=np.concatenate(weight_parts))
+        hit = np.flatnonzero(scores)
+        if hit.size > k:
+            hit = hit[np.argpartition(-scores[hit], k - 1)[:k]]
+        chosen = [int(i) for i in hit[np.lexsort((hit, -scores[hit]))]]
         paths = self._paths_of(chosen)
-        return [Candidate(i, paths[i], float(scores[t])) for i, t in zip(chosen, top, strict=True)
-                if i in paths]
+        return [Candidate(i, paths[i], float(scores[i])) for i in chosen if i in paths]
 
     def _paths_of(self, ids: list[int]) -> dict[int, str]:
         marks = ",".join("?" * len(ids))
