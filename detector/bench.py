@@ -1,0 +1,412 @@
+"""`make bench`: how the reference index and folder scans hold up, measured on this machine.
+
+Each benchmark is a function returning a dict of figures, so others can be added next to
+them; `main` runs them and prints the figures (and writes them as JSON with `--json`).
+
+- `bench_retrieval`: recall@1 and @10 of the true source for spun suspects of held-out
+  topics, by swap rate, against the real originals plus synthetic distractors.
+- `bench_index`: index build docs/s, size on disk, peak memory, query latency p50/p95.
+- `bench_scan`: suspects/s of `spundetect scan` with the model, and per-suspect cost.
+- `bench_heldout_scan`: the acceptance scan: ~400 suspects (spun, copied, independent
+  reports of indexed events) against ~2,500 originals, with a model that never saw them.
+
+Reference corpora of 10,000 and 100,000 originals are the 687 real ones plus synthetic
+articles (`detector.synthetic`); they are written once under `--workdir` and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from multiprocessing import get_context
+from pathlib import Path
+
+import numpy as np
+
+from detector import index as index_mod
+from detector.dataset import CORPUS_DIR
+from detector.synthetic import SyntheticCorpus, sentences_of, write_corpus
+from detector.text import Document
+
+HELD_OUT_TOPICS = ("36", "37", "38", "39", "4", "40", "41", "43", "44", "45")
+RATES = (0.1, 0.3, 0.5, 0.7)
+WORKDIR = Path(tempfile.gettempdir()) / "spundetect-bench"
+
+
+# --- corpora ----------------------------------------------------------------------------------
+
+
+def topic_files(topics: tuple[str, ...] | None = None, exclude: tuple[str, ...] = ()
+                ) -> list[Path]:
+    """Real originals (one sentence a line) of the given topics, or of all but `exclude`."""
+    return sorted(p for p in CORPUS_DIR.glob("*/*.txt")
+                  if (topics is None or p.parent.name in topics)
+                  and p.parent.name not in exclude and len(sentences_of(p)) >= 3)
+
+
+def article_text(path: Path) -> str:
+    """A corpus file as an article: sentences grouped into paragraphs of one to three."""
+    rng = random.Random(path.name)
+    sentences = sentences_of(path)
+    paragraphs, k = [], 0
+    while k < len(sentences):
+        n = rng.choice((1, 2, 2, 3))
+        paragraphs.append(" ".join(sentences[k : k + n]))
+        k += n
+    return "\n\n".join(paragraphs) + "\n"
+
+
+def synthetic_files(n: int, workdir: Path, *, exclude: tuple[str, ...] = (), seed: int = 1
+                    ) -> list[Path]:
+    """`n` synthetic originals recombined from the topics not excluded (cached on disk)."""
+    if n <= 0:
+        return []
+    tag = "all" if not exclude else "without-" + "-".join(exclude)
+    sources = [sentences_of(p) for p in topic_files(exclude=exclude)]
+    corpus = SyntheticCorpus(sources, seed=seed)
+    return write_corpus(corpus, workdir / f"synthetic-{tag}-{seed}", n)
+
+
+def real_as_articles(paths: list[Path], workdir: Path) -> list[Path]:
+    """The real originals written as paragraphed articles (what a newsroom would index)."""
+    out = []
+    for path in paths:
+        target = workdir / "real" / path.parent.name / path.name
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(article_text(path), encoding="utf-8")
+        out.append(target)
+    return out
+
+
+def reference_corpus(n: int, workdir: Path) -> list[Path]:
+    """All real originals plus synthetic ones up to `n` documents."""
+    real = real_as_articles(topic_files(), workdir)
+    return real + synthetic_files(n - len(real), workdir)
+
+
+# --- measuring ---------------------------------------------------------------------------------
+
+
+def _child(func: Callable, args: tuple, kwargs: dict, queue) -> None:
+    try:
+        result = func(*args, **kwargs)
+    except BaseException:
+        import traceback
+
+        queue.put({"failed": traceback.format_exc()})
+        raise
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    result["peak_rss_main_mb"] = round(own / 2**20, 1)
+    result["peak_rss_worker_mb"] = round(workers / 2**20, 1)
+    queue.put(result)
+
+
+def in_child(func: Callable, *args, **kwargs) -> dict:
+    """Run a benchmark in a fresh forked process so its peak memory is its own."""
+    ctx = get_context("fork")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_child, args=(func, args, kwargs, queue))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    if "failed" in result:
+        raise RuntimeError(f"{func.__name__} failed:\n{result['failed']}")
+    return result
+
+
+def _percentiles(seconds: list[float]) -> dict:
+    ms = np.asarray(seconds) * 1000
+    return {"p50_ms": round(float(np.percentile(ms, 50)), 2),
+            "p95_ms": round(float(np.percentile(ms, 95)), 2)}
+
+
+# --- benchmarks --------------------------------------------------------------------------------
+
+
+def bench_index(n: int, workdir: Path = WORKDIR, *, jobs: int = 2, queries: int = 300,
+                log=print) -> dict:
+    """Build an index of `n` originals from files; size, build rate and query latency."""
+    paths = reference_corpus(n, workdir)
+    location = workdir / f"index-{n}.sqlite"
+    location.unlink(missing_ok=True)
+    start = time.perf_counter()
+    index, report = index_mod.build(paths, location, jobs=jobs)
+    seconds = time.perf_counter() - start
+    info = index.info()
+    rng = random.Random(n)
+    sample = [Document(p.read_text(encoding="utf-8")) for p in rng.sample(paths, queries)]
+    from detector.spinner import random_spin
+
+    suspects = [Document(random_spin(d.text, seed=k).text) for k, d in enumerate(sample)]
+    latencies = []
+    for doc in suspects:
+        t = time.perf_counter()
+        index.candidates(doc, 10)
+        latencies.append(time.perf_counter() - t)
+    index.close()
+    result = {
+        "originals": len(paths), "errors": len(report.errors),
+        "build_seconds": round(seconds, 1), "build_docs_per_s": round(len(paths) / seconds, 1),
+        "size_mb": round(info["size_bytes"] / 1e6, 1), "terms": info["terms"],
+        "postings": info["postings"], "query": _percentiles(latencies),
+        "index": str(location),
+    }
+    log(f"index {n}: {result}")
+    return result
+
+
+def bench_retrieval(index_path: Path, workdir: Path = WORKDIR, *, per_rate: int = 250,
+                    seed: int = 0, log=print) -> dict:
+    """Recall@1/@10 of the true source for spun held-out articles, by swap rate."""
+    from detector.spinner import STYLES, spin
+
+    with index_mod.ReferenceIndex.open(index_path, readonly=True) as index:
+        ids = index.paths()
+        held_out = real_as_articles(topic_files(HELD_OUT_TOPICS), workdir)
+        rng = random.Random(seed)
+        result: dict = {"index_documents": len(index), "held_out_topics": list(HELD_OUT_TOPICS)}
+        misses = []
+        for rate in RATES:
+            at1 = at10 = 0
+            chosen = [rng.choice(held_out) for _ in range(per_rate)]
+            for k, path in enumerate(chosen):
+                style = rng.choice(STYLES)
+                text = spin(path.read_text(encoding="utf-8"), style=style, rate=rate,
+                            seed=seed * 7919 + k).text
+                found = [c.id for c in index.candidates(Document(text), 10)]
+                want = ids[str(path.resolve())]
+                at1 += found[:1] == [want]
+                at10 += want in found
+                if found[:1] != [want]:
+                    misses.append((path.name, rate, style))
+            result[f"rate_{rate}"] = {"suspects": per_rate, "recall_at_1": at1 / per_rate,
+                                      "recall_at_10": at10 / per_rate}
+        n = per_rate * len(RATES)
+        result["overall"] = {
+            "suspects": n,
+            "recall_at_1": sum(result[f"rate_{r}"]["recall_at_1"] for r in RATES) / len(RATES),
+            "recall_at_10": sum(result[f"rate_{r}"]["recall_at_10"] for r in RATES) / len(RATES),
+        }
+        result["misses_at_1"] = misses[:20]
+    log(f"retrieval: {result}")
+    return result
+
+
+def make_suspects(originals: list[Path], directory: Path, n: int, seed: int = 0) -> list[Path]:
+    """Spun copies (random style and rate up to 0.7) of `n` originals, written to a folder."""
+    from detector.spinner import random_spin
+
+    directory.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    out = []
+    for k, path in enumerate(rng.sample(originals, n)):
+        target = directory / f"spun{k:05d}_{path.stem}.txt"
+        if not target.exists():
+            target.write_text(random_spin(path.read_text(encoding="utf-8"), seed=k).text,
+                              encoding="utf-8")
+        out.append(target)
+    return out
+
+
+def bench_scan(index_path: Path, n_suspects: int, workdir: Path = WORKDIR, *, jobs: int = 2,
+               top_k: int = 10, model: Path | None = None, log=print) -> dict:
+    """Scan spun suspects of indexed originals with the model: suspects/s and cost per suspect."""
+    from detector.api import Detector
+    from detector.model import MODEL_DIR, load_model
+    from detector.scan import scan
+
+    with index_mod.ReferenceIndex.open(index_path, readonly=True) as index:
+        originals = [Path(p) for p in index.paths()]
+        folder = workdir / f"suspects-{len(index)}-{n_suspects}"
+        suspects = make_suspects(originals, folder, n_suspects)
+        detector = Detector(model=load_model(model or MODEL_DIR))
+        start = time.perf_counter()
+        records = list(scan(suspects, index, detector, top_k=top_k, jobs=jobs))
+        seconds = time.perf_counter() - start
+        retrieval = []
+        for path in suspects[:100]:
+            doc = Document(path.read_text(encoding="utf-8"))
+            t = time.perf_counter()
+            index.candidates(doc, top_k)
+            retrieval.append(time.perf_counter() - t)
+    right = sum(1 for r in records if r["source"] and Path(r["source"]).stem in r["suspect"])
+    result = {
+        "index_documents": len(originals), "suspects": len(records), "jobs": jobs,
+        "top_k": top_k, "seconds": round(seconds, 1),
+        "suspects_per_s": round(len(records) / seconds, 1),
+        "ms_per_suspect_per_core": round(1000 * seconds * jobs / len(records), 1),
+        "retrieval": _percentiles(retrieval),
+        "spun_flagged": sum(r["verdict"] == "spun" for r in records) / len(records),
+        "right_source": right / len(records),
+    }
+    log(f"scan {len(originals)}: {result}")
+    return result
+
+
+def heldout_model(workdir: Path, *, jobs: int = 2, log=print) -> Path:
+    """A model trained without the held-out topics (trained once, then reused from workdir)."""
+    from detector.dataset import corpus_hash
+    from detector.train import train
+
+    corpus = workdir / "corpus-without-held-out"
+    corpus.mkdir(parents=True, exist_ok=True)
+    for topic in sorted(p for p in CORPUS_DIR.iterdir() if p.is_dir()):
+        link = corpus / topic.name
+        if topic.name not in HELD_OUT_TOPICS and not link.exists():
+            link.symlink_to(topic.resolve(), target_is_directory=True)
+    out = workdir / "model-without-held-out"
+    meta = out / "metadata.json"
+    digest = corpus_hash(corpus)
+    if meta.exists() and json.loads(meta.read_text()).get("training_data_sha256") == digest:
+        return out
+    log(f"training a model without topics {', '.join(HELD_OUT_TOPICS)} (once) ...")
+    train(corpus=corpus, out=out, jobs=jobs, folds=3, style_holdout=False, log=log)
+    return out
+
+
+def heldout_suspects(workdir: Path, seed: int = 0, *, n_spun: int = 200, n_copies: int = 100,
+                     n_independent: int = 100) -> tuple[list[Path], list[Path], dict]:
+    """Originals and suspects for the acceptance scan, all from held-out topics.
+
+    Within each event (topic and sub-corpus) half the reports are indexed; spun and copied
+    suspects derive from those, and the other half are independent reports whose sibling
+    reports are in the index. Returns (indexed originals, suspects, suspect -> expectation).
+    """
+    from detector.dataset import make_copy
+    from detector.spinner import random_spin
+
+    rng = random.Random(seed)
+    events: dict[tuple[str, bool], list[Path]] = {}
+    for path in real_as_articles(topic_files(HELD_OUT_TOPICS), workdir):
+        events.setdefault((path.parent.name, "plus" in path.stem), []).append(path)
+    indexed, kept_out = [], []
+    for key in sorted(events):
+        files = sorted(events[key])
+        rng.shuffle(files)
+        half = (len(files) + 1) // 2
+        indexed += files[:half]
+        kept_out += files[half:]
+    folder = workdir / f"heldout-suspects-{seed}"
+    folder.mkdir(parents=True, exist_ok=True)
+    expect: dict = {}
+
+    def write(name: str, text: str, kind: str, source: Path | None) -> None:
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        expect[str(path)] = {"kind": kind, "source": str(source.resolve()) if source else None}
+
+    for k in range(n_spun):
+        source = indexed[k % len(indexed)]
+        write(f"spun{k:03d}_{source.stem}.txt",
+              random_spin(source.read_text(encoding="utf-8"), seed=seed * 10_007 + k).text,
+              "spun", source)
+    for k, source in enumerate(rng.sample(indexed, min(n_copies, len(indexed)))):
+        donor = rng.choice(kept_out).read_text(encoding="utf-8")
+        kind, text = make_copy(source.read_text(encoding="utf-8"), donor, rng)
+        write(f"copy{k:03d}_{kind}_{source.stem}.txt", text, "copy", source)
+    for k, path in enumerate(rng.sample(kept_out, min(n_independent, len(kept_out)))):
+        write(f"independent{k:03d}_{path.stem}.txt", path.read_text(encoding="utf-8"),
+              "independent", None)
+    return indexed, sorted(Path(p) for p in expect), expect
+
+
+def bench_heldout_scan(workdir: Path = WORKDIR, *, n_originals: int = 2500, jobs: int = 2,
+                       model: Path | None = None, log=print) -> dict:
+    """The acceptance scan: flag rates and right-source rates per kind of suspect."""
+    from detector.api import Detector
+    from detector.model import load_model
+    from detector.scan import scan
+
+    model = model or heldout_model(workdir, jobs=jobs, log=log)
+    indexed, suspects, expect = heldout_suspects(workdir)
+    distractors = synthetic_files(n_originals - len(indexed), workdir,
+                                  exclude=HELD_OUT_TOPICS)
+    location = workdir / "index-heldout.sqlite"
+    location.unlink(missing_ok=True)
+    index, _ = index_mod.build(indexed + distractors, location, jobs=jobs)
+    start = time.perf_counter()
+    records = list(scan(suspects, index, Detector(model=load_model(model)), jobs=jobs))
+    seconds = time.perf_counter() - start
+    index.close()
+    kinds: dict[str, dict] = {}
+    for record in records:
+        want = expect[record["suspect"]]
+        row = kinds.setdefault(want["kind"], {"suspects": 0, "flagged_spun": 0, "called_copy": 0,
+                                              "right_source": 0, "right_candidate_top1": 0})
+        row["suspects"] += 1
+        row["flagged_spun"] += record["verdict"] == "spun"
+        row["called_copy"] += record["verdict"] == "copy"
+        if want["source"]:
+            row["right_source"] += record["source"] == want["source"]
+            first = record["candidates"][0]["original"] if record["candidates"] else None
+            row["right_candidate_top1"] += first == want["source"]
+    for row in kinds.values():
+        n = row.pop("suspects")
+        kinds_row = {k: round(v / n, 4) for k, v in row.items()}
+        row.clear()
+        row.update({"suspects": n, **kinds_row})
+    result = {"originals": len(indexed) + len(distractors), "suspects": len(records),
+              "model": str(model), "seconds": round(seconds, 1), "by_kind": kinds}
+    log(f"held-out scan: {result}")
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m detector.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true",
+                        help="a smaller run: 2,000 and 10,000 originals, fewer suspects")
+    parser.add_argument("--sizes", type=int, nargs="+", default=None,
+                        help="reference corpus sizes (default 10000 100000)")
+    parser.add_argument("--workdir", type=Path, default=WORKDIR,
+                        help=f"where corpora and indexes are written (default {WORKDIR})")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--per-rate", type=int, default=None,
+                        help="spun suspects per swap rate for recall (default 250, quick 100)")
+    parser.add_argument("--suspects", type=int, default=None,
+                        help="suspects per scan benchmark (default 400, quick 100)")
+    parser.add_argument("--model", type=Path, default=None, help="model for the scans")
+    parser.add_argument("--heldout-model", type=Path, default=None,
+                        help="model for the acceptance scan (default: trained without the "
+                             "held-out topics, once)")
+    parser.add_argument("--json", type=Path, default=None, help="also write figures here")
+    args = parser.parse_args(argv)
+    sizes = args.sizes or ([2000, 10000] if args.quick else [10000, 100000])
+    per_rate = args.per_rate or (100 if args.quick else 250)
+    n_suspects = args.suspects or (100 if args.quick else 400)
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    figures: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
+    for n in sizes:
+        figures[f"index_{n}"] = in_child(bench_index, n, args.workdir, jobs=args.jobs)
+    largest = Path(figures[f"index_{max(sizes)}"]["index"])
+    figures["retrieval"] = bench_retrieval(largest, args.workdir, per_rate=per_rate)
+    for n in sizes:
+        path = Path(figures[f"index_{n}"]["index"])
+        figures[f"scan_{n}"] = in_child(bench_scan, path, n_suspects, args.workdir,
+                                        jobs=args.jobs, model=args.model)
+    figures["heldout_scan"] = in_child(bench_heldout_scan, args.workdir, jobs=args.jobs,
+                                       model=args.heldout_model)
+    small, large = min(sizes), max(sizes)
+    figures["growth"] = {
+        "per_suspect_cost_ratio": round(figures[f"scan_{large}"]["ms_per_suspect_per_core"]
+                                        / figures[f"scan_{small}"]["ms_per_suspect_per_core"], 2),
+        "retrieval_p50_ratio": round(figures[f"scan_{large}"]["retrieval"]["p50_ms"]
+                                     / figures[f"scan_{small}"]["retrieval"]["p50_ms"], 2),
+    }
+    print(json.dumps(figures, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
