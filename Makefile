@@ -16,15 +16,16 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: install
-	@echo "== 004 (a content farm's page) against 000 (the Washington Post report)"
+	@echo "== 004 (a content farm's page) against 000 (the Washington Post report it copied)"
 	$(BIN)/spundetect score seeds/004_*.txt --against $(SEED_ORIGINAL)
 	@for f in seeds/001_*.txt seeds/002_*.txt seeds/003_*.txt; do \
 		echo; echo "== $$f (another outlet's own report) against 000"; \
 		$(BIN)/spundetect score $$f --against $(SEED_ORIGINAL) || exit $$?; done
-	@echo; echo "== the whole folder, each suspect's best source among the seeds"
-	$(BIN)/spundetect scan seeds --against seeds/originals-demo 2>/dev/null || \
-		(mkdir -p /tmp/spundetect-demo && cp $(SEED_ORIGINAL) /tmp/spundetect-demo/ && \
-		 $(BIN)/spundetect scan seeds --against /tmp/spundetect-demo --jobs 2)
+	@echo; echo "== scan: every other seed against 000, one JSON line each"
+	@rm -rf build/demo && mkdir -p build/demo/originals build/demo/suspects
+	@cp $(SEED_ORIGINAL) build/demo/originals/
+	@cp seeds/00[1-4]_*.txt build/demo/suspects/
+	$(BIN)/spundetect scan build/demo/suspects --against build/demo/originals --jobs 2
 
 test: install
 	$(BIN)/python -m pytest -q
@@ -33,10 +34,13 @@ lint: install
 	$(BIN)/ruff check detector tests
 
 lexicon: install
-	$(BIN)/python -m detector.lexicon
+	$(BIN)/python -c 'import sys; from detector.lexicon import main; sys.exit(main())'
 
 train: install
 	$(BIN)/python -m detector.train --jobs 2
+
+train-small: install
+	$(BIN)/python -m detector.train --max-topics 6 --folds 3 --no-style-holdout --out build/model-small
 
 bench: install
 	$(BIN)/python -m detector.bench

@@ -119,11 +119,12 @@ def scan_folder(
     """
     from detector import index, scan
 
+    suspect_files = list_text_files(suspects)  # a missing folder fails before any work
     reference, report = index.build(list_text_files(originals), ":memory:", key=str, jobs=jobs)
     if not len(reference):
         raise InputError(f"{originals}: no readable original articles")
     yield from (error_record(e["error"], original=e["original"]) for e in report.errors)
-    yield from scan.scan(list_text_files(suspects), reference, _get_detector(), top_k=top_k,
+    yield from scan.scan(suspect_files, reference, _get_detector(), top_k=top_k,
                          jobs=_jobs(jobs))
 
 

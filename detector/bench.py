@@ -1,12 +1,15 @@
-"""`make bench`: how the reference index and folder scans hold up, measured on this machine.
+"""`make bench`: measured speed, memory and retrieval quality, printed; targets are checked
+here, not in tests. Each benchmark is a function returning its figures, and `main` runs them.
 
-Each benchmark is a function returning a dict of figures, so others can be added next to
-them; `main` runs them and prints the figures (and writes them as JSON with `--json`).
+Pairwise scoring:
+- `bench_cold_start`: seconds of one `spundetect score` (a fresh process, model and lexicon).
+- `bench_pairs`: pairs/s of `spundetect pairs` on 2 worker processes over generated pairs.
 
+Reference index and folder scans:
+- `bench_index`: index build docs/s, size on disk, peak memory, query latency p50/p95.
 - `bench_retrieval`: recall@1 and @10 of the true source for spun suspects of held-out
   topics, by swap rate, against the real originals plus synthetic distractors.
-- `bench_index`: index build docs/s, size on disk, peak memory, query latency p50/p95.
-- `bench_scan`: suspects/s of `spundetect scan` with the model, and per-suspect cost.
+- `bench_scan`: suspects/s of a scan with the model, and how per-suspect cost grows.
 - `bench_heldout_scan`: the acceptance scan: ~400 suspects (spun, copied, independent
   reports of indexed events) against ~2,500 originals, with a model that never saw them.
 
@@ -21,6 +24,8 @@ import json
 import os
 import random
 import resource
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,9 +36,87 @@ from pathlib import Path
 import numpy as np
 
 from detector import index as index_mod
-from detector.dataset import CORPUS_DIR
+from detector.dataset import CORPUS_DIR, Article, generate_pairs, load_corpus
 from detector.synthetic import SyntheticCorpus, sentences_of, write_corpus
 from detector.text import Document
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _command() -> list[str]:
+    exe = Path(sys.executable).parent / "spundetect"
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "detector.cli"]
+
+
+def _child_peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def long_articles(articles: list[Article], min_words: int = 500) -> list[Article]:
+    """Join consecutive reports of one topic until each has `min_words` words, the size of a
+    typical news article (the corpus' own reports are shorter)."""
+    out: list[Article] = []
+    pending: Article | None = None
+    for article in articles:
+        if pending and pending.topic == article.topic:
+            article = Article(pending.path, article.topic, article.subcorpus,
+                              pending.text + "\n\n" + article.text)
+        pending = article
+        if len(article.text.split()) >= min_words:
+            out.append(article)
+            pending = None
+    return out
+
+
+def make_pairs_file(
+    directory: Path, n_pairs: int, *, seed: int = 7, min_words: int = 500
+) -> tuple[Path, float]:
+    """Write `n_pairs` suspect/original files (every kind the model knows) and a pairs file."""
+    articles = long_articles(load_corpus(CORPUS_DIR, seed=seed), min_words)
+    pairs = []
+    for pair in generate_pairs(articles, seed=seed):
+        pairs.append(pair)
+        if len(pairs) == n_pairs:
+            break
+    lines, words = [], 0
+    for k, pair in enumerate(pairs):
+        s, o = directory / f"s{k}.txt", directory / f"o{k}.txt"
+        s.write_text(pair.suspect, encoding="utf-8")
+        o.write_text(pair.original, encoding="utf-8")
+        lines.append(f"{s}\t{o}")
+        words += len(pair.suspect.split()) + len(pair.original.split())
+    path = directory / "pairs.tsv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path, words / (2 * len(pairs))
+
+
+def bench_pairs(n_pairs: int = 400, jobs: int = 2) -> dict:
+    """Throughput of the `pairs` command, start-up included."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path, mean_words = make_pairs_file(Path(tmp), n_pairs)
+        start = time.perf_counter()
+        proc = subprocess.run([*_command(), "pairs", str(path), "--jobs", str(jobs)],
+                              capture_output=True, text=True, check=False)
+        seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr.strip())
+    n = len(proc.stdout.splitlines())
+    return {"pairs": n, "jobs": jobs, "seconds": seconds, "pairs_per_s": n / seconds,
+            "mean_words_per_article": mean_words}
+
+
+def bench_cold_start(runs: int = 5) -> dict:
+    """Wall time of a fresh `spundetect score` on the seed pair, median of `runs`."""
+    suspect = next((ROOT / "seeds").glob("004_*.txt"))
+    original = next((ROOT / "seeds").glob("000_*.txt"))
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([*_command(), "score", str(suspect), "--against", str(original)],
+                       capture_output=True, check=True)
+        times.append(time.perf_counter() - start)
+    return {"runs": runs, "median_s": statistics.median(times), "max_s": max(times)}
+
 
 HELD_OUT_TOPICS = ("41", "43", "44", "45", "5", "6", "8", "9")
 RATES = (0.1, 0.3, 0.5, 0.7)
@@ -361,16 +444,55 @@ def bench_heldout_scan(workdir: Path = WORKDIR, *, n_originals: int = 2500, jobs
     return result
 
 
+def _print_pairwise(cold: dict, pairs: dict) -> None:
+    print(f"score cold start: median {cold['median_s']:.2f} s, max {cold['max_s']:.2f} s "
+          f"over {cold['runs']} runs (target <= 1.5 s)")
+    print(f"pairs: {pairs['pairs']} pairs in {pairs['seconds']:.1f} s = "
+          f"{pairs['pairs_per_s']:.0f} pairs/s on {pairs['jobs']} processes, "
+          f"{pairs['mean_words_per_article']:.0f} words per article (target >= 100 pairs/s)")
+    print(f"peak memory of one spundetect process: {_child_peak_mb():.0f} MB")
+
+
+def _print_index(figures: dict, sizes: list[int]) -> None:
+    for n in sizes:
+        b, sc = figures[f"index_{n}"], figures[f"scan_{n}"]
+        print(f"index {b['originals']}: build {b['build_docs_per_s']:.0f} docs/s "
+              f"({b['build_seconds']:.0f} s, target >= 500), {b['size_mb']:.0f} MB on disk, "
+              f"peak RSS {b['peak_rss_main_mb']:.0f} MB main + {b['peak_rss_worker_mb']:.0f} MB "
+              f"per worker (target <= 2 GB); query p50 {b['query']['p50_ms']:.1f} ms, "
+              f"p95 {b['query']['p95_ms']:.1f} ms")
+        print(f"scan against {sc['index_documents']}: {sc['suspects_per_s']:.1f} suspects/s "
+              f"on {sc['jobs']} processes, top {sc['top_k']} (target >= 20), "
+              f"{sc['ms_per_suspect_per_core']:.0f} ms per suspect per core, "
+              f"peak RSS {sc['peak_rss_main_mb']:.0f} MB main + "
+              f"{sc['peak_rss_worker_mb']:.0f} MB per worker")
+    g = figures["growth"]
+    print(f"per-suspect cost {max(sizes)} vs {min(sizes)}: x{g['per_suspect_cost_ratio']} "
+          f"(target <= 2), retrieval p50 x{g['retrieval_p50_ratio']}")
+    r = figures["retrieval"]
+    for rate in RATES:
+        row = r[f"rate_{rate}"]
+        print(f"retrieval at swap rate {rate}: recall@1 {row['recall_at_1']:.3f}, "
+              f"recall@10 {row['recall_at_10']:.3f} ({row['suspects']} spun held-out suspects, "
+              f"{r['index_documents']} originals)")
+    h = figures.get("heldout_scan", {})
+    for kind, row in sorted(h.get("by_kind", {}).items()):
+        print(f"held-out scan, {kind}: {row}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m detector.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true",
-                        help="a smaller run: 2,000 and 10,000 originals, fewer suspects")
+                        help="a smaller run: fewer pairs and runs; 2,000 and 10,000 originals")
+    parser.add_argument("--only", choices=("pairs", "index"), default=None,
+                        help="run only the pairwise or only the index and scan benchmarks")
+    parser.add_argument("--pairs", type=int, default=400)
+    parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--sizes", type=int, nargs="+", default=None,
                         help="reference corpus sizes (default 10000 100000)")
     parser.add_argument("--workdir", type=Path, default=WORKDIR,
                         help=f"where corpora and indexes are written (default {WORKDIR})")
-    parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--per-rate", type=int, default=None,
                         help="spun suspects per swap rate for recall (default 250, quick 100)")
     parser.add_argument("--suspects", type=int, default=None,
@@ -381,29 +503,40 @@ def main(argv: list[str] | None = None) -> int:
                              "held-out topics, once)")
     parser.add_argument("--json", type=Path, default=None, help="also write figures here")
     args = parser.parse_args(argv)
-    sizes = args.sizes or ([2000, 10000] if args.quick else [10000, 100000])
-    per_rate = args.per_rate or (100 if args.quick else 250)
-    n_suspects = args.suspects or (100 if args.quick else 400)
-    args.workdir.mkdir(parents=True, exist_ok=True)
     figures: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
-    for n in sizes:
-        figures[f"index_{n}"] = in_child(bench_index, n, args.workdir, jobs=args.jobs)
-    largest = Path(figures[f"index_{max(sizes)}"]["index"])
-    figures["retrieval"] = bench_retrieval(largest, args.workdir, per_rate=per_rate)
-    for n in sizes:
-        path = Path(figures[f"index_{n}"]["index"])
-        figures[f"scan_{n}"] = in_child(bench_scan, path, n_suspects, args.workdir,
-                                        jobs=args.jobs, model=args.model)
-    figures["heldout_scan"] = in_child(bench_heldout_scan, args.workdir, jobs=args.jobs,
-                                       model=args.heldout_model)
-    small, large = min(sizes), max(sizes)
-    figures["growth"] = {
-        "per_suspect_cost_ratio": round(figures[f"scan_{large}"]["ms_per_suspect_per_core"]
-                                        / figures[f"scan_{small}"]["ms_per_suspect_per_core"], 2),
-        "retrieval_p50_ratio": round(figures[f"scan_{large}"]["retrieval"]["p50_ms"]
-                                     / figures[f"scan_{small}"]["retrieval"]["p50_ms"], 2),
-    }
-    print(json.dumps(figures, indent=2))
+
+    if args.only in (None, "pairs"):
+        n_pairs = 100 if args.quick else args.pairs
+        figures["cold_start"] = bench_cold_start(3 if args.quick else 5)
+        figures["pairs"] = bench_pairs(n_pairs, args.jobs)
+        _print_pairwise(figures["cold_start"], figures["pairs"])
+
+    if args.only in (None, "index"):
+        sizes = args.sizes or ([2000, 10000] if args.quick else [10000, 100000])
+        per_rate = args.per_rate or (100 if args.quick else 250)
+        n_suspects = args.suspects or (100 if args.quick else 400)
+        args.workdir.mkdir(parents=True, exist_ok=True)
+        for n in sizes:
+            figures[f"index_{n}"] = in_child(bench_index, n, args.workdir, jobs=args.jobs)
+        largest = Path(figures[f"index_{max(sizes)}"]["index"])
+        figures["retrieval"] = bench_retrieval(largest, args.workdir, per_rate=per_rate,
+                                               log=lambda *_: None)
+        for n in sizes:
+            path = Path(figures[f"index_{n}"]["index"])
+            figures[f"scan_{n}"] = in_child(bench_scan, path, n_suspects, args.workdir,
+                                            jobs=args.jobs, model=args.model,
+                                            log=lambda *_: None)
+        figures["heldout_scan"] = in_child(bench_heldout_scan, args.workdir, jobs=args.jobs,
+                                           model=args.heldout_model, log=lambda *_: None)
+        small, large = f"scan_{min(sizes)}", f"scan_{max(sizes)}"
+        figures["growth"] = {
+            "per_suspect_cost_ratio": round(figures[large]["ms_per_suspect_per_core"]
+                                            / figures[small]["ms_per_suspect_per_core"], 2),
+            "retrieval_p50_ratio": round(figures[large]["retrieval"]["p50_ms"]
+                                         / figures[small]["retrieval"]["p50_ms"], 2),
+        }
+        _print_index(figures, sizes)
+    print(f"cores: {os.cpu_count()}")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
     return 0

@@ -1,10 +1,12 @@
 """Build labelled training pairs from a corpus of originals grouped by topic.
 
-Positives are spun copies made by `detector.spinner` (many styles, swap rates 10-70%, partial
-spins, stitched suspects). Negatives are what a detector must not flag: independent reports of
-the same event, reports of a similar event, spun copies of a *sibling* report, unrelated
-articles, and copies (verbatim, with site chrome, a paragraph dropped or added), which are a
-class of their own. Every pair carries its topic so validation can hold whole topics out.
+Positives are spun copies made by `detector.spinner` (many styles, swap rates up to 60% of
+all words, partial spins, re-spun and stitched suspects). Negatives are what a detector must
+not flag: independent reports of the same event, reports of a similar event, spun copies of a
+*sibling* report, unrelated articles, and copies (verbatim, with site chrome, a paragraph
+dropped or added), which are a class of their own. Page furniture and version drift from
+`detector.pages` go on every kind of pair alike. Every pair carries its topic so validation
+can hold whole topics out.
 """
 
 from __future__ import annotations
@@ -15,25 +17,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from detector.spinner import random_spin, spin, stitch
+from detector.pages import add_chrome, drift
+from detector.spinner import STYLES, SpinResult, random_spin, spin, stitch
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "data" / "originals"
-
-_CHROME_TOP = [
-    "Skip to main content", "Menu", "Search", "Home > News > World", "Subscribe", "Sign in",
-    "Latest News", "Breaking", "Share on Facebook Share on Twitter Email", "Advertisement",
-    "Listen to this article", "Trending now", "Most read",
-]
-_CHROME_BOTTOM = [
-    "Advertisement", "Related stories", "Read more:", "Sign up for our daily newsletter.",
-    "Copyright {year} {site}. All rights reserved.", "Share this article",
-    "Comments are closed.", "Leave a Reply", "Your email address will not be published.",
-    "Click here to subscribe.", "Follow us on social media.", "Terms of Use | Privacy Policy",
-    "This material may not be published, broadcast, rewritten or redistributed.",
-]
-_SITES = ["Daily Courier", "Metro Ledger", "The Evening Post", "NewsNow 24", "Valley Herald",
-          "Global Wire", "City Tribune", "Coastal Times"]
-
 
 @dataclass(frozen=True)
 class Article:
@@ -76,6 +63,28 @@ def load_corpus(directory: Path = CORPUS_DIR, *, seed: int = 0) -> list[Article]
     return articles
 
 
+def syndicated(articles: list[Article], threshold: float = 0.5) -> set[frozenset[str]]:
+    """Pairs of same-topic articles that share one wire story (the longer article has at least
+    `threshold` of its words aligned with the other): derived texts, not independent reports,
+    so they are kept out of the negatives."""
+    from detector.align import align
+    from detector.text import Document
+
+    docs = {a.path: Document(a.text) for a in articles}
+    by_topic: dict[str, list[Article]] = {}
+    for a in articles:
+        by_topic.setdefault(a.topic, []).append(a)
+    found = set()
+    for group in by_topic.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                alignment = align(docs[a.path], docs[b.path])
+                shares = (alignment.aligned_share("original"), alignment.aligned_share("suspect"))
+                if max(shares) >= threshold:
+                    found.add(frozenset((a.path, b.path)))
+    return found
+
+
 def corpus_hash(directory: Path = CORPUS_DIR) -> str:
     """SHA-256 over the corpus files' names and bytes: identifies the training data."""
     digest = hashlib.sha256()
@@ -83,15 +92,6 @@ def corpus_hash(directory: Path = CORPUS_DIR) -> str:
         digest.update(str(path.relative_to(directory)).encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
-
-
-def add_chrome(text: str, rng: random.Random) -> str:
-    """Wrap an article in site navigation, bylines and footer lines, as scraped pages are."""
-    site = rng.choice(_SITES)
-    top = [*rng.sample(_CHROME_TOP, rng.randint(1, 4)), site]
-    bottom = [line.format(year=rng.randint(2010, 2025), site=site)
-              for line in rng.sample(_CHROME_BOTTOM, rng.randint(1, 5))]
-    return "\n\n".join(["\n".join(top), text, "\n".join(bottom)])
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -114,8 +114,25 @@ def make_copy(text: str, other: str, rng: random.Random) -> tuple[str, str]:
     return "verbatim", text
 
 
-def _rate_bucket(rate: float) -> str:
-    return f"{int(rate * 10) / 10:.1f}-{int(rate * 10) / 10 + 0.1:.1f}"
+def _rate_bucket(swapped_share: float) -> str:
+    """Strata of the realised swap rate: swaps per word of the original, in tenths."""
+    low = min(int(swapped_share * 10), 6) / 10
+    return f"{low:.1f}-{low + 0.1:.1f}" if low < 0.6 else "0.6+"
+
+
+def heavy_spin(text: str, rng: random.Random, seed: int) -> tuple[SpinResult, str, float]:
+    """A random spin; one in five is spun again by another style, as re-spun farm pages are.
+
+    Returns the result, its style label and the realised share of words swapped.
+    """
+    result = random_spin(text, seed=seed)
+    swaps, style = len(result.swaps), result.style
+    if rng.random() < 0.2:
+        second = rng.choice([s for s in STYLES if s != result.style])
+        result = spin(result.text, style=second, rate=rng.uniform(0.3, 1.0), seed=seed + 1)
+        swaps, style = swaps + len(result.swaps), "respun"
+        result = SpinResult(result.text, result.swaps, style, result.rate, 1.0)
+    return result, style, swaps / max(len(text.split()), 1)
 
 
 def generate_pairs(
@@ -124,74 +141,88 @@ def generate_pairs(
     seed: int = 0,
     spins_per_article: int = 3,
     negatives_per_article: int = 4,
-    chrome_on_original: float = 0.25,
+    chrome: float = 0.4,
+    drifted: float = 0.3,
 ) -> Iterator[LabelledPair]:
-    """Yield the labelled pairs, deterministically for a seed."""
+    """Yield the labelled pairs, deterministically for a seed.
+
+    `chrome` is the chance that either side of a pair comes as a scraped page, `drifted` the
+    chance that the original is another version of the story than the one the suspect used.
+    """
     rng = random.Random(seed)
     by_topic: dict[str, list[Article]] = {}
     for a in articles:
         by_topic.setdefault(a.topic, []).append(a)
     topics = sorted(by_topic)
+    headlines = [a.text.split(". ")[0][:90] for a in articles]
+    shared_wire = syndicated(articles)
 
-    def original_view(a: Article) -> str:
-        return add_chrome(a.text, rng) if rng.random() < chrome_on_original else a.text
+    def page(text: str) -> str:
+        return add_chrome(text, rng, rng.sample(headlines, 6)) if rng.random() < chrome else text
+
+    def original_view(a: Article, donor: Article | None = None) -> str:
+        text = a.text
+        if rng.random() < drifted:
+            text = drift(text, rng, donor.text if donor else None)
+        return page(text)
 
     for index, art in enumerate(articles):
         base = seed * 1_000_003 + index * 101
-        same_event = [b for b in by_topic[art.topic] if b.subcorpus == art.subcorpus and b != art]
-        similar = [b for b in by_topic[art.topic] if b.subcorpus != art.subcorpus]
+        siblings = [b for b in by_topic[art.topic]
+                    if b != art and frozenset((art.path, b.path)) not in shared_wire]
+        same_event = [b for b in siblings if b.subcorpus == art.subcorpus]
+        similar = [b for b in siblings if b.subcorpus != art.subcorpus]
         others = [t for t in topics if t != art.topic]
 
         for k in range(spins_per_article):
-            result = random_spin(art.text, seed=base + k)
-            suspect = add_chrome(result.text, rng) if rng.random() < 0.2 else result.text
-            partial = result.style.endswith("partial") or getattr(result, "partial", False)
+            result, style, swapped = heavy_spin(art.text, rng, base + 10 * k)
+            donor = rng.choice(same_event) if same_event else None
             yield LabelledPair(
-                suspect, original_view(art), "spun",
-                {"kind": "spun", "style": result.style.replace("+partial", ""),
-                 "rate": _rate_bucket(result.rate), "partial": bool(partial)},
+                page(result.text), original_view(art, donor), "spun",
+                {"kind": "spun", "style": style, "rate": _rate_bucket(swapped),
+                 "partial": result.share < 1.0},
                 art.topic, art.path,
             )
 
         if same_event and rng.random() < 0.5:
             other = rng.choice(same_event + similar)
-            a_spun = spin(art.text, style=_style(rng), rate=rng.uniform(0.1, 0.7), seed=base + 50)
-            b_spun = spin(other.text, style=_style(rng), rate=rng.uniform(0.1, 0.7), seed=base + 51)
+            a_spun = spin(art.text, style=_style(rng), rate=rng.uniform(0.1, 1.0), seed=base + 50)
+            b_spun = spin(other.text, style=_style(rng), rate=rng.uniform(0.1, 1.0), seed=base + 51)
             suspect = stitch(a_spun.text, b_spun.text, seed=base + 52)
-            yield LabelledPair(suspect, original_view(art), "spun",
+            yield LabelledPair(page(suspect), original_view(art), "spun",
                                {"kind": "spun", "style": "stitched", "rate": "mixed",
                                 "partial": True}, art.topic, art.path)
 
         donor = by_topic[rng.choice(others)][0].text
         kind, suspect = make_copy(art.text, donor, rng)
-        yield LabelledPair(suspect, original_view(art), "copy", {"kind": f"copy_{kind}"},
+        if kind != "chrome":
+            suspect = page(suspect)
+        yield LabelledPair(suspect, page(art.text), "copy", {"kind": f"copy_{kind}"},
                            art.topic, art.path)
 
         for k in range(negatives_per_article):
             roll = rng.random()
             if same_event and roll < 0.4:
                 other = rng.choice(same_event)
-                yield LabelledPair(other.text, original_view(art), "independent",
+                yield LabelledPair(page(other.text), original_view(art), "independent",
                                    {"kind": "same_event"}, art.topic, art.path)
             elif same_event and roll < 0.6:
                 other = rng.choice(same_event)
-                spun_other = random_spin(other.text, seed=base + 70 + k).text
-                yield LabelledPair(spun_other, original_view(art), "independent",
+                spun_other = heavy_spin(other.text, rng, base + 70 + k)[0].text
+                yield LabelledPair(page(spun_other), original_view(art), "independent",
                                    {"kind": "spun_sibling"}, art.topic, art.path)
             elif similar and roll < 0.8:
                 other = rng.choice(similar)
-                yield LabelledPair(other.text, original_view(art), "independent",
+                yield LabelledPair(page(other.text), original_view(art), "independent",
                                    {"kind": "similar_event"}, art.topic, art.path)
             else:
                 other = rng.choice(by_topic[rng.choice(others)])
                 text = other.text
                 if roll > 0.93:  # a spun page about something else entirely
                     text = random_spin(other.text, seed=base + 90 + k).text
-                yield LabelledPair(text, original_view(art), "unrelated",
+                yield LabelledPair(page(text), original_view(art), "unrelated",
                                    {"kind": "unrelated"}, art.topic, art.path)
 
 
 def _style(rng: random.Random) -> str:
-    from detector.spinner import STYLES
-
     return rng.choice(STYLES)

@@ -57,6 +57,27 @@ class Pair:
     def swap_blocks(self) -> list:
         return [b for b in self.alignment.blocks if b.kind == "swap"]
 
+    @cached_property
+    def paragraph_aligned(self) -> list[float]:
+        return _paragraph_aligned(self)
+
+    @cached_property
+    def sentence_aligned(self) -> list[float]:
+        return _sentence_aligned(self)
+
+    @cached_property
+    def sentence_map(self) -> list[tuple[int, int, int, int]]:
+        return _sentence_map(self)
+
+    @cached_property
+    def sentence_bags(self) -> np.ndarray:
+        """Dice similarity of every suspect sentence (rows) with every original sentence."""
+        return _sentence_bag_similarity(self.suspect, self.original)
+
+    @cached_property
+    def aligned_suspect_tokens(self) -> int:
+        return sum(k != "gap" for k in self.alignment.suspect_state)
+
 
 # --- helpers -------------------------------------------------------------------------------
 
@@ -66,7 +87,7 @@ def _share(part: float, whole: float) -> float:
 
 
 def _ngrams(seq: Sequence[str], n: int) -> set[tuple[str, ...]]:
-    return {tuple(seq[i : i + n]) for i in range(len(seq) - n + 1)}
+    return set(zip(*(seq[i:] for i in range(n)), strict=False))
 
 
 def _containment(a: set, b: set) -> float:
@@ -105,12 +126,18 @@ def _rare(doc: Document) -> list[str]:
 
 
 def _stopword_seq(doc: Document) -> list[str]:
-    return [w for w in doc.words if w in STOPWORDS]
+    return _cached(doc, "stopwords", lambda d: [w for w in d.words if w in STOPWORDS])
 
 
-def _char_ngrams(doc: Document, n: int = 5) -> set[str]:
-    text = " ".join(doc.words)
-    return {text[i : i + n] for i in range(len(text) - n + 1)}
+def _char_ngrams(doc: Document, n: int = 5) -> np.ndarray:
+    """Distinct byte 5-grams of the lower-cased token stream, packed into integers."""
+    data = np.frombuffer(" ".join(doc.words).encode("utf-8"), dtype=np.uint8).astype(np.int64)
+    if data.size < n:
+        return np.zeros(0, dtype=np.int64)
+    keys = np.zeros(data.size - n + 1, dtype=np.int64)
+    for k in range(n):
+        keys = (keys << 8) | data[k : data.size - n + 1 + k]
+    return np.unique(keys)
 
 
 def _cached(doc: Document, key: str, func: Callable[[Document], object]):
@@ -119,6 +146,37 @@ def _cached(doc: Document, key: str, func: Callable[[Document], object]):
     if key not in memo:
         memo[key] = func(doc)
     return memo[key]
+
+
+def _content_stems(doc: Document) -> list[list[str]]:
+    """Per sentence, its content words cut to five letters (a crude stemmer: `stated` and
+    `states` meet), names and numbers included: what heavy paraphrase keeps of a sentence."""
+    closed = closed_class_words()
+    sentences: list[list[str]] = [[] for _ in range(doc.n_sentences)]
+    for t in doc.tokens:
+        if len(t.lower) > 2 and t.lower not in STOPWORDS and t.lower not in closed:
+            sentences[t.sentence].append(t.lower[:5])
+    return sentences
+
+
+def _sentence_bag_similarity(suspect: Document, original: Document) -> np.ndarray:
+    a = _cached(suspect, "stems", _content_stems)
+    b = _cached(original, "stems", _content_stems)
+    vocab: dict[str, int] = {}
+    matrices = []
+    for sentences in (a, b):
+        rows = [r for r, stems in enumerate(sentences) for _ in stems]
+        cols = [vocab.setdefault(s, len(vocab)) for stems in sentences for s in stems]
+        matrices.append((len(sentences), rows, cols))
+    if not a or not b or not vocab:
+        return np.zeros((len(a), len(b)))
+    A, B = (np.zeros((n, len(vocab)), dtype=np.float32) for n, _, _ in matrices)
+    A[matrices[0][1], matrices[0][2]] = 1.0
+    B[matrices[1][1], matrices[1][2]] = 1.0
+    sizes_a, sizes_b = A.sum(axis=1), B.sum(axis=1)
+    denominator = sizes_a[:, None] + sizes_b[None, :]
+    return np.divide(2 * (A @ B.T), denominator, out=np.zeros_like(denominator),
+                     where=denominator > 0)
 
 
 def _paragraph_aligned(pair: Pair) -> list[float]:
@@ -206,7 +264,7 @@ def mean_run_log(pair: Pair) -> float:
 @feature
 def swap_density(pair: Pair) -> float:
     """Swaps per aligned suspect token."""
-    aligned = sum(k != "gap" for k in pair.alignment.suspect_state)
+    aligned = pair.aligned_suspect_tokens
     return _share(len(pair.swap_blocks), aligned)
 
 
@@ -282,7 +340,7 @@ def filler_rate(pair: Pair) -> float:
         if b.kind in ("insert", "swap")
         for j in range(b.j1, b.j2)
     )
-    aligned = sum(k != "gap" for k in pair.alignment.suspect_state)
+    aligned = pair.aligned_suspect_tokens
     return _share(fillers, aligned)
 
 
@@ -290,7 +348,7 @@ def filler_rate(pair: Pair) -> float:
 def insert_rate(pair: Pair) -> float:
     """Short insertions and deletions per aligned suspect token."""
     small = sum(b.kind in ("insert", "delete") for b in pair.alignment.blocks)
-    aligned = sum(k != "gap" for k in pair.alignment.suspect_state)
+    aligned = pair.aligned_suspect_tokens
     return _share(small, aligned)
 
 
@@ -416,7 +474,7 @@ def char_5gram_containment(pair: Pair) -> float:
     """Share of the suspect's character 5-grams found in the original."""
     a = _cached(pair.suspect, "c5", _char_ngrams)
     b = _cached(pair.original, "c5", _char_ngrams)
-    return _containment(a, b)
+    return float(np.isin(a, b, assume_unique=True).mean()) if a.size else 0.0
 
 
 # --- length and structure -------------------------------------------------------------------
@@ -437,33 +495,63 @@ def sentence_count_ratio(pair: Pair) -> float:
 @feature
 def sentence_aligned_share(pair: Pair) -> float:
     """Share of suspect sentences with at least half their tokens aligned."""
-    shares = _sentence_aligned(pair)
+    shares = pair.sentence_aligned
     return sum(s >= 0.5 for s in shares) / len(shares)
 
 
 @feature
 def sentence_mapped_share(pair: Pair) -> float:
     """Share of suspect sentences that map mostly onto one original sentence."""
-    return _share(len(_sentence_map(pair)), pair.suspect.n_sentences)
+    return _share(len(pair.sentence_map), pair.suspect.n_sentences)
+
+
+def _in_order_share(indices: Sequence[int]) -> float:
+    """Longest non-decreasing subsequence over the length: 1 when the order is kept."""
+    if not indices:
+        return 0.0
+    tails: list[int] = []  # patience sorting
+    for x in indices:
+        k = int(np.searchsorted(tails, x, side="right"))
+        tails[k : k + 1] = [x]
+    return len(tails) / len(indices)
 
 
 @feature
 def sentence_order(pair: Pair) -> float:
     """Share of mapped sentences in the original's order (longest increasing run of them)."""
-    mapped = [o for _, o, _, _ in _sentence_map(pair)]
-    if not mapped:
+    return _in_order_share([o for _, o, _, _ in pair.sentence_map])
+
+
+@feature
+def sentence_content_match(pair: Pair) -> float:
+    """Mean over suspect sentences of the best content-word overlap with one original sentence
+    (survives paraphrase that breaks word alignment)."""
+    sims = pair.sentence_bags
+    return float(sims.max(axis=1).mean()) if sims.size else 0.0
+
+
+@feature
+def sentence_content_matched_share(pair: Pair) -> float:
+    """Share of suspect sentences sharing at least 40% of content words with one original
+    sentence."""
+    sims = pair.sentence_bags
+    return float((sims.max(axis=1) >= 0.4).mean()) if sims.size else 0.0
+
+
+@feature
+def sentence_content_order(pair: Pair) -> float:
+    """Share of content-matched suspect sentences whose best matches keep the original order."""
+    sims = pair.sentence_bags
+    if not sims.size:
         return 0.0
-    tails: list[int] = []  # patience sorting for the longest non-decreasing subsequence
-    for x in mapped:
-        k = int(np.searchsorted(tails, x, side="right"))
-        tails[k : k + 1] = [x]
-    return len(tails) / len(mapped)
+    matched = sims.max(axis=1) >= 0.25
+    return _in_order_share(sims.argmax(axis=1)[matched].tolist())
 
 
 @feature
 def sentence_length_agreement(pair: Pair) -> float:
     """Mean min/max length ratio of mapped sentence pairs (spins keep sentence lengths)."""
-    mapped = _sentence_map(pair)
+    mapped = pair.sentence_map
     if not mapped:
         return 0.0
     return sum(min(a, b) / max(a, b) for _, _, a, b in mapped) / len(mapped)
@@ -475,20 +563,20 @@ def sentence_length_agreement(pair: Pair) -> float:
 @feature
 def paragraph_aligned_max(pair: Pair) -> float:
     """Aligned share of the suspect's best-matching paragraph."""
-    return max(_paragraph_aligned(pair))
+    return max(pair.paragraph_aligned)
 
 
 @feature
 def paragraph_aligned_mean(pair: Pair) -> float:
     """Mean aligned share over suspect paragraphs."""
-    shares = _paragraph_aligned(pair)
+    shares = pair.paragraph_aligned
     return sum(shares) / len(shares)
 
 
 @feature
 def paragraph_derived_share(pair: Pair) -> float:
     """Share of suspect paragraphs that are mostly aligned (>= 60% of tokens)."""
-    shares = _paragraph_aligned(pair)
+    shares = pair.paragraph_aligned
     return sum(s >= 0.6 for s in shares) / len(shares)
 
 

@@ -46,8 +46,8 @@ def summary(result: SuspectResult, *, max_swaps: int = 10) -> str:
 
 
 def write_json(record: dict, out: IO[str]) -> None:
-    """One pretty-printed JSON object."""
-    out.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+    """One JSON object on one line (easy to pipe into `jq`)."""
+    out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 def write_jsonl(record: dict, out: IO[str]) -> None:

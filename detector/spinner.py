@@ -696,10 +696,10 @@ class _Resources:
         if found is None:
             lex, out, seen = self.lex, [], {base}
             numeric = base in NUMBER_WORDS
-            for sid in lex.index.get(base, ()):
+            for sid in lex.lemma_synsets(base):
                 if lex.synset_pos[sid] != pos:
                     continue
-                for name in lex.synsets[sid]:
+                for name in lex.synset_lemmas(sid):
                     if name in seen or name.count(" ") > 2 or name in self.corpus.proper:
                         continue
                     if name in _NOT_CANDIDATES or base in name.split(" "):
@@ -1096,7 +1096,7 @@ class _Run:
         sizes = {p: 0 for p in poses}
         for p, base, _ in self.res.analyses(low):
             if p in sizes:
-                sizes[p] += sum(1 for s in self.res.lex.index.get(base, ())
+                sizes[p] += sum(1 for s in self.res.lex.lemma_synsets(base)
                                 if self.res.lex.synset_pos[s] == p)
         return max(poses, key=lambda p: sizes[p])
 
@@ -1598,10 +1598,14 @@ def stitch(a: str, b: str, *, seed: int, mode: str | None = None) -> str:
 
 
 def random_spin(text: str, *, seed: int, lexicon: Lexicon | None = None) -> SpinResult:
-    """Spin with a random style and rate in [0.1, 0.7]; a quarter of calls spin some paragraphs."""
+    """Spin with a random style and rate in [0.1, 1.0]; a quarter of calls spin some paragraphs.
+
+    A style swaps only words it has a replacement for, so rate 1.0 rewrites roughly a third of
+    all words; `respin` goes further.
+    """
     rng = random.Random(seed)
     style = rng.choice(STYLES)
-    rate = round(rng.uniform(0.1, 0.7), 3)
+    rate = round(rng.uniform(0.1, 1.0), 3)
     inner = rng.randrange(2**63)
     if rng.random() < 0.25:
         share = round(rng.uniform(0.3, 0.8), 3)

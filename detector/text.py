@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from detector.errors import InputError
 
@@ -24,8 +25,7 @@ _HTML_TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.IGNORECASE | re.
 _HTML_BLOCK = re.compile(r"</?(p|div|br|h[1-6]|li|article|section|tr)\b[^>]*>", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A word or number with its lower-cased form and where it stands in the document."""
 
     text: str

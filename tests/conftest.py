@@ -58,6 +58,25 @@ def seed(prefix: str) -> Path:
 
 
 @pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory) -> Path:
+    """A model trained on three topics in seconds: enough to exercise every code path."""
+    from detector.train import train
+
+    out = tmp_path_factory.mktemp("model")
+    train(out=out, max_topics=3, folds=2, spins_per_article=1, negatives_per_article=1,
+          style_holdout=False, jobs=1, log=lambda *_: None)
+    return out
+
+
+@pytest.fixture(scope="session")
+def detector(tiny_model):
+    from detector.api import Detector
+    from detector.model import load_model
+
+    return Detector(model=load_model(tiny_model))
+
+
+@pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory) -> Path:
     """A hand-set model in the shipped format: one small tree of plain rules per class.
 

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from detector import bench
+from detector.bench import make_pairs_file
 
 
 @pytest.fixture(scope="module")
@@ -73,9 +74,19 @@ def test_main_runs_every_benchmark_and_writes_figures(small_index, tmp_path, tin
     monkeypatch.setattr(bench, "bench_heldout_scan", lambda *a, **k: {"skipped": True})
     out = tmp_path / "figures.json"
     workdir = small_index[0]
-    code = bench.main(["--sizes", "700", "750", "--workdir", str(workdir), "--jobs", "1",
+    code = bench.main(["--only", "index", "--sizes", "700", "750", "--workdir", str(workdir),
+                       "--jobs", "1",
                        "--model", str(tiny_model_dir), "--json", str(out), "--per-rate", "2",
                        "--suspects", "3"])
     figures = json.loads(out.read_text())
     assert code == 0 and {"index_700", "index_750", "retrieval", "scan_700", "scan_750",
                           "growth"} <= set(figures)
+
+
+def test_bench_pairs_file_points_at_real_files(tmp_path):
+    path, mean_words = make_pairs_file(tmp_path, 12)
+    lines = path.read_text().splitlines()
+    assert len(lines) == 12 and mean_words > 50
+    for line in lines:
+        suspect, original = line.split("\t")
+        assert (tmp_path / suspect).exists() and (tmp_path / original).exists()

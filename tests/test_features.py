@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from detector.features import FEATURE_NAMES, FEATURES, extract, make_pair, pair_features
+from detector.text import split_sentences
 
 
 def vector(texts, suspect, original="original"):
@@ -56,3 +57,16 @@ def test_extract_accepts_text_pairs_in_order(texts):
 def test_extract_selected_features(texts, names):
     X = extract([(texts["spun"], texts["original"])], names)
     assert X.shape == (1, len(names))
+
+
+def test_sentence_content_match_survives_heavy_paraphrase(texts):
+    # Word order inside every sentence scrambled: token alignment breaks, content survives.
+    scrambled = "\n\n".join(
+        " ".join(" ".join(reversed(s.rstrip(".").split())) + "." for s in split_sentences(p))
+        for p in texts["original"].split("\n\n")
+    )
+    heavy = vector({"heavy": scrambled, "original": texts["original"]}, "heavy")
+    independent = vector(texts, "independent")
+    assert heavy["aligned_share_suspect"] < 0.5
+    assert heavy["sentence_content_match"] > 0.9 > independent["sentence_content_match"]
+    assert heavy["sentence_content_order"] == 1.0

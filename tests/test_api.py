@@ -1,0 +1,53 @@
+import pytest
+
+from detector.api import Detector, SuspectResult, score_files
+from detector.errors import InputError
+from detector.text import Document
+
+
+def test_score_pair_of_texts(detector, texts):
+    result = detector.score_pair(texts["spun"], texts["original"])
+    assert 0.0 <= result.score <= 1.0
+    assert result.probabilities["spun"] == result.score
+    assert sum(result.probabilities.values()) == pytest.approx(1.0)
+    assert ["keeps", "maintains"] in result.evidence["swaps"]
+    record = result.to_record()
+    assert set(record) >= {"suspect", "original", "score", "verdict", "evidence"}
+
+
+def test_verbatim_copy_is_copy(detector, texts):
+    assert detector.score_pair(texts["original"], texts["original"]).verdict == "copy"
+
+
+def test_unrelated_text_is_not_derived(detector, texts):
+    result = detector.score_pair(texts["unrelated"], texts["original"])
+    assert result.verdict in ("unrelated", "independent")
+    assert result.score < 0.5
+
+
+def test_best_candidate_and_source(detector, texts):
+    suspect = Document(texts["original"], "s")
+    originals = [Document(texts["unrelated"], "u"), Document(texts["original"], "o")]
+    result = detector.score_suspect(suspect, originals)
+    assert result.best.original == "o" and result.source == "o"
+    record = result.to_record()
+    assert record["source"] == "o" and len(record["candidates"]) == 2
+    assert record["candidates"][0]["original"] == "o"
+
+
+def test_no_source_when_nothing_derives(detector, texts):
+    result = detector.score_suspect(Document(texts["unrelated"], "s"),
+                                    [Document(texts["original"], "o")])
+    assert result.source is None and result.to_record()["original"] == "o"
+    assert SuspectResult("s").to_record()["source"] is None
+
+
+def test_score_files_reports_unreadable_input(article_files, tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\x00\x00binary")
+    with pytest.raises(InputError, match=r"bad\.txt"):
+        score_files(bad, [article_files["original"]])
+
+
+def test_default_detector_loads_shipped_model():
+    assert Detector().model.classes == ("copy", "independent", "spun", "unrelated")

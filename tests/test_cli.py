@@ -1,0 +1,130 @@
+"""The command line, in-process through `main(argv)` and as a real process."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from detector import cli
+from tests.conftest import seed
+
+
+@pytest.fixture
+def run(tiny_model, capsys):
+    def _run(*argv):
+        code = cli.main(["--model", str(tiny_model), *map(str, argv)])
+        out, err = capsys.readouterr()
+        return code, out, err
+    return _run
+
+
+def test_score_prints_summary(run, article_files):
+    code, out, err = run("score", article_files["original"], "--against", article_files["original"])
+    assert code == 0 and err == ""
+    assert "verdict:   COPY" in out
+
+
+def test_score_json_is_one_object(run, article_files):
+    code, out, _ = run("score", article_files["spun"], "--against", article_files["original"],
+                       article_files["unrelated"], "--json")
+    record = json.loads(out)
+    assert code == 0
+    assert set(record) >= {"suspect", "original", "source", "score", "verdict", "evidence"}
+    assert {"swaps", "aligned_share"} <= set(record["evidence"])
+    assert record["original"] == str(article_files["original"])
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "empty"), (b"\x00\x01\x02\x03binary", "binary"), (b"caf\xe9 au lait", "UTF-8")],
+)
+def test_bad_suspect_exits_2_with_one_line(run, article_files, tmp_path, content, message):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    code, out, err = run("score", bad, "--against", article_files["original"])
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+def test_usage_errors_exit_2(run, capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["score", "x.txt"])  # --against missing
+    assert exc.value.code == 2
+    assert "--against" in capsys.readouterr().err
+    code, _, err = run("pairs", "nope.tsv", "--jobs", "0")
+    assert code == 2 and "--jobs" in err
+
+
+def test_pairs_streams_jsonl_and_records_errors(run, article_files, tmp_path):
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text(f"{article_files['spun']}\t{article_files['original']}\n"
+                     f"{tmp_path / 'missing.txt'}\t{article_files['original']}\n"
+                     f"{article_files['original']}\t{article_files['original']}\n")
+    code, out, err = run("pairs", pairs, "--jobs", "1")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert code == 2  # finished, but an input was bad
+    assert [r["verdict"] for r in records][1] == "error"
+    assert records[2]["verdict"] == "copy"
+    assert "3 records" in err and "1 errors" in err
+
+
+def test_out_file_is_never_overwritten_silently(run, article_files, tmp_path):
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text(f"{article_files['spun']}\t{article_files['original']}\n")
+    out = tmp_path / "results.jsonl"
+    out.write_text("precious\n")
+    code, _, err = run("pairs", pairs, "--out", out, "--jobs", "1")
+    assert code == 2 and "already exists" in err
+    assert out.read_text() == "precious\n"
+    code, _, _ = run("pairs", pairs, "--out", out, "--force", "--jobs", "1")
+    assert code == 0 and json.loads(out.read_text())["suspect"] == str(article_files["spun"])
+
+
+def test_scan_folder(run, article_files, tmp_path):
+    originals, suspects = tmp_path / "o", tmp_path / "s"
+    originals.mkdir()
+    suspects.mkdir()
+    (originals / "orig.txt").write_text(article_files["original"].read_text())
+    (suspects / "copy.txt").write_text(article_files["original"].read_text())
+    code, out, _ = run("scan", suspects, "--against", originals, "--jobs", "1")
+    record = json.loads(out)
+    assert code == 0 and record["source"].endswith("orig.txt") and record["verdict"] == "copy"
+
+
+def test_info_shows_metadata(run):
+    code, out, _ = run("info")
+    assert code == 0 and "validation" in json.loads(out)
+
+
+def test_missing_model_is_a_clear_error(article_files, tmp_path, capsys):
+    code = cli.main(["--model", str(tmp_path), "score", str(article_files["spun"]),
+                     "--against", str(article_files["original"])])
+    assert code == 2 and "make train" in capsys.readouterr().err
+
+
+def _spundetect(*argv) -> subprocess.CompletedProcess:
+    exe = Path(sys.executable).parent / "spundetect"
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "detector.cli"]
+    return subprocess.run([*command, *map(str, argv)], capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_seeds_end_to_end_with_the_shipped_model():
+    """004 is a real spun copy of 000; 001-003 are other outlets' own reports."""
+    proc = _spundetect("score", seed("004"), "--against", seed("000"), "--json")
+    assert proc.returncode == 0, proc.stderr
+    record = json.loads(proc.stdout)
+    assert record["verdict"] == "spun" and record["score"] >= 0.9
+    assert ["meet", "satisfy"] in record["evidence"]["swaps"]
+    for name in ("001", "002", "003"):
+        proc = _spundetect("score", seed(name), "--against", seed("000"), "--json")
+        record = json.loads(proc.stdout)
+        assert record["verdict"] != "spun" and record["score"] < 0.5, name
+
+
+def test_process_exit_code_and_stderr_for_missing_file(tmp_path):
+    proc = _spundetect("score", tmp_path / "nope.txt", "--against", seed("000"))
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.strip().count("\n") == 0 and "no such file" in proc.stderr

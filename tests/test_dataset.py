@@ -1,0 +1,81 @@
+import random
+from collections import Counter
+
+import pytest
+
+from detector.dataset import (
+    corpus_hash,
+    generate_pairs,
+    load_corpus,
+    make_copy,
+    syndicated,
+)
+
+
+@pytest.fixture(scope="module")
+def articles(tmp_path_factory):
+    root = tmp_path_factory.mktemp("corpus")
+    sentences = {
+        "1": ["Tara Reid entered a rehab clinic on Tuesday.", "Her agent confirmed the news.",
+              "She had struggled for years.", "Fans sent messages of support.",
+              "The clinic is in Malibu."],
+        "2": ["An earthquake struck the coast of Chile.", "The quake measured 6.1.",
+              "No injuries were reported.", "Buildings shook in the capital.",
+              "Officials urged calm."],
+    }
+    for topic, lines in sentences.items():
+        (root / topic).mkdir()
+        for n in range(3):
+            rotated = lines[n:] + lines[:n]
+            (root / topic / f"{topic}_{n}ecb.txt").write_text("\n".join(rotated))
+            (root / topic / f"{topic}_{n}ecbplus.txt").write_text("\n".join(reversed(rotated)))
+    return root
+
+
+def test_corpus_is_read_into_paragraphs(articles):
+    corpus = load_corpus(articles)
+    assert len(corpus) == 12
+    assert {a.topic for a in corpus} == {"1", "2"}
+    assert {a.subcorpus for a in corpus} == {"ecb", "ecbplus"}
+    assert all("\n\n" in a.text or a.text.count(".") <= 3 for a in corpus)
+
+
+def test_corpus_hash_changes_with_content(articles):
+    before = corpus_hash(articles)
+    assert before == corpus_hash(articles)
+    (articles / "1" / "1_0ecb.txt").write_text("Changed.\nText.\nHere.")
+    assert corpus_hash(articles) != before
+
+
+def test_pairs_cover_every_label_and_are_deterministic(articles):
+    corpus = load_corpus(articles)
+    first = list(generate_pairs(corpus, seed=3))
+    again = list(generate_pairs(corpus, seed=3))
+    assert first == again
+    labels = Counter(p.label for p in first)
+    assert set(labels) == {"spun", "copy", "independent", "unrelated"}
+    for pair in first:
+        if pair.label == "independent":
+            assert pair.suspect != pair.original
+        assert pair.topic in {"1", "2"}
+
+
+def test_copies_of_every_kind():
+    rng = random.Random(0)
+    text = "One para.\n\nTwo para.\n\nThree para.\n\nFour para."
+    kinds = {make_copy(text, "Other text here.", rng)[0] for _ in range(40)}
+    assert kinds == {"verbatim", "chrome", "paragraph_dropped", "paragraph_added"}
+
+
+def test_syndicated_copies_are_not_negatives(tmp_path):
+    wire = ["A storm hit the coast on Monday.", "Thousands lost power overnight.",
+            "Officials opened three shelters.", "Schools will stay closed on Tuesday."]
+    own = ["Residents were cleaning up after the storm.", "Many roads remain blocked by trees.",
+           "The mayor asked people to stay home.", "Forecasters expect calmer weather soon."]
+    (tmp_path / "1").mkdir()
+    (tmp_path / "1" / "1_1ecb.txt").write_text("\n".join(wire))
+    (tmp_path / "1" / "1_2ecb.txt").write_text("\n".join([*wire, "Reporting by a local desk."]))
+    (tmp_path / "1" / "1_3ecb.txt").write_text("\n".join(own))
+    corpus = load_corpus(tmp_path)
+    pairs = syndicated(corpus)
+    assert pairs == {frozenset((corpus[0].path, corpus[1].path))}
