@@ -48,7 +48,8 @@ def test_heldout_suspects_split_events_between_index_and_suspects(tmp_path):
     kinds = [e["kind"] for e in expect.values()]
     assert (kinds.count("spun"), kinds.count("copy"), kinds.count("independent")) == (10, 5, 5)
     indexed_set = {str(p.resolve()) for p in indexed}
-    assert all(e["source"] in indexed_set for e in expect.values() if e["source"])
+    assert all(set(e["sources"]) <= indexed_set for e in expect.values())
+    assert all(e["sources"] for e in expect.values() if e["kind"] != "independent")
     for path in suspects:
         if expect[str(path)]["kind"] == "independent":
             name = path.name.split("_", 1)[1]
