@@ -14,7 +14,8 @@ from collections.abc import Iterable
 import numpy as np
 
 from detector.lexicon import STOPWORDS
-from detector.text import Document
+from detector.text import _TOKEN as TOKEN
+from detector.text import Document, split_sentences
 
 SKELETON_N = 3  # skeleton shingle length (tokens of names, numbers and stopwords, in order)
 RARE_MIN_LENGTH = 9  # a lower-case word this long is rare enough to anchor on
@@ -26,31 +27,38 @@ def _is_name(text: str, lower: str) -> bool:
     return text[:1].isupper() and lower not in STOPWORDS
 
 
+def _sentences(doc: Document) -> Iterable[str]:
+    for paragraph in doc.paragraphs:
+        yield from split_sentences(paragraph)
+
+
 def anchor_terms(doc: Document, kinds: Iterable[str] = KINDS) -> set[str]:
-    """The distinct anchor strings of a document, each prefixed by its kind."""
+    """The distinct anchor strings of a document, each prefixed by its kind.
+
+    Reads the tokens straight from the text (as `Document.tokens` would, without building a
+    `Token` per word): this runs once per original at index time and once per suspect.
+    """
     kinds = set(kinds)
     terms: set[str] = set()
     skeleton: list[str] = []
-    prev_sentence = -1
-    for t in doc.tokens:
-        opening = t.sentence != prev_sentence
-        prev_sentence = t.sentence
-        lower = t.lower
-        if lower[:1].isdigit():
-            terms.add("d:" + lower)
-            skeleton.append("#" + lower)
-        elif lower in STOPWORDS:
-            skeleton.append(lower)
-        elif _is_name(t.text, lower) and not opening:
-            terms.add("n:" + lower)
-            skeleton.append("N" + lower)
-        elif len(lower) >= RARE_MIN_LENGTH and t.text.islower():
-            terms.add("r:" + lower)
+    for sentence in _sentences(doc):
+        for k, word in enumerate(TOKEN.findall(sentence)):
+            lower = word.lower().replace("’", "'")
+            if lower[:1].isdigit():
+                terms.add("d:" + lower)
+                skeleton.append("#" + lower)
+            elif lower in STOPWORDS:
+                skeleton.append(lower)
+            elif k and _is_name(word, lower):
+                terms.add("n:" + lower)
+                skeleton.append("N" + lower)
+            elif len(lower) >= RARE_MIN_LENGTH and word.islower():
+                terms.add("r:" + lower)
     if "skeleton" in kinds:
         n = SKELETON_N
         for i in range(len(skeleton) - n + 1):
             gram = skeleton[i : i + n]
-            if any(g[0] in "#N" for g in gram) or n >= 4:
+            if any(g[0] in "#N" for g in gram):
                 terms.add("s:" + " ".join(gram))
     prefixes = {PREFIX[k] for k in kinds}
     return {t for t in terms if t[:2] in prefixes}

@@ -111,13 +111,12 @@ def prepare(path: str, data: bytes | None, error: str | None = None) -> Prepared
         text = decode(data or b"", path)
     except SpundetectError as err:
         return Prepared(path, error=str(err))
-    doc = Document(text, name=path)
     return Prepared(
         path=path,
         sha256=hashlib.sha256(data or b"").hexdigest(),
         text=zlib.compress(text.encode("utf-8"), 6),
-        n_words=len(doc.tokens),
-        anchors=anchor_mod.anchors(doc),
+        n_words=len(anchor_mod.TOKEN.findall(text)),
+        anchors=anchor_mod.anchors(Document(text, name=path)),
     )
 
 
