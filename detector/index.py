@@ -37,7 +37,10 @@ FORMAT_VERSION = 1
 MAX_DF = 1000
 MAX_DF_SHARE = 0.05
 MIN_DF_CAP = 50
-FLUSH_DOCS = 5000  # postings are merged into SQLite every this many added documents
+# Postings are collected in memory and merged into SQLite in one sorted pass per this many
+# (12 bytes each: ~250 MB): one pass writes the term rows in key order, where merging
+# every few thousand documents would revisit most of a large table each time.
+FLUSH_POSTINGS = 20_000_000
 _IN_CHUNK = 900  # SQL parameters per IN (...) query
 
 SCHEMA = """
@@ -318,6 +321,7 @@ class ReferenceIndex:
         report = AddReport([], [], [], [])
         known = {p: (i, sha) for i, p, sha in self.con.execute("SELECT id, path, sha256 FROM docs")}
         pending: list[tuple[int, np.ndarray]] = []
+        n_pending = 0
         self.con.execute("BEGIN IMMEDIATE")
         try:
             for item in prepared:
@@ -350,9 +354,10 @@ class ReferenceIndex:
                     report.added.append(doc_id)
                 known[item.path] = (doc_id, item.sha256)
                 pending.append((doc_id, item.anchors))
-                if len(pending) >= FLUSH_DOCS:
+                n_pending += item.anchors.size
+                if n_pending >= FLUSH_POSTINGS:
                     self._post(pending)
-                    pending = []
+                    pending, n_pending = [], 0
             self._post(pending)
             self._touch()
             self.con.execute("COMMIT")

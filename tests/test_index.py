@@ -260,3 +260,13 @@ def test_index_commands(tmp_path, article_files, capsys):
     assert main(["index", "remove", str(location), "7"]) == 2
     assert "no such document" in capsys.readouterr().err
     assert main(["index", "info", str(tmp_path / "nope.sqlite")]) == 2
+
+
+def test_postings_merged_in_several_passes_equal_one_pass(tmp_path, monkeypatch):
+    files = corpus_files(("1",))
+    one, _ = index_mod.build(files, tmp_path / "one.sqlite", jobs=1)
+    monkeypatch.setattr(index_mod, "FLUSH_POSTINGS", 50)  # a merge every document or two
+    many, _ = index_mod.build(files, tmp_path / "many.sqlite", jobs=1)
+    rows = "SELECT term, df, docs FROM postings ORDER BY term"
+    assert one.con.execute(rows).fetchall() == many.con.execute(rows).fetchall()
+    assert all(isinstance(blob, bytes) for _, _, blob in many.con.execute(rows))
