@@ -170,9 +170,13 @@ def real_as_articles(paths: list[Path], workdir: Path) -> list[Path]:
 
 
 def reference_corpus(n: int, workdir: Path) -> list[Path]:
-    """All real originals plus synthetic ones up to `n` documents."""
+    """All real originals plus synthetic ones up to `n` documents.
+
+    The synthetic ones recombine sentences of the other topics only: a distractor built
+    from a held-out article's own sentences would be a partial copy of it, not a distractor.
+    """
     real = real_as_articles(topic_files(), workdir)
-    return real + synthetic_files(n - len(real), workdir)
+    return real + synthetic_files(n - len(real), workdir, exclude=HELD_OUT_TOPICS)
 
 
 # --- measuring ---------------------------------------------------------------------------------
