@@ -180,6 +180,8 @@ class ReferenceIndex:
         path = Path(location)
         if not path.is_file():
             raise InputError(f"{path}: no such index; create one with `spundetect index build`")
+        if Path(f"{path}-journal").exists():
+            readonly = False  # a killed add left its journal: reading must roll it back first
         try:
             con = _connect(str(path), readonly=readonly)
             version = con.execute("PRAGMA user_version").fetchone()[0]
