@@ -408,9 +408,14 @@ class ReferenceIndex:
         starts = np.flatnonzero(np.r_[True, terms[1:] != terms[:-1]])
         ends = np.r_[starts[1:], terms.size]
         raw = owners.tobytes()
+        del owners, order
+        step = 100_000  # term rows made per batch: Python ints for all of them cost ~100 B each
         rows = (
-            (int(terms[a]), int(b - a), raw[4 * a : 4 * b])
-            for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
+            (t, b - a, raw[4 * a : 4 * b])
+            for k in range(0, starts.size, step)
+            for t, a, b in zip(terms[starts[k : k + step]].tolist(),
+                               starts[k : k + step].tolist(), ends[k : k + step].tolist(),
+                               strict=True)
         )
         self.con.executemany(
             "INSERT INTO postings (term, df, docs) VALUES (?, ?, ?) ON CONFLICT (term) DO "
