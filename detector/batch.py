@@ -1,7 +1,8 @@
 """Score many pairs: a PAN-style pairs file, or a folder of suspects against a folder of originals.
 
-Files -> chunks -> a process pool; results stream back in input order. A file that cannot be
-read becomes an error record and the run goes on; callers count records to pick an exit code.
+Files -> chunks -> a process pool; pairs results stream back in input order (folder scans,
+in `detector.scan`, as suspects finish). A file that cannot be read becomes an error record
+and the run goes on; callers count records to pick an exit code.
 """
 
 from __future__ import annotations
@@ -109,34 +110,22 @@ def list_text_files(directory: str | Path) -> list[Path]:
     )
 
 
-_originals: list[Document] = []
-
-
-def _scan_one(path: Path) -> dict:
-    try:
-        suspect = read_document(path)
-    except SpundetectError as err:
-        return error_record(str(err), suspect=str(path), source=None)
-    return _get_detector().score_suspect(suspect, _originals).to_record()
-
-
 def scan_folder(
-    suspects: str | Path, originals: str | Path, *, jobs: int | None = None
+    suspects: str | Path, originals: str | Path, *, jobs: int | None = None, top_k: int = 10
 ) -> Iterator[dict]:
-    """Each suspect against every original (brute force), one record per suspect."""
-    global _originals
-    suspect_files = list_text_files(suspects)
-    docs, skipped = [], []
-    for path in list_text_files(originals):
-        try:
-            docs.append(read_document(path))
-        except SpundetectError as err:
-            skipped.append(error_record(str(err), original=str(path)))
-    if not docs:
+    """Each suspect against its top-k candidates among the originals, indexed in memory.
+
+    The API form of `spundetect scan --against`; `detector.scan` scans a stored index.
+    """
+    from detector import index, scan
+
+    suspect_files = list_text_files(suspects)  # a missing folder fails before any work
+    reference, report = index.build(list_text_files(originals), ":memory:", key=str, jobs=jobs)
+    if not len(reference):
         raise InputError(f"{originals}: no readable original articles")
-    _originals = docs
-    yield from skipped
-    yield from _pool_map(_scan_one, suspect_files, _jobs(jobs), chunksize=1)
+    yield from (error_record(e["error"], original=e["original"]) for e in report.errors)
+    yield from scan.scan(suspect_files, reference, _get_detector(), top_k=top_k,
+                         jobs=_jobs(jobs))
 
 
 def _jobs(jobs: int | None) -> int:

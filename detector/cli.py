@@ -1,7 +1,8 @@
 """The `spundetect` command: parse, validate, dispatch to the API, print. No scoring here.
 
-Exit codes: 0 success; 2 usage or input error (one line on stderr; in a batch, after every
-other input was processed and the bad one recorded as an error record).
+Exit codes: 0 success; 1 `scan --fail-on` found what it was told to fail on; 2 usage or
+input error (one line on stderr; in a batch, after every other input was processed and the
+bad one recorded as an error record).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import contextlib
 import json
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
@@ -19,6 +20,7 @@ from detector import __version__
 from detector.errors import InputError, SpundetectError
 
 EXIT_OK = 0
+EXIT_FLAGGED = 1
 EXIT_INPUT = 2
 
 
@@ -48,12 +50,42 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("pairs_file")
     _batch_options(p)
 
-    p = sub.add_parser("scan", help="every suspect in a folder against a folder of originals")
+    p = sub.add_parser(
+        "scan", help="every suspect in a folder against a reference index (or a folder)",
+        description="Retrieve each suspect's likeliest originals from the index, score the "
+                    "top K with the model, and write one JSON record per suspect.")
     p.add_argument("suspect_dir")
-    p.add_argument("--against", required=True, metavar="ORIGINALS_DIR")
+    ref = p.add_mutually_exclusive_group(required=True)
+    ref.add_argument("--index", type=Path, metavar="INDEX", help="a reference index file")
+    ref.add_argument("--against", metavar="ORIGINALS_DIR",
+                     help="a folder of originals (indexed in memory for this scan)")
     _batch_options(p)
-    p.add_argument("--html", type=Path, metavar="REPORT",
-                   help="also write the side-by-side HTML report here (--force overwrites)")
+    p.add_argument("--top-k", type=_positive, default=10, metavar="K",
+                   help="candidates scored per suspect (default 10)")
+    p.add_argument("--resume", action="store_true",
+                   help="continue a scan that was stopped: append the suspects not yet in --out")
+    p.add_argument("--fail-on", choices=("spun", "derived"), default=None,
+                   help="exit 1 if any suspect is spun (or, with `derived`, spun or a copy)")
+    _scheduler_option(p)
+
+    p = sub.add_parser("index", help="build and maintain a reference index of originals")
+    isub = p.add_subparsers(dest="index_command", required=True, parser_class=_Parser)
+    q = isub.add_parser("build", help="index every text file in a folder into a new index")
+    q.add_argument("originals_dir")
+    q.add_argument("index", type=Path)
+    q.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    _scheduler_option(q)
+    q = isub.add_parser("add", help="add files or folders of originals (one transaction)")
+    q.add_argument("index", type=Path)
+    q.add_argument("paths", nargs="+", metavar="PATH")
+    q.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    _scheduler_option(q)
+    q = isub.add_parser("remove", help="remove documents by id (or stored path)")
+    q.add_argument("index", type=Path)
+    q.add_argument("doc_ids", nargs="+", metavar="DOC_ID")
+    q = isub.add_parser("info", help="documents, size on disk and build parameters")
+    q.add_argument("index", type=Path)
+    q.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = sub.add_parser("report", help="an HTML report, suspects beside their originals, "
                                       "from the results of `pairs` or `scan`")
@@ -63,6 +95,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("info", help="show the model's version, features and validation metrics")
     return parser
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
+    return number
+
+
+def _scheduler_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="run the work on this Dask scheduler (e.g. tcp://10.0.0.5:8786)")
 
 
 def _batch_options(p: argparse.ArgumentParser) -> None:
@@ -147,25 +194,151 @@ def cmd_pairs(args) -> int:
     return _run_batch(batch.score_pairs_file(args.pairs_file, jobs=args.jobs), args)
 
 
+def _progress(total: int, initial: int = 0, unit: str = "doc"):
+    from tqdm import tqdm
+
+    return tqdm(total=total, initial=initial, unit=unit, file=sys.stderr,
+                disable=not sys.stderr.isatty(), dynamic_ncols=True)
+
+
+def _reference(args):
+    """The index to scan against, and error records for originals `--against` could not read."""
+    from detector import index as index_mod
+    from detector.batch import list_text_files
+
+    if args.index is not None:
+        return index_mod.ReferenceIndex.open(args.index, readonly=True), []
+    paths = list_text_files(args.against)
+    with _progress(len(paths)) as bar:
+        ref, report = index_mod.build(paths, ":memory:", key=str, jobs=args.jobs,
+                                      scheduler=args.scheduler, progress=bar.update)
+    if not len(ref):
+        raise InputError(f"{args.against}: no readable original articles")
+    errors = [{**e, "score": None, "verdict": "error"} for e in report.errors]
+    return ref, errors
+
+
 def cmd_scan(args) -> int:
-    from detector import batch
+    from detector import scan as scan_mod
+    from detector.batch import list_text_files
+    from detector.report import write_jsonl
 
-    if args.html and args.html.exists() and not args.force:
-        raise InputError(f"{args.html}: already exists; use --force to overwrite it")
-    batch._detector = _detector(args)
-    records: list[dict] = []
-    scanned = batch.scan_folder(args.suspect_dir, args.against, jobs=args.jobs)
-    code = _run_batch(_kept(scanned, records) if args.html else scanned, args)
-    if args.html:
-        _write_report(records, args.html, args.force, Path.cwd(), "scan")
-    return code
+    if args.resume and args.out is None:
+        raise InputError("--resume needs --out, the file the stopped scan was writing")
+    if args.resume and args.force:
+        raise InputError("--resume appends to --out and --force overwrites it: choose one")
+    if args.out is not None and args.out.exists() and not (args.force or args.resume):
+        raise InputError(f"{args.out}: already exists; use --force to overwrite it "
+                         "or --resume to continue it")
+    detector = _detector(args)  # fails fast on a missing model, before any input
+    suspects = list_text_files(args.suspect_dir)
+    state = scan_mod.resume_state(args.out) if args.resume else scan_mod.ResumeState()
+    if state.torn_bytes:
+        print(f"spundetect: dropped an incomplete last line ({state.torn_bytes} bytes) of "
+              f"{args.out}; that suspect is scanned again", file=sys.stderr)
+    todo = scan_mod.remaining(suspects, state)
+    ref, original_errors = _reference(args)
+    counts = {"spun": state.verdicts.get("spun", 0), "copy": state.verdicts.get("copy", 0),
+              "error": state.verdicts.get("error", 0)}
+    earlier = len(suspects) - len(todo)
+    start = time.perf_counter()
+    opener = open(args.out, "a", encoding="utf-8") if args.resume else None  # noqa: SIM115
+    with (opener or _output(args.out, args.force)) as out:
+        for record in original_errors:
+            if record["original"] not in state.originals_reported:
+                write_jsonl(record, out)
+                counts["error"] += 1
+        records = scan_mod.scan(todo, ref, detector, top_k=args.top_k, jobs=args.jobs,
+                                scheduler=args.scheduler)
+        with _progress(len(suspects), earlier, unit="suspect") as bar:
+            for record in records:
+                write_jsonl(record, out)
+                bar.update(1)
+                if record["verdict"] in counts:
+                    counts[record["verdict"]] += 1
+    seconds = time.perf_counter() - start
+    rate = len(todo) / seconds if seconds > 0 else 0.0
+    note = f" ({earlier} from an earlier run)" if args.resume and earlier else ""
+    print(
+        f"spundetect: scanned {len(suspects)} suspects{note}, {counts['spun']} spun, "
+        f"{counts['copy']} copies, {counts['error']} errors, {seconds:.1f} s "
+        f"({rate:.1f} suspects/s)",
+        file=sys.stderr,
+    )
+    if counts["error"]:
+        return EXIT_INPUT
+    flagged = counts["spun"] + (counts["copy"] if args.fail_on == "derived" else 0)
+    return EXIT_FLAGGED if args.fail_on and flagged else EXIT_OK
 
 
-def _kept(records: Iterable[dict], into: list[dict]) -> Iterator[dict]:
-    """Pass records through, keeping a copy (for the HTML report written after a scan)."""
-    for record in records:
-        into.append(record)
-        yield record
+def _report_add(report, seconds: float, index) -> int:
+    for error in report.errors:
+        print(f"spundetect: skipped {error['error']}", file=sys.stderr)
+    info = index.info()
+    print(f"{len(report.added)} added, {len(report.replaced)} replaced, "
+          f"{len(report.unchanged)} unchanged, {len(report.errors)} unreadable in "
+          f"{seconds:.1f} s; {info['index']} holds {info['documents']} documents "
+          f"({_size(info['size_bytes'])})")
+    return EXIT_INPUT if report.errors else EXIT_OK
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e5 else f"{n / 1e3:.1f} kB"
+
+
+def cmd_index(args) -> int:
+    from detector import index as index_mod
+    from detector.batch import list_text_files
+
+    start = time.perf_counter()
+    if args.index_command == "build":
+        paths = list_text_files(args.originals_dir)
+        if args.index.exists():
+            raise InputError(f"{args.index}: already exists; add to it with `index add`")
+        with _progress(len(paths)) as bar:
+            index, report = index_mod.build(paths, args.index, jobs=args.jobs,
+                                            scheduler=args.scheduler, progress=bar.update)
+        with index:
+            return _report_add(report, time.perf_counter() - start, index)
+    if args.index_command == "add":
+        paths: list[Path] = []
+        for given in args.paths:
+            p = Path(given)
+            paths.extend(list_text_files(p) if p.is_dir() else [p])
+        with index_mod.ReferenceIndex.open(args.index) as index, _progress(len(paths)) as bar:
+            report = index_mod.add_files(index, paths, jobs=args.jobs,
+                                         scheduler=args.scheduler, progress=bar.update)
+            return _report_add(report, time.perf_counter() - start, index)
+    if args.index_command == "remove":
+        with index_mod.ReferenceIndex.open(args.index) as index:
+            removed = index.remove(args.doc_ids)
+            print(f"removed {len(removed)} documents (ids {', '.join(map(str, removed))}); "
+                  f"{index.info()['documents']} left")
+        return EXIT_OK
+    with index_mod.ReferenceIndex.open(args.index, readonly=True) as index:
+        info = index.info()
+    if args.json:
+        print(json.dumps(info, indent=2, sort_keys=True))
+        return EXIT_OK
+    params = " ".join(f"{k}={','.join(v) if isinstance(v, list) else v}"
+                      for k, v in sorted(info["params"].items()))
+    print(f"index:      {info['index']}\n"
+          f"documents:  {info['documents']} ({info['words']} words)\n"
+          f"terms:      {info['terms']} anchor terms, {info['postings']} postings\n"
+          f"size:       {_size(info['size_bytes'])} on disk\n"
+          f"created:    {info['created']}\n"
+          f"updated:    {info['updated']}\n"
+          f"format:     {info['format_version']}\n"
+          f"parameters: {params}")
+    return EXIT_OK
+
+
+def cmd_info(args) -> int:
+    from detector.model import MODEL_DIR, load_model
+
+    model = load_model(args.model or MODEL_DIR)
+    print(json.dumps(model.metadata, indent=2, sort_keys=True))
+    return EXIT_OK
 
 
 def _write_report(records: list[dict], out: Path, force: bool, base: Path, name: str) -> None:
@@ -187,16 +360,9 @@ def cmd_report(args) -> int:
     return EXIT_OK
 
 
-def cmd_info(args) -> int:
-    from detector.model import MODEL_DIR, load_model
-
-    model = load_model(args.model or MODEL_DIR)
-    print(json.dumps(model.metadata, indent=2, sort_keys=True))
-    return EXIT_OK
-
-
-COMMANDS = {"score": cmd_score, "pairs": cmd_pairs, "scan": cmd_scan, "report": cmd_report,
-            "info": cmd_info}
+COMMANDS = {"score": cmd_score, "pairs": cmd_pairs, "scan": cmd_scan, "info": cmd_info,
+            "report": cmd_report,
+            "index": cmd_index}
 
 
 def main(argv: list[str] | None = None) -> int:

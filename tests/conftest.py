@@ -74,3 +74,47 @@ def detector(tiny_model):
     from detector.model import load_model
 
     return Detector(model=load_model(tiny_model))
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory) -> Path:
+    """A hand-set model in the shipped format: one small tree of plain rules per class.
+
+    Derived when the suspect keeps most of the original (copy if almost nothing was swapped,
+    else spun); otherwise independent when it shares names, else unrelated. Commands that
+    need a model run end to end with it, in milliseconds and without training.
+    """
+    import json
+
+    import numpy as np
+
+    from detector.features import FEATURE_NAMES
+    from detector.model import FORMAT_VERSION
+
+    classes = ["copy", "independent", "spun", "unrelated"]
+    f = FEATURE_NAMES.index
+    # node: feature, threshold, left, right (leaves name their class)
+    nodes = [(f("aligned_share_original"), 0.4, 1, 2), (f("name_overlap"), 0.3, 3, 4),
+             (f("substitution_rate"), 0.05, 5, 6), "unrelated", "independent", "copy", "spun"]
+    arrays = {k: [] for k in ("feature", "threshold", "left", "right", "is_leaf", "value")}
+    for k, name in enumerate(classes):
+        offset = k * len(nodes)
+        for node in nodes:
+            leaf = isinstance(node, str)
+            feature, threshold, left, right = (0, 0.0, 0, 0) if leaf else node
+            arrays["feature"].append(feature)
+            arrays["threshold"].append(threshold)
+            arrays["left"].append(left + offset)
+            arrays["right"].append(right + offset)
+            arrays["is_leaf"].append(leaf)
+            arrays["value"].append(4.0 if node == name else 0.0)
+    directory = tmp_path_factory.mktemp("model")
+    np.savez(directory / "compact.npz", baseline=np.zeros(4), beta=np.array(1.0),
+             tree_class=np.arange(4), roots=np.arange(4) * len(nodes),
+             feature=np.array(arrays["feature"]), threshold=np.array(arrays["threshold"]),
+             left=np.array(arrays["left"]), right=np.array(arrays["right"]),
+             is_leaf=np.array(arrays["is_leaf"]), value=np.array(arrays["value"]))
+    meta = {"format_version": FORMAT_VERSION, "classes": classes,
+            "features": list(FEATURE_NAMES), "model_version": "test-rules"}
+    (directory / "metadata.json").write_text(json.dumps(meta))
+    return directory

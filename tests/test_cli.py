@@ -183,24 +183,11 @@ def test_report_refuses_a_bad_results_file_in_one_line(tmp_path, capsys):
     assert not out.exists()
 
 
-def test_scan_html_writes_the_report_after_the_records(run, article_files, tmp_path):
-    originals, suspects = tmp_path / "o", tmp_path / "s"
-    originals.mkdir()
-    suspects.mkdir()
-    (originals / "orig.txt").write_text(article_files["original"].read_text())
-    (suspects / "spun.txt").write_text(article_files["spun"].read_text())
-    html = tmp_path / "report.html"
-    code, out, err = run("scan", suspects, "--against", originals, "--jobs", "1", "--html", html)
-    assert code == 0 and json.loads(out)["suspect"].endswith("spun.txt")
-    page = html.read_text()
-    assert "spun.txt" in page and 'data-orig="voted">elected</mark>' in page
-    assert f"wrote {html}" in err
-    code, out, err = run("scan", suspects, "--against", originals, "--jobs", "1", "--html", html)
-    assert code == 2 and out == "" and "already exists; use --force" in err  # before scanning
-    assert html.read_text() == page
-
-
-# --- the highlighted text under `score` -------------------------------------------------------
+def test_score_shows_highlighted_text_plain_when_piped(run, article_files, monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    code, out, _ = run("score", article_files["spun"], "--against", article_files["original"])
+    assert code == 0 and "\033[" not in out
+    assert out.index("aligned:") < out.index("text:") < out.index("elected[voted]")
 
 
 class _Terminal:
@@ -209,13 +196,6 @@ class _Terminal:
     @staticmethod
     def isatty():
         return True
-
-
-def test_score_shows_highlighted_text_plain_when_piped(run, article_files, monkeypatch):
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    code, out, _ = run("score", article_files["spun"], "--against", article_files["original"])
-    assert code == 0 and "\033[" not in out
-    assert out.index("aligned:") < out.index("text:") < out.index("elected[voted]")
 
 
 @pytest.mark.parametrize(("argv", "env", "coloured"), [

@@ -1,0 +1,145 @@
+"""Run one function over many items: in this process, a local process pool, or a Dask cluster.
+
+Index builds and scans hand their work to `pmap`; what changes with `--scheduler` is only
+where the function runs. Work is submitted through a bounded window, so memory stays flat
+however many items there are, and results come back as they finish (or in input order).
+
+Each call gets a `context` next to its item: for local processes it is inherited through
+fork (a loaded detector is shared, not copied); on Dask it is scattered to every worker once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from itertools import islice
+from multiprocessing import get_context
+from typing import Any
+
+from detector.errors import InputError
+
+_context: Any = None
+
+
+def default_jobs() -> int:
+    """All cores, at most eight: scoring is CPU-bound and each worker holds a lexicon."""
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _init(context: Any) -> None:
+    global _context
+    _context = context
+
+
+def _call(func: Callable, item: Any) -> Any:
+    return func(item, _context)
+
+
+def pmap(
+    func: Callable[[Any, Any], Any],
+    items: Iterable,
+    *,
+    context: Any = None,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    ordered: bool = False,
+    window: int | None = None,
+) -> Iterator:
+    """Yield `func(item, context)` for every item, as each finishes (or in order if `ordered`).
+
+    `scheduler` is a Dask scheduler address (`tcp://host:8786`); without it `jobs` local
+    processes run the work (1: this process, no pool).
+    """
+    if scheduler:
+        yield from _dask_map(func, items, context, scheduler, ordered, window)
+        return
+    jobs = jobs or default_jobs()
+    if jobs <= 1:
+        for item in items:
+            yield func(item, context)
+        return
+    executor = ProcessPoolExecutor(jobs, mp_context=get_context("fork"), initializer=_init,
+                                   initargs=(context,))
+    try:
+        yield from _windowed(lambda item: executor.submit(_call, func, item), items,
+                             window or 4 * jobs, ordered, _local_wait)
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _local_wait(pending: set) -> tuple[set, set]:
+    done, rest = wait(pending, return_when=FIRST_COMPLETED)
+    return set(done), set(rest)
+
+
+def _windowed(submit, items: Iterable, window: int, ordered: bool, wait_any) -> Iterator:
+    """Keep at most `window` items in flight; yield results as they finish or in order."""
+    it = iter(items)
+    position: dict = {}
+    pending: set = set()
+    finished: dict[int, Any] = {}
+    next_out = 0
+    count = 0
+    for item in islice(it, window):
+        fut = submit(item)
+        position[fut] = count
+        pending.add(fut)
+        count += 1
+    while pending:
+        done, pending = wait_any(pending)
+        for fut in done:
+            result = fut.result()
+            index = position.pop(fut)
+            if ordered:
+                finished[index] = result
+            else:
+                yield result
+            nxt = next(it, _END)
+            if nxt is not _END:
+                new = submit(nxt)
+                position[new] = count
+                pending.add(new)
+                count += 1
+        if ordered:
+            while next_out in finished:
+                yield finished.pop(next_out)
+                next_out += 1
+
+
+_END = object()
+
+
+def connect(scheduler: str, timeout: str = "10s"):
+    """A `dask.distributed.Client` for a running scheduler, or a one-line reason why not."""
+    try:
+        from distributed import Client
+    except ImportError as err:
+        raise InputError(
+            "--scheduler needs Dask: pip install 'spundetect[dask]' (on the workers too)"
+        ) from err
+    try:
+        return Client(scheduler, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError) as err:
+        raise InputError(f"cannot reach the Dask scheduler at {scheduler} ({err})") from err
+
+
+def _dask_map(func, items, context, scheduler: str, ordered: bool, window: int | None):
+    from distributed import wait as dask_wait
+
+    client = connect(scheduler)
+    try:
+        threads = sum(client.nthreads().values()) or 1
+        shared = client.scatter(context, broadcast=True) if context is not None else None
+
+        def submit(item):
+            return client.submit(func, item, shared, pure=False)
+
+        def wait_any(pending):
+            with client.as_current():
+                result = dask_wait(list(pending), return_when="FIRST_COMPLETED")
+            return set(result.done), set(result.not_done)
+
+        yield from _windowed(submit, items, window or 4 * threads, ordered, wait_any)
+    finally:
+        client.close()

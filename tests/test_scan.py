@@ -1,0 +1,238 @@
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from detector import index as index_mod
+from detector import scan as scan_mod
+from detector.cli import main
+from detector.errors import InputError
+from tests.test_index import corpus_files, crude_spin
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory):
+    """Originals (the fixture article among real ones), suspects of every kind, an index."""
+    from tests.conftest import INDEPENDENT, ORIGINAL, SPUN, UNRELATED
+
+    base = tmp_path_factory.mktemp("scan")
+    originals, suspects = base / "originals", base / "suspects"
+    originals.mkdir()
+    suspects.mkdir()
+    (originals / "council.txt").write_text(ORIGINAL)
+    (originals / "comet.txt").write_text(UNRELATED)
+    real = corpus_files(("1",))[:12]
+    for path in real:
+        (originals / path.name).write_text(path.read_text())
+    (suspects / "spun.txt").write_text(SPUN)
+    (suspects / "copy.txt").write_text("Home > News\n\n" + ORIGINAL + "\n\nAdvertisement\n")
+    (suspects / "independent.txt").write_text(INDEPENDENT)
+    for n, path in enumerate(real[:6]):
+        (suspects / f"spun_{path.name}").write_text(crude_spin(path.read_text(), 0.5, seed=n))
+    location = base / "ref.sqlite"
+    index_mod.build(index_mod_paths(originals), location, jobs=1)[0].close()
+    return {"base": base, "originals": originals, "suspects": suspects, "index": location}
+
+
+def index_mod_paths(folder: Path) -> list[Path]:
+    from detector.batch import list_text_files
+
+    return list_text_files(folder)
+
+
+def read_records(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def by_name(records: list[dict]) -> dict[str, dict]:
+    out = {}
+    for r in records:
+        name = Path(r["suspect"]).name
+        assert name not in out, f"{name} has two records"
+        out[name] = r
+    return out
+
+
+def test_scan_with_an_index(folders, tiny_model_dir, tmp_path, capsys):
+    out = tmp_path / "out.jsonl"
+    code = main(["--model", str(tiny_model_dir), "scan", str(folders["suspects"]),
+                 "--index", str(folders["index"]), "--out", str(out), "--jobs", "1"])
+    assert code == 0
+    records = by_name(read_records(out))
+    assert len(records) == 9
+    spun = records["spun.txt"]
+    assert spun["verdict"] == "spun" and Path(spun["source"]).name == "council.txt"
+    assert spun["source_id"] == spun["candidates"][0]["id"]
+    assert {"suspect", "source", "score", "verdict", "evidence", "candidates"} <= set(spun)
+    assert all({"original", "score", "verdict", "id", "retrieval"} <= set(c)
+               for c in spun["candidates"])
+    assert len(spun["candidates"]) >= 2  # the other candidates' scores come along
+    copy = records["copy.txt"]
+    assert copy["verdict"] == "copy" and Path(copy["source"]).name == "council.txt"
+    assert records["independent.txt"]["source"] is None
+    for name, record in records.items():
+        if name.startswith("spun_"):  # the right original is retrieved among the candidates
+            assert name[len("spun_"):] in {Path(c["original"]).name for c in record["candidates"]}
+    err = capsys.readouterr().err
+    assert "scanned 9 suspects" in err and "0 errors" in err and "suspects/s" in err
+
+
+def test_against_a_folder_and_with_two_jobs_gives_the_same_verdicts(folders, tiny_model_dir,
+                                                                    tmp_path):
+    outs = []
+    for n, extra in enumerate((["--index", str(folders["index"]), "--jobs", "1"],
+                               ["--against", str(folders["originals"]), "--jobs", "2"])):
+        out = tmp_path / f"out{n}.jsonl"
+        assert main(["--model", str(tiny_model_dir), "scan", str(folders["suspects"]), *extra,
+                     "--out", str(out)]) == 0
+        outs.append({k: (r["verdict"], r["score"], r["source"] and Path(r["source"]).name)
+                     for k, r in by_name(read_records(out)).items()})
+    assert outs[0] == outs[1]
+
+
+def test_top_k_limits_the_candidates(folders, tiny_model_dir, tmp_path):
+    out = tmp_path / "out.jsonl"
+    main(["--model", str(tiny_model_dir), "scan", str(folders["suspects"]), "--index",
+          str(folders["index"]), "--out", str(out), "--jobs", "1", "--top-k", "1"])
+    assert all(len(r["candidates"]) <= 1 for r in read_records(out))
+    with pytest.raises(SystemExit) as exit_info:
+        main(["scan", str(folders["suspects"]), "--index", str(folders["index"]), "--top-k",
+              "0"])
+    assert exit_info.value.code == 2
+
+
+def test_unreadable_suspects_become_error_records(folders, tiny_model_dir, tmp_path, capsys):
+    suspects = tmp_path / "suspects"
+    suspects.mkdir()
+    (suspects / "spun.txt").write_text((folders["suspects"] / "spun.txt").read_text())
+    (suspects / "binary.txt").write_bytes(b"\x00\x01\x02")
+    (suspects / "empty.txt").write_text("")
+    out = tmp_path / "out.jsonl"
+    code = main(["--model", str(tiny_model_dir), "scan", str(suspects), "--index",
+                 str(folders["index"]), "--out", str(out), "--jobs", "1"])
+    assert code == 2
+    records = by_name(read_records(out))
+    assert records["binary.txt"]["verdict"] == "error" and "binary" in records["binary.txt"][
+        "error"]
+    assert records["empty.txt"]["verdict"] == "error"
+    assert records["spun.txt"]["verdict"] == "spun"
+    assert "2 errors" in capsys.readouterr().err
+
+
+def test_fail_on(folders, tiny_model_dir, tmp_path):
+    args = ["--model", str(tiny_model_dir), "scan", str(folders["suspects"]), "--index",
+            str(folders["index"]), "--jobs", "1"]
+    assert main([*args, "--out", str(tmp_path / "a"), "--fail-on", "spun"]) == 1
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    (clean / "independent.txt").write_text((folders["suspects"] / "independent.txt").read_text())
+    args[3] = str(clean)
+    assert main([*args, "--out", str(tmp_path / "b"), "--fail-on", "spun"]) == 0
+    assert main([*args, "--out", str(tmp_path / "c")]) == 0
+
+
+def test_output_is_never_overwritten_silently(folders, tiny_model_dir, tmp_path, capsys):
+    out = tmp_path / "out.jsonl"
+    out.write_text("keep me\n")
+    args = ["--model", str(tiny_model_dir), "scan", str(folders["suspects"]), "--index",
+            str(folders["index"]), "--out", str(out), "--jobs", "1"]
+    assert main(args) == 2
+    assert out.read_text() == "keep me\n" and "--force" in capsys.readouterr().err
+    assert main([*args, "--resume", "--force"]) == 2
+    assert main([*args[:-4], "--resume"]) == 2  # --resume needs --out
+    assert main([*args, "--resume"]) == 2  # not a scan output: refuses, keeps the file
+    assert out.read_text() == "keep me\n"
+    assert main([*args, "--force"]) == 0
+    assert len(read_records(out)) == 9
+
+
+def test_resume_state_cuts_a_torn_last_line(tmp_path):
+    out = tmp_path / "out.jsonl"
+    good = [{"suspect": "a.txt", "verdict": "spun"}, {"original": "o.txt", "verdict": "error"}]
+    out.write_text("".join(json.dumps(r) + "\n" for r in good) + '{"suspect": "b.t')
+    state = scan_mod.resume_state(out)
+    assert state.done == {os.path.abspath("a.txt")} and state.originals_reported == {"o.txt"}
+    assert state.torn_bytes == len('{"suspect": "b.t') and state.verdicts == {"spun": 1,
+                                                                            "error": 1}
+    assert out.read_text().endswith("\n") and len(out.read_text().splitlines()) == 2
+    assert scan_mod.remaining([Path("a.txt"), Path("b.txt")], state) == [Path("b.txt")]
+    out.write_text('{"suspect": "a.txt"}\nnot json\n{"suspect": "c.txt"}\n')
+    with pytest.raises(InputError, match="line 2 is not JSON"):
+        scan_mod.resume_state(out)
+
+
+def test_resume_after_kill_9_loses_and_repeats_nothing(folders, tiny_model_dir, tmp_path):
+    suspects = tmp_path / "suspects"
+    suspects.mkdir()
+    for n, path in enumerate(corpus_files(("1", "13"))[:40]):
+        (suspects / f"s{n:02d}.txt").write_text(crude_spin(path.read_text(), 0.4, seed=n))
+    (suspects / "broken.txt").write_bytes(b"\xff\xfe not utf-8")
+    out = tmp_path / "out.jsonl"
+    cmd = [sys.executable, "-m", "detector.cli", "--model", str(tiny_model_dir), "scan",
+           str(suspects), "--index", str(folders["index"]), "--out", str(out), "--jobs", "1"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if out.exists() and out.read_bytes().count(b"\n") >= 5:
+            break
+        time.sleep(0.002)
+    assert proc.poll() is None, "the scan finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    written = out.read_bytes().count(b"\n")
+    assert 5 <= written < 41
+    with open(out, "a") as fh:  # as if the kill had struck in the middle of a write
+        fh.write('{"suspect": "' + str(suspects / "s39.txt") + '", "verdict": "sp')
+
+    result = subprocess.run([*cmd, "--resume"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 2, result.stderr  # broken.txt is an error record
+    assert "dropped an incomplete last line" in result.stderr
+    assert f"({written} from an earlier run)" in result.stderr
+    lines = out.read_text().splitlines()
+    records = [json.loads(line) for line in lines]  # every line is whole, valid JSON
+    names = sorted(Path(r["suspect"]).name for r in records)
+    assert names == sorted(p.name for p in suspects.iterdir())  # each suspect exactly once
+    assert {r["verdict"] for r in records if r["suspect"].endswith("broken.txt")} == {"error"}
+
+    again = subprocess.run([*cmd, "--resume"], cwd=ROOT, capture_output=True, text=True,
+                           timeout=120)
+    assert out.read_text().splitlines() == lines  # nothing left to do, nothing added
+    assert "(41 from an earlier run)" in again.stderr
+
+
+def test_scan_on_a_dask_cluster(folders, tiny_model_dir, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    local, remote = tmp_path / "local.jsonl", tmp_path / "dask.jsonl"
+    base = ["--model", str(tiny_model_dir), "scan", str(folders["suspects"])]
+    assert main([*base, "--index", str(folders["index"]), "--out", str(local), "--jobs",
+                 "1"]) == 0
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        assert main([*base, "--index", str(folders["index"]), "--out", str(remote),
+                     "--scheduler", address]) == 0
+        against = tmp_path / "against.jsonl"
+        assert main([*base, "--against", str(folders["originals"]), "--out", str(against),
+                     "--scheduler", address]) == 0
+        built = tmp_path / "built.sqlite"
+        assert main(["index", "build", str(folders["originals"]), str(built), "--scheduler",
+                     address]) == 0
+
+    def summary(path):
+        return {k: (r["verdict"], r["score"], r["source"] and Path(r["source"]).name)
+                for k, r in by_name(read_records(path)).items()}
+
+    assert summary(local) == summary(remote) == summary(against)
+    with index_mod.ReferenceIndex.open(built) as a, index_mod.ReferenceIndex.open(
+            folders["index"]) as b:
+        rows = "SELECT term, df, docs FROM postings ORDER BY term"
+        assert a.paths() == b.paths()
+        assert a.con.execute(rows).fetchall() == b.con.execute(rows).fetchall()

@@ -1,0 +1,48 @@
+import re
+
+from detector.synthetic import SyntheticCorpus, fresh_name, write_corpus
+
+SOURCES = [
+    ["The mayor of Springfield, John Carter, opened the bridge on Monday.",
+     "Carter said the 120 workers finished it two years early.",
+     "Residents of Springfield cheered as the first cars crossed."],
+    ["Police in Dover arrested 3 men after a robbery at a bank.",
+     "Officer Jane Miller said the men fled in a blue car.",
+     "The bank in Dover reopened on Friday.", "No one was hurt, Miller added."],
+]
+
+
+def test_articles_are_deterministic_distinct_and_renamed():
+    corpus = SyntheticCorpus(SOURCES, seed=3, keep_name=0.0, keep_number=0.0)
+    texts = [corpus.article(n) for n in range(200)]
+    assert texts[:5] == [SyntheticCorpus(SOURCES, seed=3, keep_name=0.0,
+                                         keep_number=0.0).article(n) for n in range(5)]
+    assert len(set(texts)) == 200
+    joined = "\n".join(texts)
+    for name in ("Springfield", "Carter", "Dover", "Miller", "120"):
+        assert name not in joined
+    assert "the first cars crossed" in joined and "fled in a blue car" in joined
+    assert all("\n\n" in t or t.count(".") <= 3 for t in texts)  # paragraphs
+
+
+def test_kept_names_and_numbers_survive():
+    corpus = SyntheticCorpus(SOURCES, seed=1, keep_name=1.0, keep_number=1.0)
+    text = "".join(corpus.article(n) for n in range(20))
+    assert "Carter" in text or "Miller" in text
+    assert re.search(r"\b(120|3)\b", text)
+
+
+def test_fresh_names_look_like_names():
+    import random
+
+    rng = random.Random(0)
+    names = {fresh_name(rng) for _ in range(500)}
+    assert len(names) > 450 and all(n[0].isupper() and n[1:].islower() for n in names)
+
+
+def test_write_corpus_reuses_files(tmp_path):
+    corpus = SyntheticCorpus(SOURCES, seed=2)
+    paths = write_corpus(corpus, tmp_path, 5, per_folder=2)
+    assert [p.parent.name for p in paths] == ["0000", "0000", "0001", "0001", "0002"]
+    paths[0].write_text("kept")
+    assert write_corpus(corpus, tmp_path, 5)[0].read_text() == "kept"
