@@ -34,16 +34,16 @@ lint: install
 	$(BIN)/ruff check detector tests
 
 lexicon: install
-	$(BIN)/python -c 'import sys; from detector.lexicon import main; sys.exit(main())'
+	$(BIN)/python -m detector.training.lexicon_build
 
 train: install
-	$(BIN)/python -m detector.train --jobs 2
+	$(BIN)/python -m detector.training.train --jobs 2
 
 train-small: install
-	$(BIN)/python -m detector.train --max-topics 6 --folds 3 --no-style-holdout --out build/model-small
+	$(BIN)/python -m detector.training.train --max-topics 6 --folds 3 --no-style-holdout --out build/model-small
 
 bench: install
-	$(BIN)/python -m detector.bench
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

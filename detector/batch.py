@@ -1,7 +1,7 @@
 """Score many pairs: a PAN-style pairs file, or a folder of suspects against a folder of originals.
 
 Files -> chunks -> a process pool; pairs results stream back in input order (folder scans,
-in `detector.scan`, as suspects finish). A file that cannot be read becomes an error record
+in `detector.index.scan`, as suspects finish). A file that cannot be read becomes an error record
 and the run goes on; callers count records to pick an exit code.
 """
 
@@ -115,9 +115,10 @@ def scan_folder(
 ) -> Iterator[dict]:
     """Each suspect against its top-k candidates among the originals, indexed in memory.
 
-    The API form of `spundetect scan --against`; `detector.scan` scans a stored index.
+    The API form of `spundetect scan --against`; `detector.index.scan` scans a stored index.
     """
-    from detector import index, scan
+    from detector.index import scan
+    from detector.index import store as index
 
     suspect_files = list_text_files(suspects)  # a missing folder fails before any work
     reference, report = index.build(list_text_files(originals), ":memory:", key=str, jobs=jobs)

@@ -136,13 +136,13 @@ def _output(path: Path | None, force: bool) -> Iterator[IO[str]]:
 
 def _detector(args):
     from detector.api import Detector
-    from detector.model import MODEL_DIR, load_model
+    from detector.model import load_model
 
-    return Detector(model=load_model(args.model or MODEL_DIR))
+    return Detector(model=load_model(args.model))
 
 
 def cmd_score(args) -> int:
-    from detector.report import TEXT_CHARS, summary, text_block, use_color, write_json
+    from detector.report.terminal import TEXT_CHARS, summary, text_block, use_color, write_json
     from detector.text import read_document
 
     suspect = read_document(args.suspect)
@@ -164,7 +164,7 @@ def cmd_score(args) -> int:
 def _run_batch(records, args) -> int:
     from tqdm import tqdm
 
-    from detector.report import write_jsonl
+    from detector.report.terminal import write_jsonl
 
     counts = {"records": 0, "errors": 0, "spun": 0, "copy": 0}
     start = time.perf_counter()
@@ -203,8 +203,8 @@ def _progress(total: int, initial: int = 0, unit: str = "doc"):
 
 def _reference(args):
     """The index to scan against, and error records for originals `--against` could not read."""
-    from detector import index as index_mod
     from detector.batch import list_text_files
+    from detector.index import store as index_mod
 
     if args.index is not None:
         return index_mod.ReferenceIndex.open(args.index, readonly=True), []
@@ -219,9 +219,9 @@ def _reference(args):
 
 
 def cmd_scan(args) -> int:
-    from detector import scan as scan_mod
     from detector.batch import list_text_files
-    from detector.report import write_jsonl
+    from detector.index import scan as scan_mod
+    from detector.report.terminal import write_jsonl
 
     if args.resume and args.out is None:
         raise InputError("--resume needs --out, the file the stopped scan was writing")
@@ -287,8 +287,8 @@ def _size(n: int) -> str:
 
 
 def cmd_index(args) -> int:
-    from detector import index as index_mod
     from detector.batch import list_text_files
+    from detector.index import store as index_mod
 
     start = time.perf_counter()
     if args.index_command == "build":
@@ -334,15 +334,15 @@ def cmd_index(args) -> int:
 
 
 def cmd_info(args) -> int:
-    from detector.model import MODEL_DIR, load_model
+    from detector.model import load_model
 
-    model = load_model(args.model or MODEL_DIR)
+    model = load_model(args.model)
     print(json.dumps(model.metadata, indent=2, sort_keys=True))
     return EXIT_OK
 
 
 def _write_report(records: list[dict], out: Path, force: bool, base: Path, name: str) -> None:
-    from detector.render import report_html
+    from detector.report.html import report_html
 
     page = report_html(records, base=base, results_name=name)
     with _output(out, force) as fh:
@@ -351,7 +351,7 @@ def _write_report(records: list[dict], out: Path, force: bool, base: Path, name:
 
 
 def cmd_report(args) -> int:
-    from detector.evidence import load_results
+    from detector.report.evidence import load_results
 
     records = load_results(args.results)
     if args.out.exists() and not args.force:  # before the work, as _output would after it

@@ -18,8 +18,8 @@ import numpy as np
 
 from detector.errors import ModelError
 from detector.features import FEATURE_NAMES
+from detector.resources import model_dir
 
-MODEL_DIR = Path(__file__).resolve().parent.parent / "models"
 FORMAT_VERSION = 1
 
 
@@ -108,8 +108,9 @@ def compact_from_pipeline(pipeline, metadata: dict | None = None) -> CompactMode
     )
 
 
-def save_model(pipeline, metadata: dict, directory: Path = MODEL_DIR) -> Path:
-    """Write pipeline.joblib, compact.npz and metadata.json into `directory`."""
+def save_model(pipeline, metadata: dict, directory: Path | None = None) -> Path:
+    """Write pipeline.joblib, compact.npz and metadata.json into `directory` (default: shipped)."""
+    directory = Path(directory or model_dir())
     import joblib
     import sklearn
 
@@ -155,10 +156,13 @@ def _check_metadata(meta: dict, directory: Path) -> None:
         )
 
 
+def load_model(directory: Path | None = None) -> CompactModel:
+    """Load the compact model once per process (default: the shipped one), checking it fits."""
+    return _load_model(Path(directory or model_dir()).resolve())
+
+
 @cache
-def load_model(directory: Path = MODEL_DIR) -> CompactModel:
-    """Load the compact model once per process, checking it matches this code."""
-    directory = Path(directory)
+def _load_model(directory: Path) -> CompactModel:
     try:
         meta = json.loads((directory / "metadata.json").read_text())
         arrays = np.load(directory / "compact.npz")
@@ -184,12 +188,12 @@ def load_model(directory: Path = MODEL_DIR) -> CompactModel:
     )
 
 
-def load_pipeline(directory: Path = MODEL_DIR):
+def load_pipeline(directory: Path | None = None):
     """Load the fitted scikit-learn `Pipeline`, refusing one from another scikit-learn version."""
     import joblib
     import sklearn
 
-    directory = Path(directory)
+    directory = Path(directory or model_dir())
     try:
         meta = json.loads((directory / "metadata.json").read_text())
     except FileNotFoundError as err:

@@ -60,7 +60,7 @@ def seed(prefix: str) -> Path:
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory) -> Path:
     """A model trained on three topics in seconds: enough to exercise every code path."""
-    from detector.train import train
+    from detector.training.train import train
 
     out = tmp_path_factory.mktemp("model")
     train(out=out, max_topics=3, folds=2, spins_per_article=1, negatives_per_article=1,

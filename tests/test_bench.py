@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from detector import bench
-from detector.bench import make_pairs_file
+from bench import run as bench
+from bench.run import make_pairs_file
 
 
 @pytest.fixture(scope="module")

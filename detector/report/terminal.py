@@ -11,7 +11,7 @@ from typing import IO
 
 from detector.align import Alignment, align
 from detector.api import SuspectResult
-from detector.evidence import match_paragraphs, segments
+from detector.report.evidence import match_paragraphs, segments
 from detector.text import Document
 
 VERDICT_TEXT = {

@@ -1,6 +1,6 @@
 import re
 
-from detector.synthetic import SyntheticCorpus, fresh_name, write_corpus
+from bench.synthetic import SyntheticCorpus, fresh_name, write_corpus
 
 SOURCES = [
     ["The mayor of Springfield, John Carter, opened the bridge on Monday.",

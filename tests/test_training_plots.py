@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from detector import evaluate, plots
+from detector.training import evaluate, plots
 
 ROOT = Path(__file__).resolve().parent.parent
 CLASSES = ["copy", "independent", "spun", "unrelated"]
@@ -90,8 +90,8 @@ def test_write_plots_draws_every_plot_as_png(model_dir):
 
 
 def test_scoring_and_training_import_matplotlib_only_to_draw():
-    code = ("import sys, detector.cli, detector.api, detector.train, detector.plots, "
-            "detector.render; print('matplotlib' in sys.modules)")
+    code = ("import sys, detector.cli, detector.api, detector.training.train, "
+            "detector.training.plots, detector.report.html; print('matplotlib' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=ROOT)
     assert out.stdout.strip() == "False"

@@ -1,6 +1,6 @@
 import numpy as np
 
-from detector.anchors import anchor_terms, anchors, hash_terms
+from detector.index.anchors import anchor_terms, anchors, hash_terms
 from detector.text import Document
 
 

@@ -2,7 +2,7 @@ import json
 
 import numpy as np
 
-from detector.train import cross_validate, held_out_styles
+from detector.training.train import cross_validate, held_out_styles
 
 
 def test_tiny_training_run_writes_model_and_honest_metrics(tiny_model):

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from detector.align import align
-from detector.evidence import segments
-from detector.render import paragraph_html, report_html
+from detector.report.evidence import segments
+from detector.report.html import paragraph_html, report_html
 from detector.text import Document
 
 ROOT = Path(__file__).resolve().parent.parent

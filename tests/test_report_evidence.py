@@ -4,7 +4,7 @@ import pytest
 
 from detector.align import align
 from detector.errors import InputError
-from detector.evidence import (
+from detector.report.evidence import (
     ParagraphMatch,
     Row,
     SuspectEntry,

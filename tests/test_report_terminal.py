@@ -7,7 +7,7 @@ import pytest
 
 from detector.align import align
 from detector.api import PairResult, SuspectResult
-from detector.report import (
+from detector.report.terminal import (
     highlighted_text,
     summary,
     text_block,

@@ -15,7 +15,7 @@ from pathlib import Path
 from detector import __version__
 from detector.align import Alignment, align
 from detector.errors import SpundetectError
-from detector.evidence import (
+from detector.report.evidence import (
     VERDICTS,
     Row,
     Segment,

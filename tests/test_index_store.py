@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from detector import index as index_mod
 from detector.cli import main
 from detector.errors import InputError
-from detector.index import ReferenceIndex
+from detector.index import store as index_mod
+from detector.index.store import ReferenceIndex
 from detector.lexicon import STOPWORDS
 from detector.text import Document, read_document
 

@@ -14,7 +14,7 @@ Reference index and folder scans:
   reports of indexed events) against ~2,500 originals, with a model that never saw them.
 
 Reference corpora of 10,000 and 100,000 originals are the 687 real ones plus synthetic
-articles (`detector.synthetic`); they are written once under `--workdir` and reused.
+articles (`bench.synthetic`); they are written once under `--workdir` and reused.
 """
 
 from __future__ import annotations
@@ -35,10 +35,11 @@ from pathlib import Path
 
 import numpy as np
 
-from detector import index as index_mod
-from detector.dataset import CORPUS_DIR, Article, generate_pairs, load_corpus
-from detector.synthetic import SyntheticCorpus, sentences_of, write_corpus
+from bench.synthetic import SyntheticCorpus, sentences_of, write_corpus
+from detector.index import store as index_mod
 from detector.text import Document
+from detector.training.config import CORPUS_DIR
+from detector.training.dataset import Article, generate_pairs, load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -231,7 +232,7 @@ def bench_index(n: int, workdir: Path = WORKDIR, *, jobs: int = 2, queries: int 
     info = index.info()
     rng = random.Random(n)
     sample = [Document(p.read_text(encoding="utf-8")) for p in rng.sample(paths, queries)]
-    from detector.spinner import random_spin
+    from detector.training.spinner import random_spin
 
     suspects = [Document(random_spin(d.text, seed=k).text) for k, d in enumerate(sample)]
     latencies = []
@@ -254,7 +255,7 @@ def bench_index(n: int, workdir: Path = WORKDIR, *, jobs: int = 2, queries: int 
 def bench_retrieval(index_path: Path, workdir: Path = WORKDIR, *, per_rate: int = 250,
                     seed: int = 0, log=print) -> dict:
     """Recall@1/@10 of the true source for spun held-out articles, by swap rate."""
-    from detector.spinner import STYLES, spin
+    from detector.training.spinner import STYLES, spin
 
     with index_mod.ReferenceIndex.open(index_path, readonly=True) as index:
         ids = index.paths()
@@ -290,7 +291,7 @@ def bench_retrieval(index_path: Path, workdir: Path = WORKDIR, *, per_rate: int 
 
 def make_suspects(originals: list[Path], directory: Path, n: int, seed: int = 0) -> list[Path]:
     """Spun copies (random style and rate up to 0.7) of `n` originals, written to a folder."""
-    from detector.spinner import random_spin
+    from detector.training.spinner import random_spin
 
     directory.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -308,14 +309,14 @@ def bench_scan(index_path: Path, n_suspects: int, workdir: Path = WORKDIR, *, jo
                top_k: int = 10, model: Path | None = None, log=print) -> dict:
     """Scan spun suspects of indexed originals with the model: suspects/s and cost per suspect."""
     from detector.api import Detector
-    from detector.model import MODEL_DIR, load_model
-    from detector.scan import scan
+    from detector.index.scan import scan
+    from detector.model import load_model
 
     with index_mod.ReferenceIndex.open(index_path, readonly=True) as index:
         originals = [Path(p) for p in index.paths()]
         folder = workdir / f"suspects-{len(index)}-{n_suspects}"
         suspects = make_suspects(originals, folder, n_suspects)
-        detector = Detector(model=load_model(model or MODEL_DIR))
+        detector = Detector(model=load_model(model))
         start = time.perf_counter()
         records = list(scan(suspects, index, detector, top_k=top_k, jobs=jobs))
         seconds = time.perf_counter() - start
@@ -341,8 +342,8 @@ def bench_scan(index_path: Path, n_suspects: int, workdir: Path = WORKDIR, *, jo
 
 def heldout_model(workdir: Path, *, jobs: int = 2, log=print) -> Path:
     """A model trained without the held-out topics (trained once, then reused from workdir)."""
-    from detector.dataset import corpus_hash
-    from detector.train import train
+    from detector.training.dataset import corpus_hash
+    from detector.training.train import train
 
     corpus = workdir / "corpus-without-held-out"
     corpus.mkdir(parents=True, exist_ok=True)
@@ -364,7 +365,7 @@ def heldout_model(workdir: Path, *, jobs: int = 2, log=print) -> Path:
 def _overlapping(files: list[Path], threshold: float) -> set[frozenset[str]]:
     """Pairs of same-topic files where one has `threshold` of its words aligned with the other
     (`dataset.syndicated`)."""
-    from detector.dataset import syndicated
+    from detector.training.dataset import syndicated
 
     articles = [Article(str(p), p.parent.name, "ecbplus" if "plus" in p.stem else "ecb",
                         p.read_text(encoding="utf-8")) for p in files]
@@ -399,8 +400,8 @@ def heldout_suspects(workdir: Path, seed: int = 0, *, n_spun: int = 240, n_copie
     one side (as in training), and each is a right source for a suspect made from another.
     Returns (indexed originals, suspects, suspect -> expectation).
     """
-    from detector.dataset import make_copy
-    from detector.spinner import random_spin
+    from detector.training.dataset import make_copy
+    from detector.training.spinner import random_spin
 
     rng = random.Random(seed)
     files = real_as_articles(topic_files(HELD_OUT_TOPICS), workdir)
@@ -459,8 +460,8 @@ def bench_heldout_scan(workdir: Path = WORKDIR, *, n_originals: int = 2500, jobs
     up with the original they were flagged against.
     """
     from detector.api import Detector
+    from detector.index.scan import scan
     from detector.model import load_model
-    from detector.scan import scan
 
     model = model or heldout_model(workdir, jobs=jobs, log=log)
     detector = Detector(model=load_model(model))
@@ -543,7 +544,7 @@ def _print_index(figures: dict, sizes: list[int]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m detector.bench", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true",
                         help="a smaller run: fewer pairs and runs; 2,000 and 10,000 originals")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from detector.api import Detector
 from detector.errors import InputError, SpundetectError
-from detector.index import ReferenceIndex
+from detector.index.store import ReferenceIndex
 from detector.model import CompactModel
 from detector.text import Document, read_document
 

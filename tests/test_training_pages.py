@@ -1,6 +1,6 @@
 import random
 
-from detector.pages import add_chrome, credit_line, drift
+from detector.training.pages import add_chrome, credit_line, drift
 
 ARTICLE = ("The council approved the budget on Tuesday after a long debate.\n\n"
            "Mayor Linda Park said the plan funds twelve new teachers across the city.\n\n"

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from detector import index as index_mod
-from detector import scan as scan_mod
 from detector.cli import main
 from detector.errors import InputError
-from tests.test_index import corpus_files, crude_spin
+from detector.index import scan as scan_mod
+from detector.index import store as index_mod
+from tests.test_index_store import corpus_files, crude_spin
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -3,7 +3,7 @@
 Each original is stored with a stable integer id (never reused), its path, the SHA-256 of its
 bytes and its normalised text (zlib-compressed), so a scan scores against the stored text and
 does not depend on the original files staying where they were. Candidate retrieval is an
-inverted index over anchor hashes (`detector.anchors`): one row per term with its document
+inverted index over anchor hashes (`detector.index.anchors`): one row per term with its document
 frequency and a blob of the ids of the documents holding it; a query sums the IDF of the
 terms a suspect shares with each original and keeps the top k.
 
@@ -26,8 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from detector import anchors as anchor_mod
 from detector.errors import InputError, SpundetectError
+from detector.index import anchors as anchor_mod
 from detector.text import Document, decode
 
 FORMAT_VERSION = 1

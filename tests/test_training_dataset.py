@@ -3,7 +3,7 @@ from collections import Counter
 
 import pytest
 
-from detector.dataset import (
+from detector.training.dataset import (
     corpus_hash,
     generate_pairs,
     load_corpus,

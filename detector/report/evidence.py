@@ -3,7 +3,8 @@
 it came from, results files read back and grouped per suspect, and the numbers behind a verdict
 said in plain words.
 
-`detector.render` (HTML) and `detector.report` (terminal) only format what this module finds.
+`detector.report.html` (HTML) and `detector.report.terminal` (terminal) only format what
+this module finds.
 """
 
 from __future__ import annotations

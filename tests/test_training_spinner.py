@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from detector.spinner import (
+from detector.training.spinner import (
     STITCH_MODES,
     STYLES,
     inflect,

@@ -17,15 +17,13 @@ from pathlib import Path
 from detector.lexicon import (
     CLOSED_CLASSES,
     FILLERS,
-    ROOT,
     STOPWORDS,
     Lexicon,
     closed_class_words,
     load_lexicon,
 )
 from detector.text import split_sentences
-
-CORPUS_DIR = ROOT / "data" / "originals"
+from detector.training.config import CORPUS_DIR
 
 # --------------------------------------------------------------------------------------------
 # Word lists and tables

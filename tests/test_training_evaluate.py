@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from detector.evaluate import markdown, summarise, threeway, tpr_at_fpr
+from detector.training.evaluate import markdown, summarise, threeway, tpr_at_fpr
 
 CLASSES = ["copy", "independent", "spun", "unrelated"]
 

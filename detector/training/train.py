@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -17,12 +18,13 @@ from joblib import Parallel, delayed
 from sklearn.model_selection import GroupKFold
 from threadpoolctl import threadpool_limits
 
-from detector import evaluate, plots
 from detector.classify import build_booster, build_pipeline
-from detector.dataset import CORPUS_DIR, LabelledPair, corpus_hash, generate_pairs, load_corpus
 from detector.features import FEATURE_NAMES, extract
-from detector.lexicon import LEXICON_PATH
-from detector.model import MODEL_DIR, save_model
+from detector.model import save_model
+from detector.resources import lexicon_path, model_dir
+from detector.training import evaluate, plots
+from detector.training.config import TrainConfig
+from detector.training.dataset import LabelledPair, corpus_hash, generate_pairs, load_corpus
 
 MODEL_VERSION = "1"
 
@@ -118,20 +120,18 @@ def held_out_styles(X, y, groups, pairs, *, seed: int, folds: int, jobs: int = 1
     return out
 
 
-def train(
-    *,
-    corpus: Path = CORPUS_DIR,
-    out: Path = MODEL_DIR,
-    seed: int = 0,
-    jobs: int = 2,
-    folds: int = 5,
-    spins_per_article: int = 3,
-    negatives_per_article: int = 4,
-    max_topics: int | None = None,
-    style_holdout: bool = True,
-    log=print,
-) -> dict:
-    """Build the data, validate, fit on everything, save; returns the metrics."""
+def train(config: TrainConfig | None = None, *, log=print, **overrides) -> dict:
+    """Build the data, validate, fit on everything, save; returns the held-out metrics.
+
+    `config` defaults to `TrainConfig()` (what `make train` runs); keyword `overrides` replace
+    single fields, e.g. `train(max_topics=3, folds=2)`.
+    """
+    config = replace(config or TrainConfig(), **overrides)
+    corpus, seed, jobs, folds = config.corpus, config.seed, config.jobs, config.folds
+    spins_per_article = config.spins_per_article
+    negatives_per_article = config.negatives_per_article
+    max_topics = config.max_topics
+    out = Path(config.out or model_dir())
     start = time.perf_counter()
     articles = load_corpus(corpus, seed=seed)
     if max_topics:
@@ -150,7 +150,7 @@ def train(
     report = evaluate.summarise(list(y), proba, classes, [p.stratum for p in pairs])
     baseline = X[:, FEATURE_NAMES.index("stopword_8gram_containment")]
     report["baseline_stopword_8gram_tpr_at_1pct_fpr"] = evaluate.tpr_at_fpr(y == "spun", baseline)
-    if style_holdout:
+    if config.style_holdout:
         report["unseen_spinner_style"] = held_out_styles(X, y, groups, pairs, seed=seed,
                                                          folds=folds, jobs=jobs)
     log(f"held-out topics: ROC-AUC {report['roc_auc']:.4f}, "
@@ -162,7 +162,7 @@ def train(
     metadata = {
         "model_version": MODEL_VERSION,
         "training_data_sha256": corpus_hash(corpus),
-        "lexicon_sha256": _sha256(LEXICON_PATH),
+        "lexicon_sha256": _sha256(lexicon_path()),
         "training": {"seed": seed, "articles": len(articles), "pairs": len(pairs),
                      "topics": len(set(groups)), "folds": folds,
                      "spins_per_article": spins_per_article,
@@ -197,20 +197,26 @@ def _sha256(path: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m detector.train", description=__doc__)
-    parser.add_argument("--corpus", type=Path, default=CORPUS_DIR)
-    parser.add_argument("--out", type=Path, default=MODEL_DIR)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--spins", type=int, default=4, help="spun copies per article")
-    parser.add_argument("--negatives", type=int, default=5, help="negatives per article")
-    parser.add_argument("--max-topics", type=int, default=None, help="small run: first N topics")
+    defaults = TrainConfig()
+    parser = argparse.ArgumentParser(prog="python -m detector.training.train", description=__doc__)
+    parser.add_argument("--corpus", type=Path, default=defaults.corpus)
+    parser.add_argument("--out", type=Path, default=defaults.out,
+                        help="model folder (default: the shipped one, models/ in a checkout)")
+    parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument("--jobs", type=int, default=defaults.jobs)
+    parser.add_argument("--folds", type=int, default=defaults.folds)
+    parser.add_argument("--spins", type=int, default=defaults.spins_per_article,
+                        help="spun copies per article")
+    parser.add_argument("--negatives", type=int, default=defaults.negatives_per_article,
+                        help="negatives per article")
+    parser.add_argument("--max-topics", type=int, default=defaults.max_topics,
+                        help="small run: first N topics")
     parser.add_argument("--no-style-holdout", action="store_true")
     args = parser.parse_args(argv)
-    train(corpus=args.corpus, out=args.out, seed=args.seed, jobs=args.jobs, folds=args.folds,
-          spins_per_article=args.spins, negatives_per_article=args.negatives,
-          max_topics=args.max_topics, style_holdout=not args.no_style_holdout)
+    train(TrainConfig(corpus=args.corpus, out=args.out, seed=args.seed, jobs=args.jobs,
+                      folds=args.folds, spins_per_article=args.spins,
+                      negatives_per_article=args.negatives, max_topics=args.max_topics,
+                      style_holdout=not args.no_style_holdout))
     return 0
 
 

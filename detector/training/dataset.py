@@ -1,11 +1,11 @@
 """Build labelled training pairs from a corpus of originals grouped by topic.
 
-Positives are spun copies made by `detector.spinner` (many styles, swap rates up to 60% of
+Positives are spun copies made by `detector.training.spinner` (many styles, swap rates up to 60% of
 all words, partial spins, re-spun and stitched suspects). Negatives are what a detector must
 not flag: independent reports of the same event, reports of a similar event, spun copies of a
 *sibling* report, unrelated articles, and copies (verbatim, with site chrome, a paragraph
 dropped or added), which are a class of their own. Page furniture and version drift from
-`detector.pages` go on every kind of pair alike. Every pair carries its topic so validation
+`detector.training.pages` go on every kind of pair alike. Every pair carries its topic so validation
 can hold whole topics out.
 """
 
@@ -17,10 +17,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from detector.pages import add_chrome, drift
-from detector.spinner import STYLES, SpinResult, random_spin, spin, stitch
+from detector.training.config import CORPUS_DIR
+from detector.training.pages import add_chrome, drift
+from detector.training.spinner import STYLES, SpinResult, random_spin, spin, stitch
 
-CORPUS_DIR = Path(__file__).resolve().parent.parent / "data" / "originals"
 
 @dataclass(frozen=True)
 class Article:

@@ -1,0 +1,25 @@
+"""Training defaults in one place: `make train`, `python -m detector.training.train` and
+`train()` from Python all start from `TrainConfig()`, so each gives the same model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]  # training runs from a source checkout
+CORPUS_DIR = REPO / "data" / "originals"
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """What `make train` does; change a field to run a smaller or different experiment."""
+
+    corpus: Path = CORPUS_DIR
+    out: Path | None = None  # None: the shipped model's folder (`models/` in a checkout)
+    seed: int = 0
+    jobs: int = 2
+    folds: int = 5
+    spins_per_article: int = 4
+    negatives_per_article: int = 5
+    max_topics: int | None = None
+    style_holdout: bool = True
