@@ -14,18 +14,13 @@ import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from detector.lexicon import STOPWORDS
+from detector.terms import is_name
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+")
 _ONSETS = ("b", "br", "c", "ch", "d", "dr", "f", "g", "gr", "h", "j", "k", "kr", "l", "m", "n",
            "p", "pr", "r", "s", "sh", "st", "t", "tr", "v", "w", "z")
 _VOWELS = ("a", "e", "i", "o", "u", "ai", "ou", "ia", "ea")
 _CODAS = ("", "", "", "n", "r", "s", "l", "m", "nd", "rt", "k")
-_NOT_NAMES = STOPWORDS | {
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday", "i",
-}
 
 
 def fresh_name(rng: random.Random) -> str:
@@ -34,13 +29,9 @@ def fresh_name(rng: random.Random) -> str:
     return ("".join(parts) + rng.choice(_CODAS)).capitalize()
 
 
-def _is_name(word: str) -> bool:
-    return word[0].isupper() and word.lower() not in _NOT_NAMES
-
-
 def inner_names(sentences: Sequence[str]) -> set[str]:
     """Capitalised words that occur after the first word of a sentence."""
-    return {w for s in sentences for w in _WORD.findall(s)[1:] if _is_name(w)}
+    return {w for s in sentences for w in _WORD.findall(s)[1:] if is_name(w)}
 
 
 class _Sentence:
@@ -55,9 +46,7 @@ class _Sentence:
         last = 0
         for k, m in enumerate(_WORD.finditer(text)):
             word = m.group()
-            is_number = word.isdigit()
-            is_name = _is_name(word) and (k > 0 or word in names)
-            if is_number or is_name:
+            if word.isdigit() or (is_name(word) and (k > 0 or word in names)):
                 self.pieces.append(text[last : m.start()])
                 self.slots.append(word)
                 last = m.end()

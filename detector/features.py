@@ -20,6 +20,7 @@ from rapidfuzz.distance import Indel
 
 from detector.align import Alignment, align
 from detector.lexicon import FILLERS, STOPWORDS, Lexicon, closed_class_words, load_lexicon
+from detector.terms import is_name, is_number, is_rare
 from detector.text import Document
 
 FEATURES: dict[str, Callable[[Pair], float]] = {}
@@ -111,18 +112,18 @@ def _names(doc: Document) -> list[str]:
         if t.sentence != prev_sentence:
             prev_sentence = t.sentence
             continue
-        if t.text[:1].isupper() and t.lower not in STOPWORDS:
+        if is_name(t.text, t.lower):
             out.append(t.lower)
     return out
 
 
 def _numbers(doc: Document) -> list[str]:
-    return [t.lower for t in doc.tokens if t.lower[:1].isdigit()]
+    return [t.lower for t in doc.tokens if is_number(t.lower)]
 
 
 def _rare(doc: Document) -> list[str]:
     """Long lower-case words, which a spinner's thesaurus rarely covers."""
-    return [t.lower for t in doc.tokens if len(t.lower) >= 10 and t.text.islower()]
+    return [t.lower for t in doc.tokens if is_rare(t.text, t.lower)]
 
 
 def _stopword_seq(doc: Document) -> list[str]:
@@ -311,7 +312,7 @@ def swap_name_share(pair: Pair) -> float:
     touched = 0
     for b in pair.swap_blocks:
         words = [t.text for t in o[b.i1 : b.i2]] + [t.text for t in s[b.j1 : b.j2]]
-        touched += any(w[:1].isupper() or w[:1].isdigit() for w in words)
+        touched += any(is_name(w) or is_number(w) for w in words)
     return _share(touched, len(pair.swap_blocks))
 
 

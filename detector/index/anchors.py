@@ -14,17 +14,13 @@ from collections.abc import Iterable
 import numpy as np
 
 from detector.lexicon import STOPWORDS
+from detector.terms import is_name, is_number, is_rare
 from detector.text import _TOKEN as TOKEN
 from detector.text import Document, split_sentences
 
 SKELETON_N = 3  # skeleton shingle length (tokens of names, numbers and stopwords, in order)
-RARE_MIN_LENGTH = 9  # a lower-case word this long is rare enough to anchor on
 KINDS = ("name", "number", "rare", "skeleton")
 PREFIX = {"name": "n:", "number": "d:", "rare": "r:", "skeleton": "s:"}
-
-
-def _is_name(text: str, lower: str) -> bool:
-    return text[:1].isupper() and lower not in STOPWORDS
 
 
 def _sentences(doc: Document) -> Iterable[str]:
@@ -44,15 +40,15 @@ def anchor_terms(doc: Document, kinds: Iterable[str] = KINDS) -> set[str]:
     for sentence in _sentences(doc):
         for k, word in enumerate(TOKEN.findall(sentence)):
             lower = word.lower().replace("’", "'")
-            if lower[:1].isdigit():
+            if is_number(lower):
                 terms.add("d:" + lower)
                 skeleton.append("#" + lower)
             elif lower in STOPWORDS:
                 skeleton.append(lower)
-            elif k and _is_name(word, lower):
+            elif k and is_name(word, lower):
                 terms.add("n:" + lower)
                 skeleton.append("N" + lower)
-            elif len(lower) >= RARE_MIN_LENGTH and word.islower():
+            elif is_rare(word, lower):
                 terms.add("r:" + lower)
     if "skeleton" in kinds:
         n = SKELETON_N

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from detector import terms
 from detector.errors import InputError, SpundetectError
 from detector.index import anchors as anchor_mod
 from detector.text import Document, decode
@@ -98,7 +99,8 @@ def build_params() -> dict:
     return {
         "kinds": list(anchor_mod.KINDS),
         "skeleton_n": anchor_mod.SKELETON_N,
-        "rare_min_length": anchor_mod.RARE_MIN_LENGTH,
+        "rare_min_length": terms.RARE_MIN_LENGTH,
+        "not_names": "stopwords+calendar",  # terms.NOT_NAMES; indexes from before it differ
         "hash": "blake2b-64",
         "max_df": MAX_DF,
         "max_df_share": MAX_DF_SHARE,
