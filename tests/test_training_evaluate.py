@@ -1,7 +1,13 @@
 import numpy as np
 import pytest
 
-from detector.training.evaluate import markdown, summarise, threeway, tpr_at_fpr
+from detector.training.evaluate import (
+    markdown,
+    summarise,
+    threeway,
+    threshold_at_fpr,
+    tpr_at_fpr,
+)
 
 CLASSES = ["copy", "independent", "spun", "unrelated"]
 
@@ -42,3 +48,13 @@ def test_summarise_perfect_and_wrong_predictions():
     assert report["macro_f1_spun_copy_not_derived"] < 1.0
     text = markdown(report)
     assert "| kind=same_event | 2 | 0.500 |" in text
+
+
+def test_threshold_leaves_one_percent_of_negatives_above():
+    negatives = np.linspace(0, 1, 1000)
+    cut = threshold_at_fpr(negatives, 0.01)
+    assert np.mean(negatives > cut) == pytest.approx(0.01, abs=0.002)
+
+
+def test_tpr_at_fpr_without_both_classes_is_zero():
+    assert tpr_at_fpr(np.ones(4, bool), np.arange(4.0)) == 0.0

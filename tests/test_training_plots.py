@@ -65,13 +65,6 @@ def test_confusion_matches_the_evaluation_report(model_dir):
     assert matrix.tolist() == report["confusion"]["matrix"]
 
 
-def test_threshold_leaves_one_percent_of_negatives_above():
-    scores = {"label": np.array(["spun"] * 5 + ["copy"] * 1000, dtype=object),
-              "score": np.concatenate([np.ones(5), np.linspace(0, 1, 1000)])}
-    cut = plots.threshold_at_fpr(scores, 0.01)
-    assert np.mean(scores["score"][5:] > cut) == pytest.approx(0.01, abs=0.002)
-
-
 def test_groups_split_scores_by_a_column(model_dir):
     scores = plots.load_scores(model_dir / plots.SCORES_FILE)
     by_kind = plots.groups(scores, "kind")

@@ -11,9 +11,21 @@ from sklearn.metrics import confusion_matrix, f1_score, roc_auc_score, roc_curve
 
 
 def tpr_at_fpr(y_true: np.ndarray, scores: np.ndarray, fpr_max: float = 0.01) -> float:
-    """Highest true-positive rate reachable with at most `fpr_max` false positives."""
+    """Highest true-positive rate reachable with at most `fpr_max` false positives.
+
+    The one definition of "caught at 1% false positives" for metrics, plots and benchmarks.
+    """
+    y_true = np.asarray(y_true, dtype=bool)
+    if y_true.all() or not y_true.any():
+        return 0.0
     fpr, tpr, _ = roc_curve(y_true, scores)
     return float(tpr[fpr <= fpr_max].max())
+
+
+def threshold_at_fpr(negatives: np.ndarray, fpr_max: float = 0.01) -> float:
+    """The score above which `fpr_max` of the negatives lie: the operating point plots mark."""
+    negatives = np.asarray(negatives, dtype=float)
+    return float(np.quantile(negatives, 1 - fpr_max)) if negatives.size else 1.0
 
 
 def threeway(labels: Sequence[str]) -> list[str]:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from detector.training.evaluate import threshold_at_fpr, tpr_at_fpr
+
 SCORES_FILE = "validation_scores.csv"
 PLOTS_DIR = "plots"
 STRATUM_FIELDS = ("kind", "style", "rate", "partial")
@@ -77,12 +79,6 @@ def confusion(scores: dict[str, np.ndarray]) -> tuple[list[str], np.ndarray]:
     return classes, matrix
 
 
-def threshold_at_fpr(scores: dict[str, np.ndarray], fpr: float = 0.01) -> float:
-    """The spun score above which `fpr` of the non-spun pairs lie."""
-    negatives = scores["score"][scores["label"] != "spun"]
-    return float(np.quantile(negatives, 1 - fpr)) if len(negatives) else 1.0
-
-
 def groups(scores: dict[str, np.ndarray], field: str,
            mask: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Spun scores split by the values of one column (e.g. `kind`), rows limited to `mask`."""
@@ -121,7 +117,7 @@ def roc_figure(scores: dict[str, np.ndarray]):
         whole.plot([0, 1], [0, 1], ls=":", color="grey", label="chance")
         low.set_xscale("log")
         low.set_xlim(1e-3, 1)
-        at_1pct = float(tpr[fpr <= 0.01].max())
+        at_1pct = tpr_at_fpr(y, scores["score"], 0.01)
         low.axvline(0.01, ls="--", color="grey",
                     label=f"1% false positives: {at_1pct:.1%} of spun pairs caught")
         low.plot([0.01], [at_1pct], "o", color="#c62828")
@@ -199,7 +195,7 @@ def confusion_figure(scores: dict[str, np.ndarray]):
 
 def figures(scores: dict[str, np.ndarray]) -> dict:
     """Every plot in `PLOTS`, by file name."""
-    cut = threshold_at_fpr(scores)
+    cut = threshold_at_fpr(scores["score"][scores["label"] != "spun"])
     spun = scores["label"] == "spun"
     return {
         "roc.png": roc_figure(scores),

@@ -99,7 +99,7 @@ def held_out_styles(X, y, groups, pairs, *, seed: int, folds: int, jobs: int = 1
     """Each spinner style scored by models trained without that style (nor the test topics).
 
     Calibration leaves the argmax alone, so the bare trees give the verdicts here; the
-    true-positive rate is read at the score that flags 1% of the same folds' negatives.
+    true-positive rate is read at 1% of the same folds' negatives (`evaluate.tpr_at_fpr`).
     """
     styles = sorted({p.stratum["style"] for p in pairs if p.label == "spun"})
     style_of = np.array([p.stratum.get("style", "") for p in pairs])
@@ -110,12 +110,12 @@ def held_out_styles(X, y, groups, pairs, *, seed: int, folds: int, jobs: int = 1
     for style in styles:
         scores, flagged, negatives = map(np.concatenate, zip(*[next(results) for _ in splits],
                                                              strict=True))
-        threshold = np.quantile(negatives, 0.99)
+        is_style = np.r_[np.ones(scores.size, bool), np.zeros(negatives.size, bool)]
         out[style] = {
             "n": int(scores.size),
             "recall_unseen_style": float(flagged.mean()) if scores.size else 0.0,
-            "tpr_at_1pct_fpr_unseen_style": float((scores > threshold).mean())
-            if scores.size else 0.0,
+            "tpr_at_1pct_fpr_unseen_style": evaluate.tpr_at_fpr(is_style,
+                                                                np.r_[scores, negatives]),
         }
     return out
 
