@@ -1,43 +1,29 @@
 """Score many pairs: a PAN-style pairs file, or a folder of suspects against a folder of originals.
 
-Files -> chunks -> a process pool; pairs results stream back in input order (folder scans,
-in `detector.index.scan`, as suspects finish). A file that cannot be read becomes an error record
-and the run goes on; callers count records to pick an exit code.
+Lines -> `detector.parallel.pmap` (the one parallel engine of pairs, scan and index); pairs
+results stream back in input order (folder scans, in `detector.index.scan`, as suspects
+finish). A file that cannot be read becomes an error record and the run goes on; callers count
+records to pick an exit code.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
-from multiprocessing import get_context
 from pathlib import Path
 
 from detector.api import Detector
 from detector.errors import InputError, SpundetectError
+from detector.parallel import default_jobs, pmap
+from detector.results import error_record
 from detector.text import Document, read_document
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ""}
-
-_detector: Detector | None = None
-
-
-def _get_detector() -> Detector:
-    global _detector
-    if _detector is None:
-        _detector = Detector()
-    return _detector
-
 
 @lru_cache(maxsize=256)
 def _cached_document(path: str) -> Document:
     """Originals recur across lines of a pairs file: read each once per worker."""
     return read_document(path)
-
-
-def error_record(message: str, **fields) -> dict:
-    """The record a batch writes for an input it could not score."""
-    return {**fields, "score": None, "verdict": "error", "error": message}
 
 
 def parse_pairs_file(path: str | Path) -> Iterator[tuple[int, str, str] | dict]:
@@ -68,32 +54,25 @@ def parse_pairs_file(path: str | Path) -> Iterator[tuple[int, str, str] | dict]:
         raise InputError(f"{path}: is a directory, expected a pairs file") from err
 
 
-def _score_line(item: tuple[int, str, str] | dict) -> dict:
+def _score_line(item: tuple[int, str, str] | dict, detector: Detector) -> dict:
     if isinstance(item, dict):
         return item
     _, suspect, original = item
     try:
         s = read_document(suspect)
         o = _cached_document(original)
-        return _get_detector().score_pairs([(s, o)])[0].to_record()
+        return detector.score_pairs([(s, o)])[0].to_record()
     except SpundetectError as err:
         return error_record(str(err), suspect=suspect, original=original)
 
 
-def _pool_map(func, items: Iterable, jobs: int, chunksize: int = 4) -> Iterator:
-    """Map in input order, streaming, with `jobs` processes (1: in this process)."""
-    if jobs <= 1:
-        yield from map(func, items)
-        return
-    _get_detector()  # load once before forking so workers share it
-    with get_context("fork").Pool(jobs) as pool:
-        yield from pool.imap(func, items, chunksize=chunksize)
-
-
-def score_pairs_file(path: str | Path, *, jobs: int | None = None) -> Iterator[dict]:
+def score_pairs_file(
+    path: str | Path, *, detector: Detector | None = None, jobs: int | None = None
+) -> Iterator[dict]:
     """Records for each line of a pairs file, in input order."""
     items = list(parse_pairs_file(path))
-    yield from _pool_map(_score_line, items, _jobs(jobs))
+    yield from pmap(_score_line, items, context=detector or Detector(), jobs=jobs or default_jobs(),
+                    ordered=True)
 
 
 def list_text_files(directory: str | Path) -> list[Path]:
@@ -111,7 +90,12 @@ def list_text_files(directory: str | Path) -> list[Path]:
 
 
 def scan_folder(
-    suspects: str | Path, originals: str | Path, *, jobs: int | None = None, top_k: int = 10
+    suspects: str | Path,
+    originals: str | Path,
+    *,
+    detector: Detector | None = None,
+    jobs: int | None = None,
+    top_k: int = 10,
 ) -> Iterator[dict]:
     """Each suspect against its top-k candidates among the originals, indexed in memory.
 
@@ -125,9 +109,5 @@ def scan_folder(
     if not len(reference):
         raise InputError(f"{originals}: no readable original articles")
     yield from (error_record(e["error"], original=e["original"]) for e in report.errors)
-    yield from scan.scan(suspect_files, reference, _get_detector(), top_k=top_k,
-                         jobs=_jobs(jobs))
-
-
-def _jobs(jobs: int | None) -> int:
-    return max(1, jobs if jobs else min(os.cpu_count() or 1, 8))
+    yield from scan.scan(suspect_files, reference, detector or Detector(), top_k=top_k,
+                         jobs=jobs)

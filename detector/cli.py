@@ -190,8 +190,9 @@ def _run_batch(records, args) -> int:
 def cmd_pairs(args) -> int:
     from detector import batch
 
-    batch._detector = _detector(args)  # fails fast on a missing model, before any input
-    return _run_batch(batch.score_pairs_file(args.pairs_file, jobs=args.jobs), args)
+    detector = _detector(args)  # fails fast on a missing model, before any input
+    return _run_batch(batch.score_pairs_file(args.pairs_file, detector=detector, jobs=args.jobs),
+                      args)
 
 
 def _progress(total: int, initial: int = 0, unit: str = "doc"):
@@ -205,6 +206,7 @@ def _reference(args):
     """The index to scan against, and error records for originals `--against` could not read."""
     from detector.batch import list_text_files
     from detector.index import store as index_mod
+    from detector.results import error_record
 
     if args.index is not None:
         return index_mod.ReferenceIndex.open(args.index, readonly=True), []
@@ -214,7 +216,7 @@ def _reference(args):
                                       scheduler=args.scheduler, progress=bar.update)
     if not len(ref):
         raise InputError(f"{args.against}: no readable original articles")
-    errors = [{**e, "score": None, "verdict": "error"} for e in report.errors]
+    errors = [error_record(e["error"], original=e["original"]) for e in report.errors]
     return ref, errors
 
 

@@ -4,12 +4,7 @@ from detector import batch
 from detector.errors import InputError
 
 
-@pytest.fixture(autouse=True)
-def use_tiny_model(detector, monkeypatch):
-    monkeypatch.setattr(batch, "_detector", detector)
-
-
-def test_pairs_file_in_order_with_error_records(article_files, tmp_path, monkeypatch):
+def test_pairs_file_in_order_with_error_records(article_files, tmp_path, monkeypatch, detector):
     monkeypatch.chdir(tmp_path)  # relative paths resolve against the current directory
     pairs = tmp_path / "pairs.tsv"
     pairs.write_text(
@@ -21,19 +16,19 @@ def test_pairs_file_in_order_with_error_records(article_files, tmp_path, monkeyp
         "unrelated.txt\toriginal.txt\n",
         encoding="utf-8",
     )
-    records = list(batch.score_pairs_file(pairs, jobs=1))
+    records = list(batch.score_pairs_file(pairs, detector=detector, jobs=1))
     assert [r["suspect"] for r in records] == ["spun.txt", "missing.txt", None, "unrelated.txt"]
     assert records[1]["verdict"] == "error" and "no such file" in records[1]["error"]
     assert records[2]["verdict"] == "error" and "line 4" in records[2]["error"]
     assert records[0]["verdict"] != "error" and records[3]["verdict"] != "error"
 
 
-def test_pairs_parallel_matches_serial(article_files, tmp_path):
+def test_pairs_parallel_matches_serial(article_files, tmp_path, detector):
     lines = [f"{article_files[k]}\t{article_files['original']}" for k in article_files] * 3
     pairs = tmp_path / "pairs.tsv"
     pairs.write_text("\n".join(lines), encoding="utf-8")
-    serial = list(batch.score_pairs_file(pairs, jobs=1))
-    parallel = list(batch.score_pairs_file(pairs, jobs=2))
+    serial = list(batch.score_pairs_file(pairs, detector=detector, jobs=1))
+    parallel = list(batch.score_pairs_file(pairs, detector=detector, jobs=2))
     assert serial == parallel and len(serial) == 12
 
 
@@ -42,7 +37,7 @@ def test_missing_pairs_file_is_an_input_error(tmp_path):
         list(batch.score_pairs_file(tmp_path / "nope.tsv"))
 
 
-def test_scan_reports_best_source_and_bad_files(article_files, tmp_path):
+def test_scan_reports_best_source_and_bad_files(article_files, tmp_path, detector):
     originals = tmp_path / "originals"
     suspects = tmp_path / "suspects"
     originals.mkdir()
@@ -52,7 +47,7 @@ def test_scan_reports_best_source_and_bad_files(article_files, tmp_path):
     (suspects / "copy.txt").write_text(article_files["original"].read_text())
     (suspects / "empty.txt").write_text("")
     (suspects / ".hidden.txt").write_text("ignored")
-    records = list(batch.scan_folder(suspects, originals, jobs=1))
+    records = list(batch.scan_folder(suspects, originals, detector=detector, jobs=1))
     by_name = {r["suspect"].rsplit("/", 1)[-1]: r for r in records}
     assert set(by_name) == {"copy.txt", "empty.txt"}
     assert by_name["copy.txt"]["source"].endswith("a.txt")

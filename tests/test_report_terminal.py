@@ -6,7 +6,6 @@ import json
 import pytest
 
 from detector.align import align
-from detector.api import PairResult, SuspectResult
 from detector.report.terminal import (
     highlighted_text,
     summary,
@@ -15,6 +14,7 @@ from detector.report.terminal import (
     write_json,
     write_jsonl,
 )
+from detector.results import PairResult, SuspectResult
 from detector.text import Document
 
 

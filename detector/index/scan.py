@@ -22,6 +22,7 @@ from detector.api import Detector
 from detector.errors import InputError, SpundetectError
 from detector.index.store import ReferenceIndex
 from detector.model import CompactModel
+from detector.results import error_record
 from detector.text import Document, read_document
 
 DEFAULT_TOP_K = 10
@@ -45,11 +46,6 @@ class ResumeState:
     originals_reported: set[str] = field(default_factory=set)  # unreadable originals recorded
     verdicts: dict[str, int] = field(default_factory=dict)
     torn_bytes: int = 0  # length of the incomplete last line that was cut off
-
-
-def error_record(message: str, **fields) -> dict:
-    """The record a scan writes for an input it could not score."""
-    return {**fields, "score": None, "verdict": "error", "error": message}
 
 
 def make_tasks(paths: Iterable[Path], index: ReferenceIndex, top_k: int) -> Iterator[ScanTask]:

@@ -20,10 +20,9 @@ from pathlib import Path
 from detector.align import Alignment
 from detector.errors import InputError
 from detector.lexicon import FILLERS
+from detector.results import DERIVED, VERDICTS
 from detector.text import Document
 
-DERIVED = ("spun", "copy")
-VERDICTS = ("spun", "copy", "independent", "unrelated")
 MIN_PARAGRAPH_SHARE = 0.5  # a suspect paragraph "comes from" an original paragraph above this
 
 

@@ -10,8 +10,8 @@ import os
 from typing import IO
 
 from detector.align import Alignment, align
-from detector.api import SuspectResult
 from detector.report.evidence import match_paragraphs, segments
+from detector.results import SuspectResult
 from detector.text import Document
 
 VERDICT_TEXT = {
