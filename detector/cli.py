@@ -353,7 +353,7 @@ def _write_report(records: list[dict], out: Path, force: bool, base: Path, name:
 
 
 def cmd_report(args) -> int:
-    from detector.report.evidence import load_results
+    from detector.report.records import load_results
 
     records = load_results(args.results)
     if args.out.exists() and not args.force:  # before the work, as _output would after it

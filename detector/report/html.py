@@ -15,18 +15,10 @@ from pathlib import Path
 from detector import __version__
 from detector.align import Alignment, align
 from detector.errors import SpundetectError
-from detector.report.evidence import (
-    VERDICTS,
-    Row,
-    Segment,
-    SuspectEntry,
-    explain,
-    group_results,
-    match_paragraphs,
-    open_document,
-    segments,
-    side_by_side,
-)
+from detector.report.evidence import Row, Segment, match_paragraphs, segments, side_by_side
+from detector.report.explain import explain
+from detector.report.records import SuspectEntry, group_results, open_document
+from detector.results import VERDICTS
 from detector.text import Document
 
 COLLAPSE_UNUSED = 3  # runs of this many unused original paragraphs fold into one line
