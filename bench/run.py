@@ -39,7 +39,7 @@ from bench.synthetic import SyntheticCorpus, sentences_of, write_corpus
 from detector.index import store as index_mod
 from detector.text import Document
 from detector.training.config import CORPUS_DIR
-from detector.training.dataset import Article, generate_pairs, load_corpus
+from detector.training.dataset import Article, generate_pairs, group_paragraphs, load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -138,13 +138,7 @@ def topic_files(topics: tuple[str, ...] | None = None, exclude: tuple[str, ...] 
 def article_text(path: Path) -> str:
     """A corpus file as an article: sentences grouped into paragraphs of one to three."""
     rng = random.Random(path.name)
-    sentences = sentences_of(path)
-    paragraphs, k = [], 0
-    while k < len(sentences):
-        n = rng.choice((1, 2, 2, 3))
-        paragraphs.append(" ".join(sentences[k : k + n]))
-        k += n
-    return "\n\n".join(paragraphs) + "\n"
+    return "\n\n".join(group_paragraphs(sentences_of(path), rng)) + "\n"
 
 
 def synthetic_files(n: int, workdir: Path, *, exclude: tuple[str, ...] = (), seed: int = 1

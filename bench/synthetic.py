@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from detector.terms import is_name
+from detector.training.dataset import group_paragraphs
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+")
 _ONSETS = ("b", "br", "c", "ch", "d", "dr", "f", "g", "gr", "h", "j", "k", "kr", "l", "m", "n",
@@ -99,12 +100,7 @@ class SyntheticCorpus:
             return names[word]
 
         rendered = [s.render(rename) for s in sentences]
-        paragraphs, k = [], 0
-        while k < len(rendered):
-            n = rng.choice((1, 2, 2, 3))
-            paragraphs.append(" ".join(rendered[k : k + n]))
-            k += n
-        return "\n\n".join(paragraphs) + "\n"
+        return "\n\n".join(group_paragraphs(rendered, rng)) + "\n"
 
     def articles_iter(self, n: int, start: int = 0) -> Iterator[str]:
         for number in range(start, start + n):

@@ -44,6 +44,17 @@ class LabelledPair:
     original_path: str = ""
 
 
+def group_paragraphs(sentences: list[str], rng: random.Random) -> list[str]:
+    """Sentences grouped into paragraphs of one to three, as news sites lay them out; the
+    corpus has one sentence a line, and paragraph features need paragraphs."""
+    paragraphs, k = [], 0
+    while k < len(sentences):
+        n = rng.choice((1, 2, 2, 3))
+        paragraphs.append(" ".join(sentences[k : k + n]))
+        k += n
+    return paragraphs
+
+
 def load_corpus(directory: Path = CORPUS_DIR, *, seed: int = 0) -> list[Article]:
     """Read `<topic>/<topic>_<n>ecb[plus].txt` files (one sentence a line) into articles whose
     sentences are grouped into paragraphs of one to three sentences."""
@@ -53,11 +64,7 @@ def load_corpus(directory: Path = CORPUS_DIR, *, seed: int = 0) -> list[Article]
         sentences = [s.strip() for s in path.read_text(encoding="utf-8").splitlines() if s.strip()]
         if len(sentences) < 3:
             continue
-        paragraphs, k = [], 0
-        while k < len(sentences):
-            n = rng.choice((1, 2, 2, 3))
-            paragraphs.append(" ".join(sentences[k : k + n]))
-            k += n
+        paragraphs = group_paragraphs(sentences, rng)
         subcorpus = "ecbplus" if path.stem.endswith("ecbplus") else "ecb"
         articles.append(Article(str(path), path.parent.name, subcorpus, "\n\n".join(paragraphs)))
     return articles
