@@ -6,6 +6,7 @@ import random
 from collections.abc import Callable
 
 from detector.lexicon import CLOSED_CLASSES, FILLERS
+from detector.terms import is_number
 from detector.training.spinner.inflect import context_form, inflect, match_case
 from detector.training.spinner.parse import POSSESSIVE, Sentence
 from detector.training.spinner.tables import (
@@ -102,7 +103,7 @@ class Run:
         if sent.done[k] or sent.names[k]:
             return None
         word = sent.word(k)
-        if not word[:1].isalpha():
+        if is_number(word):
             return None
         low = word.lower()
         if "'" in low or "’" in low:
@@ -264,7 +265,7 @@ class Run:
             return 0
         word = sent.word(k)
         low = word.lower()
-        if word.isdigit() and low in DIGIT_WORDS:
+        if is_number(low) and low in DIGIT_WORDS:
             gap_before = sent.parts[2 * k]
             gap_after = sent.parts[2 * k + 2]
             prev = self.prev_word(sent, k)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from detector.terms import is_number
 from detector.text import split_sentences
 from detector.training.spinner.thesaurus import Thesaurus
 
@@ -127,7 +128,7 @@ def looks_like_name(word: str, start: bool, caps: set[str], res: Thesaurus) -> b
 def name_at(sent: Sentence, k: int, caps: set[str], res: Thesaurus) -> bool:
     """Whether word k is (part of) a name; a capitalised start before a name is a title."""
     word = sent.parts[2 * k + 1]
-    if not word[0].isalpha():
+    if is_number(word):
         return False
     if word[0].islower():
         return word[1:] != word[1:].lower()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from detector.lexicon import Lexicon, load_lexicon
+from detector.terms import is_number
 from detector.training.config import CORPUS_DIR
 from detector.training.spinner.inflect import Analysis, morphology
 from detector.training.spinner.tables import (
@@ -59,7 +60,7 @@ def corpus(directory: Path | None = None) -> Corpus:
 
 
 def _context_word(tok: str) -> str:
-    if tok[0].isdigit():
+    if is_number(tok):
         return "<D>"
     if tok[0].isupper():
         return "<C>"
