@@ -60,6 +60,9 @@ def parse(doc: Path, text: str | None = None) -> list[Example]:
     i = 0
     while i < len(lines):
         if not _FENCE_OPEN.match(lines[i]):
+            if "```console" in lines[i]:
+                raise ValueError(f"{doc.name}:{i + 1}: a ```console fence must be a line of its "
+                                 "own at the margin, or its commands would go unchecked")
             i += 1
             continue
         start = i + 1
@@ -148,7 +151,7 @@ def environment() -> dict[str, str]:
            if k not in {"FORCE_COLOR", "CLICOLOR_FORCE", "PYTHONPATH"}}
     env.update(
         PATH=os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")]),
-        NO_COLOR="1", COLUMNS="100", TZ="UTC", LC_ALL="C.UTF-8",
+        NO_COLOR="1", COLUMNS="100", TZ="UTC",
         PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8",
     )
     return env
@@ -187,24 +190,30 @@ class DocRun:
 
     def check(self, k: int) -> str | None:
         """None when example k prints what the document shows, else what went wrong."""
-        example = self.examples[k]
-        result = self.result(k)
-        expected = normalise("\n".join(example.expected)).split("\n")
-        actual = normalise(result.output, self.workdir).split("\n")
-        problems = []
-        if not matches(expected, actual):
-            diff = difflib.unified_diff(expected, actual, "shown in the doc", "printed now",
-                                        lineterm="", n=2)
-            problems.append("output differs (normalised):\n" + "\n".join(diff))
-        wanted = expected_status(self.examples, k)
-        if wanted == "0" and result.status != 0:
-            problems.append(f"exit status {result.status}, and the doc does not show a failure "
-                            "(add `$ echo $?` after it, or fix the command)")
-        if wanted == "nonzero" and result.status == 0:
-            problems.append("exit status 0, but the doc shows an error")
+        problems = [p for p in (self.output_problem(k), self.status_problem(k)) if p]
         if not problems:
             return None
+        example = self.examples[k]
         return f"{example.name}\n$ {example.command}\n" + "\n\n".join(problems)
+
+    def output_problem(self, k: int) -> str | None:
+        expected = normalise("\n".join(self.examples[k].expected)).split("\n")
+        actual = normalise(self.result(k).output, self.workdir).split("\n")
+        if matches(expected, actual):
+            return None
+        diff = difflib.unified_diff(expected, actual, "shown in the doc", "printed now",
+                                    lineterm="", n=2)
+        return "output differs (normalised):\n" + "\n".join(diff)
+
+    def status_problem(self, k: int) -> str | None:
+        status = self.result(k).status
+        wanted = expected_status(self.examples, k)
+        if wanted == "0" and status != 0:
+            return (f"exit status {status}, and the doc does not show a failure "
+                    "(add `$ echo $?` after it, or fix the command)")
+        if wanted == "nonzero" and status == 0:
+            return "exit status 0, but the doc shows an error"
+        return None
 
     def close(self) -> None:
         if self.workdir is not None:
@@ -234,6 +243,7 @@ def update(doc: Path) -> int:
     """Rewrite the outputs shown in `doc` to what its commands print now; returns how many changed.
 
     An output that still matches (after `normalise`) is left alone, so timings do not churn.
+    A wrong exit status cannot be fixed by rewriting an output: it is printed on stderr.
     Trailing blank lines of an output (separators in the block) are kept. A `...` cut stays.
     """
     run = DocRun(doc)
@@ -243,7 +253,10 @@ def update(doc: Path) -> int:
         if run.examples:
             run.result(len(run.examples) - 1)  # every command, in document order
         for k, example in reversed(list(enumerate(run.examples))):  # later lines move first
-            if run.check(k) is None:
+            problem = run.status_problem(k)
+            if problem:
+                print(f"{example.name}: {problem}", file=sys.stderr)
+            if run.output_problem(k) is None:
                 continue  # unchanged up to what the normaliser allows: keep it as it is
             actual = shown_output(run.results[k].output, run.workdir)
             new = updated_output(example.expected, actual)

@@ -86,6 +86,11 @@ def test_parse_commands_outputs_and_continuations(tmp_path):
     assert examples[0].expected == []
 
 
+def test_an_indented_console_block_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="at the margin"):
+        parse(tmp_path / "doc.md", "- item\n\n  ```console\n  $ true\n  ```\n")
+
+
 def test_run_carries_files_and_exit_status(tmp_path):
     doc = tmp_path / "doc.md"
     doc.write_text(DOC, encoding="utf-8")
@@ -126,6 +131,16 @@ def test_normalise_keeps_counts_and_replaces_what_varies(tmp_path):
 ])
 def test_ellipsis_matches_any_lines(expected, actual, ok):
     assert matches(expected, actual) is ok
+
+
+def test_update_rewrites_stale_outputs_only(tmp_path):
+    doc = tmp_path / "doc.md"
+    doc.write_text("Text.\n\n```console\n$ echo new; echo 0.5 s\nold\n0.1 s\n\n$ echo same\nsame\n"
+                   "```\n", encoding="utf-8")
+    assert update(doc) == 1
+    assert doc.read_text(encoding="utf-8") == (
+        "Text.\n\n```console\n$ echo new; echo 0.5 s\nnew\n0.5 s\n\n$ echo same\nsame\n```\n")
+    assert update(doc) == 0
 
 
 def test_update_keeps_the_ellipsis_cut():
