@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 
@@ -70,3 +72,15 @@ def test_sentence_content_match_survives_heavy_paraphrase(texts):
     assert heavy["aligned_share_suspect"] < 0.5
     assert heavy["sentence_content_match"] > 0.9 > independent["sentence_content_match"]
     assert heavy["sentence_content_order"] == 1.0
+
+
+def test_readme_lists_every_feature_with_its_docstring():
+    """The README's feature table is the registry's: names and docstrings, in order."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(\w+)` \| (.+) \|$", readme.split("### Features", 1)[1],
+                      flags=re.MULTILINE)
+    assert [name for name, _ in rows] == list(FEATURES)
+    for name, text in rows:
+        assert text == " ".join(FEATURES[name].__doc__.split()), name
