@@ -1,0 +1,35 @@
+"""How text from a file name or a file is shown: never a raw control character.
+
+A file name may hold escape codes (which retitle or clear a terminal), bidi overrides (which
+reverse how a name reads) or bytes that are not UTF-8 (decoded with surrogate escapes). Every
+name spundetect prints, writes into JSON or puts into a report goes through `shown`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+# C0 and C1 controls, DEL, bidi embeddings/overrides/isolates and marks, lone surrogates.
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group()
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, kept by surrogateescape
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def shown(text: object) -> str:
+    """`text` with every control, bidi or undecodable character written as an escape."""
+    text = str(text)
+    return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
+
+
+def path_text(path: str | bytes | os.PathLike) -> str:
+    """A path as a str, undecodable bytes kept as surrogate escapes (the file system's way)."""
+    return os.fsdecode(path)
