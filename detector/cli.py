@@ -204,14 +204,14 @@ def _progress(total: int, initial: int = 0, unit: str = "doc"):
 def _reference(args):
     """The index to scan against, and error records for originals `--against` could not read."""
     from detector.batch import list_text_files
-    from detector.index import store as index_mod
+    from detector.index import ReferenceIndex, build
 
     if args.index is not None:
-        return index_mod.ReferenceIndex.open(args.index, readonly=True), []
+        return ReferenceIndex.open(args.index, readonly=True), []
     paths = list_text_files(args.against)
     with _progress(len(paths)) as bar:
-        ref, report = index_mod.build(paths, ":memory:", key=str, jobs=args.jobs,
-                                      scheduler=args.scheduler, progress=bar.update)
+        ref, report = build(paths, ":memory:", key=str, jobs=args.jobs,
+                            scheduler=args.scheduler, progress=bar.update)
     if not len(ref):
         raise InputError(f"{args.against}: no readable original articles")
     errors = [{**e, "score": None, "verdict": "error"} for e in report.errors]
@@ -288,7 +288,7 @@ def _size(n: int) -> str:
 
 def cmd_index(args) -> int:
     from detector.batch import list_text_files
-    from detector.index import store as index_mod
+    from detector.index import ReferenceIndex, add_files, build
 
     start = time.perf_counter()
     if args.index_command == "build":
@@ -296,8 +296,8 @@ def cmd_index(args) -> int:
         if args.index.exists():
             raise InputError(f"{args.index}: already exists; add to it with `index add`")
         with _progress(len(paths)) as bar:
-            index, report = index_mod.build(paths, args.index, jobs=args.jobs,
-                                            scheduler=args.scheduler, progress=bar.update)
+            index, report = build(paths, args.index, jobs=args.jobs, scheduler=args.scheduler,
+                                  progress=bar.update)
         with index:
             return _report_add(report, time.perf_counter() - start, index)
     if args.index_command == "add":
@@ -305,17 +305,17 @@ def cmd_index(args) -> int:
         for given in args.paths:
             p = Path(given)
             paths.extend(list_text_files(p) if p.is_dir() else [p])
-        with index_mod.ReferenceIndex.open(args.index) as index, _progress(len(paths)) as bar:
-            report = index_mod.add_files(index, paths, jobs=args.jobs,
-                                         scheduler=args.scheduler, progress=bar.update)
+        with ReferenceIndex.open(args.index) as index, _progress(len(paths)) as bar:
+            report = add_files(index, paths, jobs=args.jobs, scheduler=args.scheduler,
+                               progress=bar.update)
             return _report_add(report, time.perf_counter() - start, index)
     if args.index_command == "remove":
-        with index_mod.ReferenceIndex.open(args.index) as index:
+        with ReferenceIndex.open(args.index) as index:
             removed = index.remove(args.doc_ids)
             print(f"removed {len(removed)} documents (ids {', '.join(map(str, removed))}); "
                   f"{index.info()['documents']} left")
         return EXIT_OK
-    with index_mod.ReferenceIndex.open(args.index, readonly=True) as index:
+    with ReferenceIndex.open(args.index, readonly=True) as index:
         info = index.info()
     if args.json:
         print(json.dumps(info, indent=2, sort_keys=True))

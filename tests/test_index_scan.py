@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from detector.batch import list_text_files
 from detector.cli import main
 from detector.errors import InputError
+from detector.index import ReferenceIndex, build
 from detector.index import scan as scan_mod
-from detector.index import store as index_mod
-from tests.test_index_store import corpus_files, crude_spin
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT, corpus_files, crude_spin
 
 
 @pytest.fixture(scope="module")
@@ -37,14 +36,8 @@ def folders(tmp_path_factory):
     for n, path in enumerate(real[:6]):
         (suspects / f"spun_{path.name}").write_text(crude_spin(path.read_text(), 0.5, seed=n))
     location = base / "ref.sqlite"
-    index_mod.build(index_mod_paths(originals), location, jobs=1)[0].close()
+    build(list_text_files(originals), location, jobs=1)[0].close()
     return {"base": base, "originals": originals, "suspects": suspects, "index": location}
-
-
-def index_mod_paths(folder: Path) -> list[Path]:
-    from detector.batch import list_text_files
-
-    return list_text_files(folder)
 
 
 def read_records(path: Path) -> list[dict]:
@@ -231,8 +224,7 @@ def test_scan_on_a_dask_cluster(folders, tiny_model_dir, tmp_path):
                 for k, r in by_name(read_records(path)).items()}
 
     assert summary(local) == summary(remote) == summary(against)
-    with index_mod.ReferenceIndex.open(built) as a, index_mod.ReferenceIndex.open(
-            folders["index"]) as b:
+    with ReferenceIndex.open(built) as a, ReferenceIndex.open(folders["index"]) as b:
         rows = "SELECT term, df, docs FROM postings ORDER BY term"
         assert a.paths() == b.paths()
         assert a.con.execute(rows).fetchall() == b.con.execute(rows).fetchall()
