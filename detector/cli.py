@@ -219,6 +219,7 @@ def _reference(args):
 
 
 def cmd_scan(args) -> int:
+    from detector import testhook
     from detector.batch import list_text_files
     from detector.index import scan as scan_mod
     from detector.report.terminal import write_jsonl
@@ -250,9 +251,14 @@ def cmd_scan(args) -> int:
                 counts["error"] += 1
         records = scan_mod.scan(todo, ref, detector, top_k=args.top_k, jobs=args.jobs,
                                 scheduler=args.scheduler)
+        # Test hook (SPUNDETECT_TEST_KILL_AFTER_RECORDS=N): SIGKILL this process once it has
+        # written N suspect records, so a test can resume a scan stopped at a known point.
+        kill = testhook.killer(testhook.KILL_AFTER_RECORDS)
         with _progress(len(suspects), earlier, unit="suspect") as bar:
-            for record in records:
+            for written, record in enumerate(records, start=1):
                 write_jsonl(record, out)
+                if kill is not None:
+                    kill(written)
                 bar.update(1)
                 if record["verdict"] in counts:
                     counts[record["verdict"]] += 1

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from detector import terms
+from detector import terms, testhook
 from detector.errors import InputError
 from detector.index import anchors as anchor_mod
 from detector.index import rank
@@ -257,6 +257,9 @@ class ReferenceIndex:
         A path already in the index keeps its id: unchanged bytes are skipped, changed bytes
         replace the stored text and anchors.
         """
+        # Test hook (SPUNDETECT_TEST_KILL_AFTER=N): SIGKILL this process once N documents are
+        # written inside the open transaction, so a test can check what a kill -9 leaves.
+        kill = testhook.killer(testhook.KILL_AFTER_DOCS)
         report = AddReport([], [], [], [])
         known = {p: (i, sha) for i, p, sha in self.con.execute("SELECT id, path, sha256 FROM docs")}
         pending: list[tuple[int, np.ndarray]] = []
@@ -292,6 +295,8 @@ class ReferenceIndex:
                     doc_id = int(cur.lastrowid)
                     report.added.append(doc_id)
                 known[item.path] = (doc_id, item.sha256)
+                if kill is not None:
+                    kill(len(report.added) + len(report.replaced))
                 pending.append((doc_id, item.anchors))
                 n_pending += item.anchors.size
                 if n_pending >= FLUSH_POSTINGS:
