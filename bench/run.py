@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.synthetic import SyntheticCorpus, sentences_of, write_corpus
-from detector.index import store as index_mod
+from detector.index import ReferenceIndex, build
 from detector.text import Document
 from detector.training.config import CORPUS_DIR
 from detector.training.dataset import Article, generate_pairs, group_paragraphs, load_corpus
@@ -221,7 +221,7 @@ def bench_index(n: int, workdir: Path = WORKDIR, *, jobs: int = 2, queries: int 
     location = workdir / f"index-{n}.sqlite"
     location.unlink(missing_ok=True)
     start = time.perf_counter()
-    index, report = index_mod.build(paths, location, jobs=jobs)
+    index, report = build(paths, location, jobs=jobs)
     seconds = time.perf_counter() - start
     info = index.info()
     rng = random.Random(n)
@@ -251,7 +251,7 @@ def bench_retrieval(index_path: Path, workdir: Path = WORKDIR, *, per_rate: int 
     """Recall@1/@10 of the true source for spun held-out articles, by swap rate."""
     from detector.training.spinner import STYLES, spin
 
-    with index_mod.ReferenceIndex.open(index_path, readonly=True) as index:
+    with ReferenceIndex.open(index_path, readonly=True) as index:
         ids = index.paths()
         held_out = real_as_articles(topic_files(HELD_OUT_TOPICS), workdir)
         rng = random.Random(seed)
@@ -306,7 +306,7 @@ def bench_scan(index_path: Path, n_suspects: int, workdir: Path = WORKDIR, *, jo
     from detector.index.scan import scan
     from detector.model import load_model
 
-    with index_mod.ReferenceIndex.open(index_path, readonly=True) as index:
+    with ReferenceIndex.open(index_path, readonly=True) as index:
         originals = [Path(p) for p in index.paths()]
         folder = workdir / f"suspects-{len(index)}-{n_suspects}"
         suspects = make_suspects(originals, folder, n_suspects)
@@ -469,7 +469,7 @@ def bench_heldout_scan(workdir: Path = WORKDIR, *, n_originals: int = 2500, jobs
                                       exclude=HELD_OUT_TOPICS)
         location = workdir / f"index-heldout-{split}.sqlite"
         location.unlink(missing_ok=True)
-        index, _ = index_mod.build(indexed + distractors, location, jobs=jobs)
+        index, _ = build(indexed + distractors, location, jobs=jobs)
         start = time.perf_counter()
         records = list(scan(suspects, index, detector, jobs=jobs))
         seconds += time.perf_counter() - start

@@ -101,11 +101,10 @@ def scan_folder(
 
     The API form of `spundetect scan --against`; `detector.index.scan` scans a stored index.
     """
-    from detector.index import scan
-    from detector.index import store as index
+    from detector.index import build, scan
 
     suspect_files = list_text_files(suspects)  # a missing folder fails before any work
-    reference, report = index.build(list_text_files(originals), ":memory:", key=str, jobs=jobs)
+    reference, report = build(list_text_files(originals), ":memory:", key=str, jobs=jobs)
     if not len(reference):
         raise InputError(f"{originals}: no readable original articles")
     yield from (error_record(e["error"], original=e["original"]) for e in report.errors)

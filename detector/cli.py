@@ -205,15 +205,15 @@ def _progress(total: int, initial: int = 0, unit: str = "doc"):
 def _reference(args):
     """The index to scan against, and error records for originals `--against` could not read."""
     from detector.batch import list_text_files
-    from detector.index import store as index_mod
+    from detector.index import ReferenceIndex, build
     from detector.results import error_record
 
     if args.index is not None:
-        return index_mod.ReferenceIndex.open(args.index, readonly=True), []
+        return ReferenceIndex.open(args.index, readonly=True), []
     paths = list_text_files(args.against)
     with _progress(len(paths)) as bar:
-        ref, report = index_mod.build(paths, ":memory:", key=str, jobs=args.jobs,
-                                      scheduler=args.scheduler, progress=bar.update)
+        ref, report = build(paths, ":memory:", key=str, jobs=args.jobs,
+                            scheduler=args.scheduler, progress=bar.update)
     if not len(ref):
         raise InputError(f"{args.against}: no readable original articles")
     errors = [error_record(e["error"], original=e["original"]) for e in report.errors]
@@ -221,6 +221,7 @@ def _reference(args):
 
 
 def cmd_scan(args) -> int:
+    from detector import testhook
     from detector.batch import list_text_files
     from detector.index import scan as scan_mod
     from detector.report.terminal import write_jsonl
@@ -252,9 +253,14 @@ def cmd_scan(args) -> int:
                 counts["error"] += 1
         records = scan_mod.scan(todo, ref, detector, top_k=args.top_k, jobs=args.jobs,
                                 scheduler=args.scheduler)
+        # Test hook (SPUNDETECT_TEST_KILL_AFTER_RECORDS=N): SIGKILL this process once it has
+        # written N suspect records, so a test can resume a scan stopped at a known point.
+        kill = testhook.killer(testhook.KILL_AFTER_RECORDS)
         with _progress(len(suspects), earlier, unit="suspect") as bar:
-            for record in records:
+            for written, record in enumerate(records, start=1):
                 write_jsonl(record, out)
+                if kill is not None:
+                    kill(written)
                 bar.update(1)
                 if record["verdict"] in counts:
                     counts[record["verdict"]] += 1
@@ -290,7 +296,7 @@ def _size(n: int) -> str:
 
 def cmd_index(args) -> int:
     from detector.batch import list_text_files
-    from detector.index import store as index_mod
+    from detector.index import ReferenceIndex, add_files, build
 
     start = time.perf_counter()
     if args.index_command == "build":
@@ -298,8 +304,8 @@ def cmd_index(args) -> int:
         if args.index.exists():
             raise InputError(f"{args.index}: already exists; add to it with `index add`")
         with _progress(len(paths)) as bar:
-            index, report = index_mod.build(paths, args.index, jobs=args.jobs,
-                                            scheduler=args.scheduler, progress=bar.update)
+            index, report = build(paths, args.index, jobs=args.jobs, scheduler=args.scheduler,
+                                  progress=bar.update)
         with index:
             return _report_add(report, time.perf_counter() - start, index)
     if args.index_command == "add":
@@ -307,17 +313,17 @@ def cmd_index(args) -> int:
         for given in args.paths:
             p = Path(given)
             paths.extend(list_text_files(p) if p.is_dir() else [p])
-        with index_mod.ReferenceIndex.open(args.index) as index, _progress(len(paths)) as bar:
-            report = index_mod.add_files(index, paths, jobs=args.jobs,
-                                         scheduler=args.scheduler, progress=bar.update)
+        with ReferenceIndex.open(args.index) as index, _progress(len(paths)) as bar:
+            report = add_files(index, paths, jobs=args.jobs, scheduler=args.scheduler,
+                               progress=bar.update)
             return _report_add(report, time.perf_counter() - start, index)
     if args.index_command == "remove":
-        with index_mod.ReferenceIndex.open(args.index) as index:
+        with ReferenceIndex.open(args.index) as index:
             removed = index.remove(args.doc_ids)
             print(f"removed {len(removed)} documents (ids {', '.join(map(str, removed))}); "
                   f"{index.info()['documents']} left")
         return EXIT_OK
-    with index_mod.ReferenceIndex.open(args.index, readonly=True) as index:
+    with ReferenceIndex.open(args.index, readonly=True) as index:
         info = index.info()
     if args.json:
         print(json.dumps(info, indent=2, sort_keys=True))

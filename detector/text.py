@@ -135,8 +135,8 @@ def decode(data: bytes, name: str = "input") -> str:
     return text
 
 
-def read_document(path: str | Path) -> Document:
-    """Read a UTF-8 text (or HTML) file into a `Document`, raising `InputError` if unusable."""
+def read_bytes(path: str | Path) -> bytes:
+    """A file's bytes, or an `InputError` saying in one line why it cannot be read."""
     path = Path(path)
     try:
         if path.is_dir():
@@ -144,11 +144,18 @@ def read_document(path: str | Path) -> Document:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise InputError(f"{path}: {size} bytes is too large for an article")
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError as err:
         raise InputError(f"{path}: no such file") from err
+    except IsADirectoryError as err:
+        raise InputError(f"{path}: is a directory, expected a text file") from err
     except PermissionError as err:
         raise InputError(f"{path}: permission denied") from err
     except OSError as err:
         raise InputError(f"{path}: cannot read ({err.strerror or err})") from err
-    return Document(decode(data, str(path)), name=str(path))
+
+
+def read_document(path: str | Path) -> Document:
+    """Read a UTF-8 text (or HTML) file into a `Document`, raising `InputError` if unusable."""
+    path = Path(path)
+    return Document(decode(read_bytes(path), str(path)), name=str(path))

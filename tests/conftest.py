@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import random
+import re
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+CORPUS = ROOT / "data" / "originals"
+FILLER = ("thing stuff matter item piece element factor aspect point issue quantity manner "
+          "fashion method approach region zone").split()
 
 ORIGINAL = """The city council voted on Tuesday to approve a new budget for the coming year.
 
@@ -55,6 +60,39 @@ def article_files(tmp_path: Path, texts) -> dict[str, Path]:
 
 def seed(prefix: str) -> Path:
     return next(SEEDS.glob(f"{prefix}_*.txt"))
+
+
+def corpus_files(topics=("1", "13", "16")) -> list[Path]:
+    """Real originals of a few topics of the training corpus, sorted by path."""
+    return sorted(p for t in topics for p in (CORPUS / t).glob("*.txt"))
+
+
+def crude_spin(text: str, rate: float, seed: int) -> str:
+    """Replace `rate` of the lower-case content words with unrelated words (a blind spinner)."""
+    from detector.lexicon import STOPWORDS
+
+    rng = random.Random(seed)
+
+    def swap(m: re.Match) -> str:
+        word = m.group()
+        if word.lower() in STOPWORDS or not word.islower() or rng.random() >= rate:
+            return word
+        return rng.choice(FILLER)
+
+    return re.sub(r"[A-Za-z]+", swap, text)
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory) -> tuple[Path, list[Path]]:
+    """An index file of `corpus_files()`, built once; tests open it read-only."""
+    from detector.index import build
+
+    files = corpus_files()
+    location = tmp_path_factory.mktemp("idx") / "ref.sqlite"
+    index, report = build(files, location, jobs=1)
+    index.close()
+    assert not report.errors and len(report.added) == len(files)
+    return location, files
 
 
 @pytest.fixture(scope="session")

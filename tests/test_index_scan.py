@@ -3,18 +3,17 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from detector import testhook
+from detector.batch import list_text_files
 from detector.cli import main
 from detector.errors import InputError
+from detector.index import ReferenceIndex, build
 from detector.index import scan as scan_mod
-from detector.index import store as index_mod
-from tests.test_index_store import corpus_files, crude_spin
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT, corpus_files, crude_spin
 
 
 @pytest.fixture(scope="module")
@@ -37,14 +36,8 @@ def folders(tmp_path_factory):
     for n, path in enumerate(real[:6]):
         (suspects / f"spun_{path.name}").write_text(crude_spin(path.read_text(), 0.5, seed=n))
     location = base / "ref.sqlite"
-    index_mod.build(index_mod_paths(originals), location, jobs=1)[0].close()
+    build(list_text_files(originals), location, jobs=1)[0].close()
     return {"base": base, "originals": originals, "suspects": suspects, "index": location}
-
-
-def index_mod_paths(folder: Path) -> list[Path]:
-    from detector.batch import list_text_files
-
-    return list_text_files(folder)
 
 
 def read_records(path: Path) -> list[dict]:
@@ -177,17 +170,12 @@ def test_resume_after_kill_9_loses_and_repeats_nothing(folders, tiny_model_dir, 
     out = tmp_path / "out.jsonl"
     cmd = [sys.executable, "-m", "detector.cli", "--model", str(tiny_model_dir), "scan",
            str(suspects), "--index", str(folders["index"]), "--out", str(out), "--jobs", "1"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:
-        if out.exists() and out.read_bytes().count(b"\n") >= 5:
-            break
-        time.sleep(0.002)
-    assert proc.poll() is None, "the scan finished before it could be killed"
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    written = out.read_bytes().count(b"\n")
-    assert 5 <= written < 41
+    # the scan SIGKILLs itself once it has written 5 records
+    killed = subprocess.run(cmd, cwd=ROOT, env={**os.environ, testhook.KILL_AFTER_RECORDS: "5"},
+                            capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    written = len(read_records(out))
+    assert written == 5
     with open(out, "a") as fh:  # as if the kill had struck in the middle of a write
         fh.write('{"suspect": "' + str(suspects / "s39.txt") + '", "verdict": "sp')
 
@@ -231,8 +219,7 @@ def test_scan_on_a_dask_cluster(folders, tiny_model_dir, tmp_path):
                 for k, r in by_name(read_records(path)).items()}
 
     assert summary(local) == summary(remote) == summary(against)
-    with index_mod.ReferenceIndex.open(built) as a, index_mod.ReferenceIndex.open(
-            folders["index"]) as b:
+    with ReferenceIndex.open(built) as a, ReferenceIndex.open(folders["index"]) as b:
         rows = "SELECT term, df, docs FROM postings ORDER BY term"
         assert a.paths() == b.paths()
         assert a.con.execute(rows).fetchall() == b.con.execute(rows).fetchall()

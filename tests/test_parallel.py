@@ -1,11 +1,10 @@
 import os
-import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 
 import pytest
 
 from detector.errors import InputError
-from detector.parallel import _local_wait, _windowed, connect, pmap
+from detector.parallel import _windowed, connect, pmap
 
 
 def square_plus(item, context):
@@ -25,23 +24,49 @@ def test_ordered_keeps_input_order():
     assert results == [i * i for i in range(30)]
 
 
-def test_window_bounds_the_work_in_flight():
-    lock = threading.Lock()
-    state = {"now": 0, "most": 0}
-    gate = threading.Semaphore(0)
+def windowed_run(window: int, ordered: bool, finish) -> tuple[list, dict]:
+    """`_windowed` over 0..29 with futures the test finishes itself, one per wait, chosen by
+    `finish` among the pending ones; counts how far submissions and reads ran ahead."""
+    state = {"read": 0, "finished": 0, "most_in_flight": 0, "most_read_ahead": 0}
+    in_flight: set = set()
 
-    def work(item):
-        with lock:
-            state["now"] += 1
-            state["most"] = max(state["most"], state["now"])
-        gate.acquire(timeout=0.01)
-        with lock:
-            state["now"] -= 1
-        return item
+    def items():
+        for i in range(30):
+            state["read"] += 1
+            state["most_read_ahead"] = max(state["most_read_ahead"],
+                                           state["read"] - state["finished"])
+            yield i
 
-    with ThreadPoolExecutor(8) as pool:
-        out = list(_windowed(lambda i: pool.submit(work, i), range(50), 3, False, _local_wait))
-    assert sorted(out) == list(range(50)) and state["most"] <= 3
+    def submit(item):
+        future = Future()
+        future.set_result(item)
+        in_flight.add(future)
+        state["most_in_flight"] = max(state["most_in_flight"], len(in_flight))
+        return future
+
+    def wait_one(pending):
+        done = finish(pending)
+        in_flight.discard(done)
+        state["finished"] += 1
+        return {done}, pending - {done}
+
+    return list(_windowed(submit, items(), window, ordered, wait_one)), state
+
+
+def newest(pending):
+    return max(pending, key=Future.result)
+
+
+def test_window_bounds_the_work_in_flight_and_reads_items_lazily():
+    out, state = windowed_run(3, False, newest)
+    assert sorted(out) == list(range(30)) and out != list(range(30))  # as they finish
+    assert state["most_in_flight"] == 3 and state["most_read_ahead"] == 3
+
+
+def test_ordered_waits_for_the_oldest_result():
+    out, state = windowed_run(4, True, newest)
+    assert out == list(range(30))
+    assert state["most_in_flight"] == 4
 
 
 def test_dask_cluster_runs_the_same_work():

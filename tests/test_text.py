@@ -2,8 +2,16 @@ from pathlib import Path
 
 import pytest
 
+from detector import text
 from detector.errors import InputError
-from detector.text import Document, decode, html_to_text, read_document, split_sentences
+from detector.text import (
+    Document,
+    decode,
+    html_to_text,
+    read_bytes,
+    read_document,
+    split_sentences,
+)
 
 
 def test_paragraphs_sentences_and_tokens(texts):
@@ -67,6 +75,41 @@ def test_read_document_errors_name_the_file(tmp_path: Path):
     good = tmp_path / "a.txt"
     good.write_text("Hello world.\n", encoding="utf-8")
     assert read_document(good).name == str(good)
+
+
+def test_read_bytes_says_why_in_one_line_and_keeps_the_cause(tmp_path: Path, monkeypatch):
+    with pytest.raises(InputError, match=r"missing\.txt: no such file$") as err:
+        read_bytes(tmp_path / "missing.txt")
+    assert isinstance(err.value.__cause__, FileNotFoundError)
+    with pytest.raises(InputError, match=r"is a directory, expected a text file$"):
+        read_bytes(tmp_path)
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * 101)
+    monkeypatch.setattr(text, "MAX_BYTES", 100)
+    with pytest.raises(InputError, match=r"big\.txt: 101 bytes is too large for an article$"):
+        read_bytes(big)
+    monkeypatch.setattr(text, "MAX_BYTES", 101)
+    assert read_bytes(big) == b"x" * 101
+
+
+@pytest.mark.parametrize(("error", "message"), [
+    (PermissionError(13, "Permission denied"), "permission denied"),
+    (IsADirectoryError(21, "Is a directory"), "is a directory, expected a text file"),
+    (OSError(5, "Input/output error"), r"cannot read \(Input/output error\)"),
+])
+def test_read_bytes_maps_each_os_error(tmp_path: Path, monkeypatch, error, message):
+    path = tmp_path / "a.txt"
+    path.write_text("Hello world.\n")
+
+    def fail(_self):
+        raise error
+
+    monkeypatch.setattr(Path, "read_bytes", fail)
+    with pytest.raises(InputError, match=rf"a\.txt: {message}$") as err:
+        read_bytes(path)
+    assert err.value.__cause__ is error
+    with pytest.raises(InputError, match=rf"a\.txt: {message}$"):
+        read_document(path)
 
 
 def test_bom_and_crlf_are_normalised(tmp_path: Path):

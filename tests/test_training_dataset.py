@@ -1,5 +1,6 @@
 import random
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -37,7 +38,14 @@ def test_corpus_is_read_into_paragraphs(articles):
     assert len(corpus) == 12
     assert {a.topic for a in corpus} == {"1", "2"}
     assert {a.subcorpus for a in corpus} == {"ecb", "ecbplus"}
-    assert all("\n\n" in a.text or a.text.count(".") <= 3 for a in corpus)
+    for article in corpus:  # paragraphs of one to three whole lines, every line in order
+        lines = [s.strip() for s in Path(article.path).read_text().splitlines() if s.strip()]
+        k = 0
+        for paragraph in article.text.split("\n\n"):
+            sizes = [n for n in (1, 2, 3) if " ".join(lines[k : k + n]) == paragraph]
+            assert sizes, paragraph
+            k += sizes[0]
+        assert k == len(lines) and "\n\n" in article.text
 
 
 def test_corpus_hash_changes_with_content(articles):

@@ -17,13 +17,13 @@ def test_tiny_training_run_writes_model_and_honest_metrics(tiny_model):
     assert "Validation on held-out topics" in (tiny_model / "metrics.md").read_text()
 
 
-def _toy(n_topics=4, per_topic=60, seed=0):
+def _toy(n_topics=4, per_topic=60, seed=0, spread=1.0):
     rng = np.random.default_rng(seed)
     labels = np.array(["copy", "independent", "spun", "unrelated"])
     X, y, groups = [], [], []
     for t in range(n_topics):
         cls = rng.integers(0, 4, per_topic)
-        X.append(rng.normal(size=(per_topic, 5)) + cls[:, None])
+        X.append(rng.normal(scale=spread, size=(per_topic, 5)) + cls[:, None])
         y.extend(labels[cls])
         groups.extend([f"t{t}"] * per_topic)
     return np.vstack(X), np.array(y), np.array(groups)
@@ -39,13 +39,20 @@ def test_cross_validation_predicts_every_pair_out_of_fold():
 
 
 def test_held_out_style_recall():
-    X, y, groups = _toy()
+    """A style like the others is still found when held out; one unlike any is not."""
+    X, y, groups = _toy(spread=0.3)
+    style = np.full(len(y), "", dtype=object)
+    spun = np.flatnonzero(y == "spun")
+    style[spun] = [("s0", "s1", "odd")[k % 3] for k in range(spun.size)]
+    X[style == "odd"] += 10  # far from every other pair: only a model that saw it knows it
 
     class P:
         def __init__(self, label, style):
             self.label, self.stratum = label, {"style": style}
 
-    pairs = [P(label, f"s{k % 2}" if label == "spun" else "") for k, label in enumerate(y)]
+    pairs = [P(label, s) for label, s in zip(y, style, strict=True)]
     out = held_out_styles(X, y, groups, pairs, seed=0, folds=2)
-    assert set(out) == {"s0", "s1"}
-    assert all(v["n"] > 0 and 0.0 <= v["recall_unseen_style"] <= 1.0 for v in out.values())
+    assert {s: v["n"] for s, v in out.items()} == {s: int(np.sum(style == s))
+                                                   for s in ("odd", "s0", "s1")}
+    assert out["s0"]["recall_unseen_style"] > 0.5 and out["s1"]["recall_unseen_style"] > 0.5
+    assert out["odd"]["recall_unseen_style"] == 0.0  # it was left out of the training

@@ -1,21 +1,19 @@
-"""The reference index: originals in one SQLite file, retrieved by the anchors a spinner keeps.
+"""Storage of the reference index: originals in one SQLite file, and the transactions on it.
 
 Each original is stored with a stable integer id (never reused), its path, the SHA-256 of its
 bytes and its normalised text (zlib-compressed), so a scan scores against the stored text and
-does not depend on the original files staying where they were. Candidate retrieval is an
-inverted index over anchor hashes (`detector.index.anchors`): one row per term with its document
-frequency and a blob of the ids of the documents holding it; a query sums the IDF of the
-terms a suspect shares with each original and keeps the top k.
+does not depend on the original files staying where they were. Beside them, an inverted index
+over anchor hashes (`detector.index.anchors`): one row per term with its document frequency
+and a blob of the ids of the documents holding it, which `detector.index.rank` turns into the
+top k candidates for a suspect. Files are read and analysed in `detector.index.ingest`.
 
 Every change runs in one transaction: an interrupted `add` or `remove` (even by kill -9)
-leaves the index as it was before; `build` writes a new file and renames it into place.
+leaves the index as it was before.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import math
 import os
 import sqlite3
 import time
@@ -23,21 +21,20 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from detector import terms
-from detector.errors import InputError, SpundetectError
+from detector import terms, testhook
+from detector.errors import InputError
 from detector.index import anchors as anchor_mod
-from detector.text import Document, decode
+from detector.index import rank
+from detector.text import Document
+
+if TYPE_CHECKING:
+    from detector.index.ingest import Prepared
 
 FORMAT_VERSION = 1
-# A term in more than MAX_DF originals (or MAX_DF_SHARE of them, if fewer) says little about
-# which one a suspect came from and is skipped at query time, which also bounds a query's
-# cost as the index grows; small indexes keep terms in up to MIN_DF_CAP originals.
-MAX_DF = 1000
-MAX_DF_SHARE = 0.05
-MIN_DF_CAP = 50
 # Postings are collected in memory and merged into SQLite in one sorted pass per this many
 # (12 bytes each: ~250 MB): one pass writes the term rows in key order, where merging
 # every few thousand documents would revisit most of a large table each time.
@@ -61,18 +58,6 @@ CREATE TABLE IF NOT EXISTS postings (
     docs BLOB NOT NULL
 );
 """
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """An original read and analysed (in a worker): what `add` writes for it."""
-
-    path: str
-    sha256: str = ""
-    text: bytes = b""  # zlib-compressed normalised text
-    n_words: int = 0
-    anchors: np.ndarray | None = None
-    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,50 +87,10 @@ def build_params() -> dict:
         "rare_min_length": terms.RARE_MIN_LENGTH,
         "not_names": "stopwords+calendar",  # terms.NOT_NAMES; indexes from before it differ
         "hash": "blake2b-64",
-        "max_df": MAX_DF,
-        "max_df_share": MAX_DF_SHARE,
-        "min_df_cap": MIN_DF_CAP,
+        "max_df": rank.MAX_DF,
+        "max_df_share": rank.MAX_DF_SHARE,
+        "min_df_cap": rank.MIN_DF_CAP,
     }
-
-
-def prepare(path: str, data: bytes | None, error: str | None = None) -> Prepared:
-    """Decode, normalise and extract anchors from one original's bytes (runs in workers)."""
-    if error is not None:
-        return Prepared(path, error=error)
-    try:
-        text = decode(data or b"", path)
-    except SpundetectError as err:
-        return Prepared(path, error=str(err))
-    return Prepared(
-        path=path,
-        sha256=hashlib.sha256(data or b"").hexdigest(),
-        text=zlib.compress(text.encode("utf-8"), 6),
-        n_words=len(anchor_mod.TOKEN.findall(text)),
-        anchors=anchor_mod.anchors(Document(text, name=path)),
-    )
-
-
-def prepare_many(items: Sequence[tuple[str, bytes | None, str | None]]) -> list[Prepared]:
-    """`prepare` over a chunk, the unit of work sent to a process or a Dask worker."""
-    return [prepare(*item) for item in items]
-
-
-def read_bytes(path: Path) -> tuple[bytes | None, str | None]:
-    """A file's bytes, or a one-line reason it cannot be read."""
-    from detector.text import MAX_BYTES
-
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            return None, f"{path}: too large for an article"
-        return path.read_bytes(), None
-    except FileNotFoundError:
-        return None, f"{path}: no such file"
-    except IsADirectoryError:
-        return None, f"{path}: is a directory, expected a text file"
-    except PermissionError:
-        return None, f"{path}: permission denied"
-    except OSError as err:
-        return None, f"{path}: cannot read ({err.strerror or err})"
 
 
 class ReferenceIndex:
@@ -256,33 +201,23 @@ class ReferenceIndex:
         return self.candidates_for_anchors(anchor_mod.anchors(doc, self._kinds), k)
 
     def candidates_for_anchors(self, hashes: np.ndarray, k: int = 10) -> list[Candidate]:
-        """Top-k retrieval for precomputed anchor hashes."""
-        n_docs = len(self)
-        if n_docs == 0 or hashes.size == 0 or k <= 0:
+        """Top-k retrieval for precomputed anchor hashes (ranked by `detector.index.rank`)."""
+        if hashes.size == 0:
             return []
-        cap = max(min(MAX_DF_SHARE * n_docs, MAX_DF), MIN_DF_CAP)
-        id_parts, weight_parts = [], []
-        terms = hashes.tolist()
-        for start in range(0, len(terms), _IN_CHUNK):
-            chunk = terms[start : start + _IN_CHUNK]
+        ranked = rank.top_k(self.postings(hashes), len(self), k)
+        if not ranked:
+            return []
+        paths = self._paths_of([i for i, _ in ranked])
+        return [Candidate(i, paths[i], score) for i, score in ranked if i in paths]
+
+    def postings(self, hashes: np.ndarray) -> Iterator[tuple[int, bytes]]:
+        """(df, ids blob) of each of the given terms that the index holds."""
+        wanted = hashes.tolist()
+        for start in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[start : start + _IN_CHUNK]
             marks = ",".join("?" * len(chunk))
-            for df, blob in self.con.execute(
-                f"SELECT df, docs FROM postings WHERE term IN ({marks})", chunk
-            ):
-                if df > cap:
-                    continue
-                ids = np.frombuffer(blob, dtype="<u4")
-                id_parts.append(ids)
-                weight_parts.append(np.full(ids.size, math.log(1.0 + n_docs / df)))
-        if not id_parts:
-            return []
-        scores = np.bincount(np.concatenate(id_parts), weights=np.concatenate(weight_parts))
-        hit = np.flatnonzero(scores)
-        if hit.size > k:
-            hit = hit[np.argpartition(-scores[hit], k - 1)[:k]]
-        chosen = [int(i) for i in hit[np.lexsort((hit, -scores[hit]))]]
-        paths = self._paths_of(chosen)
-        return [Candidate(i, paths[i], float(scores[i])) for i in chosen if i in paths]
+            yield from self.con.execute(
+                f"SELECT df, docs FROM postings WHERE term IN ({marks})", chunk)
 
     def _paths_of(self, ids: list[int]) -> dict[int, str]:
         marks = ",".join("?" * len(ids))
@@ -322,6 +257,9 @@ class ReferenceIndex:
         A path already in the index keeps its id: unchanged bytes are skipped, changed bytes
         replace the stored text and anchors.
         """
+        # Test hook (SPUNDETECT_TEST_KILL_AFTER=N): SIGKILL this process once N documents are
+        # written inside the open transaction, so a test can check what a kill -9 leaves.
+        kill = testhook.killer(testhook.KILL_AFTER_DOCS)
         report = AddReport([], [], [], [])
         known = {p: (i, sha) for i, p, sha in self.con.execute("SELECT id, path, sha256 FROM docs")}
         pending: list[tuple[int, np.ndarray]] = []
@@ -357,6 +295,8 @@ class ReferenceIndex:
                     doc_id = int(cur.lastrowid)
                     report.added.append(doc_id)
                 known[item.path] = (doc_id, item.sha256)
+                if kill is not None:
+                    kill(len(report.added) + len(report.replaced))
                 pending.append((doc_id, item.anchors))
                 n_pending += item.anchors.size
                 if n_pending >= FLUSH_POSTINGS:
@@ -457,78 +397,3 @@ def _iso(stamp: str | None) -> str | None:
     if stamp is None:
         return None
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(float(stamp)))
-
-
-def _chunks(paths: Sequence[Path], key: Callable[[Path], str], size: int) -> Iterator[list]:
-    """Chunks of (key, bytes, error), read lazily: the items sent to workers."""
-    for start in range(0, len(paths), size):
-        chunk = []
-        for path in paths[start : start + size]:
-            data, error = read_bytes(path)
-            chunk.append((key(path), data, error))
-        yield chunk
-
-
-def _prepare_chunk(chunk: list, _context=None) -> list[Prepared]:
-    return prepare_many(chunk)
-
-
-def add_files(
-    index: ReferenceIndex,
-    paths: Sequence[Path],
-    *,
-    key: Callable[[Path], str] = lambda p: str(p.resolve()),
-    jobs: int | None = None,
-    scheduler: str | None = None,
-    progress: Callable[[int], None] | None = None,
-    chunk: int = 32,
-) -> AddReport:
-    """Read and analyse files in parallel (local processes or Dask), then add them at once.
-
-    Analysis runs where the work is sent; the writes stay in this process, in one
-    transaction, in the order of `paths`, so ids are the same whatever the parallelism.
-    """
-    from detector.parallel import pmap
-
-    batches = pmap(_prepare_chunk, _chunks(paths, key, chunk), jobs=jobs, scheduler=scheduler,
-                   ordered=True)
-    prepared = (item for batch in batches for item in batch)
-    return index.add_prepared(prepared, on_doc=(lambda _: progress(1)) if progress else None)
-
-
-def build(
-    originals: Sequence[Path],
-    location: str | Path,
-    *,
-    key: Callable[[Path], str] = lambda p: str(p.resolve()),
-    jobs: int | None = None,
-    scheduler: str | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> tuple[ReferenceIndex, AddReport]:
-    """A new index of `originals` at `location`: complete, or (if interrupted) not there at all.
-
-    A file index is written next to its final name and renamed into place when done;
-    `:memory:` builds the temporary index of `scan --against`.
-    """
-    location = str(location)
-    if location == ":memory:":
-        index = ReferenceIndex.create(location)
-        report = add_files(index, originals, key=key, jobs=jobs, scheduler=scheduler,
-                           progress=progress)
-        return index, report
-    final = Path(location)
-    if final.exists():
-        raise InputError(f"{final}: already exists; use `index add` to extend it, or remove it")
-    tmp = final.with_name(f".{final.name}.building-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
-    try:
-        index = ReferenceIndex.create(tmp)
-        report = add_files(index, originals, key=key, jobs=jobs, scheduler=scheduler,
-                           progress=progress)
-        index.close()
-        os.replace(tmp, final)
-    except BaseException:
-        for leftover in (tmp, Path(f"{tmp}-journal")):
-            leftover.unlink(missing_ok=True)
-        raise
-    return ReferenceIndex.open(final), report

@@ -1,0 +1,137 @@
+"""Filling the reference index: read originals, analyse them in parallel, add them at once.
+
+Files are read in this process in chunks; decoding, normalising and anchor extraction run
+where the chunks are sent (local processes or a Dask cluster); the writes come back here and
+go into the index in one transaction, in the order of the paths. `build` writes a new file
+next to its final name and renames it into place, so an interrupted build leaves nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from detector import text as text_mod
+from detector.errors import InputError, SpundetectError
+from detector.index import anchors as anchor_mod
+from detector.index.store import AddReport, ReferenceIndex
+from detector.text import Document, decode
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An original read and analysed (in a worker): what `add` writes for it."""
+
+    path: str
+    sha256: str = ""
+    text: bytes = b""  # zlib-compressed normalised text
+    n_words: int = 0
+    anchors: np.ndarray | None = None
+    error: str | None = None
+
+
+def prepare(path: str, data: bytes | None, error: str | None = None) -> Prepared:
+    """Decode, normalise and extract anchors from one original's bytes (runs in workers)."""
+    if error is not None:
+        return Prepared(path, error=error)
+    try:
+        text = decode(data or b"", path)
+    except SpundetectError as err:
+        return Prepared(path, error=str(err))
+    return Prepared(
+        path=path,
+        sha256=hashlib.sha256(data or b"").hexdigest(),
+        text=zlib.compress(text.encode("utf-8"), 6),
+        n_words=len(anchor_mod.TOKEN.findall(text)),
+        anchors=anchor_mod.anchors(Document(text, name=path)),
+    )
+
+
+def prepare_many(items: Sequence[tuple[str, bytes | None, str | None]]) -> list[Prepared]:
+    """`prepare` over a chunk, the unit of work sent to a process or a Dask worker."""
+    return [prepare(*item) for item in items]
+
+
+def _read(path: Path) -> tuple[bytes | None, str | None]:
+    """A file's bytes, or None and the one-line reason it cannot be read."""
+    try:
+        return text_mod.read_bytes(path), None
+    except InputError as err:
+        return None, str(err)
+
+
+def _chunks(paths: Sequence[Path], key: Callable[[Path], str], size: int) -> Iterator[list]:
+    """Chunks of (key, bytes, error), read lazily: the items sent to workers."""
+    for start in range(0, len(paths), size):
+        yield [(key(path), *_read(path)) for path in paths[start : start + size]]
+
+
+def _prepare_chunk(chunk: list, _context=None) -> list[Prepared]:
+    return prepare_many(chunk)
+
+
+def add_files(
+    index: ReferenceIndex,
+    paths: Sequence[Path],
+    *,
+    key: Callable[[Path], str] = lambda p: str(p.resolve()),
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    chunk: int = 32,
+) -> AddReport:
+    """Read and analyse files in parallel (local processes or Dask), then add them at once.
+
+    Analysis runs where the work is sent; the writes stay in this process, in one
+    transaction, in the order of `paths`, so ids are the same whatever the parallelism.
+    """
+    from detector.parallel import pmap
+
+    batches = pmap(_prepare_chunk, _chunks(paths, key, chunk), jobs=jobs, scheduler=scheduler,
+                   ordered=True)
+    prepared = (item for batch in batches for item in batch)
+    return index.add_prepared(prepared, on_doc=(lambda _: progress(1)) if progress else None)
+
+
+def build(
+    originals: Sequence[Path],
+    location: str | Path,
+    *,
+    key: Callable[[Path], str] = lambda p: str(p.resolve()),
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[ReferenceIndex, AddReport]:
+    """A new index of `originals` at `location`: complete, or (if interrupted) not there at all.
+
+    A file index is written next to its final name and renamed into place when done;
+    `:memory:` builds the temporary index of `scan --against`.
+    """
+    location = str(location)
+    if location == ":memory:":
+        index = ReferenceIndex.create(location)
+        report = add_files(index, originals, key=key, jobs=jobs, scheduler=scheduler,
+                           progress=progress)
+        return index, report
+    final = Path(location)
+    if final.exists():
+        raise InputError(f"{final}: already exists; use `index add` to extend it, or remove it")
+    tmp = final.with_name(f".{final.name}.building-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    try:
+        index = ReferenceIndex.create(tmp)
+        report = add_files(index, originals, key=key, jobs=jobs, scheduler=scheduler,
+                           progress=progress)
+        index.close()
+        os.replace(tmp, final)
+    except BaseException:
+        for leftover in (tmp, Path(f"{tmp}-journal")):
+            leftover.unlink(missing_ok=True)
+        raise
+    return ReferenceIndex.open(final), report
