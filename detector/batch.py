@@ -16,7 +16,7 @@ from detector.api import Detector
 from detector.errors import InputError, SpundetectError
 from detector.parallel import default_jobs, pmap
 from detector.results import error_record
-from detector.text import Document, read_document
+from detector.text import Document, read_document, read_utf8
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ""}
 
@@ -32,26 +32,18 @@ def parse_pairs_file(path: str | Path) -> Iterator[tuple[int, str, str] | dict]:
     Blank lines and lines starting with `#` are skipped; relative paths resolve against the
     current directory.
     """
-    try:
-        with open(path, encoding="utf-8") as fh:
-            for number, line in enumerate(fh, start=1):
-                line = line.rstrip("\n").rstrip("\r")
-                if not line.strip() or line.startswith("#"):
-                    continue
-                parts = line.split("\t")
-                if len(parts) != 2 or not all(p.strip() for p in parts):
-                    yield error_record(
-                        f"line {number}: expected 'suspect<TAB>original'", line=number,
-                        suspect=None, original=None,
-                    )
-                    continue
-                yield number, parts[0].strip(), parts[1].strip()
-    except FileNotFoundError as err:
-        raise InputError(f"{path}: no such pairs file") from err
-    except UnicodeDecodeError as err:
-        raise InputError(f"{path}: pairs file is not valid UTF-8") from err
-    except IsADirectoryError as err:
-        raise InputError(f"{path}: is a directory, expected a pairs file") from err
+    text = read_utf8(path, kind="pairs file")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 2 or not all(p.strip() for p in parts):
+            yield error_record(
+                f"line {number}: expected 'suspect<TAB>original'", line=number,
+                suspect=None, original=None,
+            )
+            continue
+        yield number, parts[0].strip(), parts[1].strip()
 
 
 def _score_line(item: tuple[int, str, str] | dict, detector: Detector) -> dict:

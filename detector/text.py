@@ -15,6 +15,7 @@ from typing import NamedTuple
 from detector.errors import InputError
 
 MAX_BYTES = 20_000_000  # larger than any article; guards against scoring a disk image by mistake
+MAX_LIST_BYTES = 2_000_000_000  # a pairs or results file may be large, but not a disk
 
 _TOKEN = re.compile(r"\d+(?:[.,:]\d+)*(?:st|nd|rd|th|s|%)?|\w+(?:[-'’]\w+)*", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
@@ -135,24 +136,40 @@ def decode(data: bytes, name: str = "input") -> str:
     return text
 
 
-def read_bytes(path: str | Path) -> bytes:
-    """A file's bytes, or an `InputError` saying in one line why it cannot be read."""
+def read_bytes(path: str | Path, *, kind: str = "file", limit: int | None = None) -> bytes:
+    """A file's bytes, or an `InputError` saying in one line why it cannot be read.
+
+    The one reader of a user's file: articles, pairs files and results files all come through
+    here, so each failure reads the same (`kind` names the file in the message: "pairs file").
+    """
     path = Path(path)
+    expected = "a text file" if kind == "file" else f"a {kind}"
+    limit = MAX_BYTES if limit is None else limit
     try:
         if path.is_dir():
-            raise InputError(f"{path}: is a directory, expected a text file")
+            raise InputError(f"{path}: is a directory, expected {expected}")
         size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(f"{path}: {size} bytes is too large for an article")
+        if size > limit:
+            what = "an article" if kind == "file" else f"a {kind}"
+            raise InputError(f"{path}: {size} bytes is too large for {what}")
         return path.read_bytes()
     except FileNotFoundError as err:
-        raise InputError(f"{path}: no such file") from err
+        raise InputError(f"{path}: no such {kind}") from err
     except IsADirectoryError as err:
-        raise InputError(f"{path}: is a directory, expected a text file") from err
+        raise InputError(f"{path}: is a directory, expected {expected}") from err
     except PermissionError as err:
         raise InputError(f"{path}: permission denied") from err
     except OSError as err:
         raise InputError(f"{path}: cannot read ({err.strerror or err})") from err
+
+
+def read_utf8(path: str | Path, *, kind: str) -> str:
+    """A whole UTF-8 file of ours (pairs, results) as text, errors as one line."""
+    data = read_bytes(path, kind=kind, limit=MAX_LIST_BYTES)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(f"{path}: {kind} is not valid UTF-8 (byte {err.start})") from err
 
 
 def read_document(path: str | Path) -> Document:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from detector.errors import InputError
 from detector.results import DERIVED, VERDICTS
-from detector.text import Document
+from detector.text import Document, read_utf8
 
 
 @dataclass
@@ -51,16 +51,7 @@ def load_results(path: str | Path) -> list[dict]:
     """Records from a results file: JSON Lines (`pairs`, `scan`) or one JSON object or list
     (`score --json`). Raises `InputError` with a one-line reason for an unusable file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as err:
-        raise InputError(f"{path}: no such results file") from err
-    except IsADirectoryError as err:
-        raise InputError(f"{path}: is a directory, expected a results file") from err
-    except UnicodeDecodeError as err:
-        raise InputError(f"{path}: results file is not valid UTF-8") from err
-    except OSError as err:
-        raise InputError(f"{path}: cannot read ({err.strerror or err})") from err
+    text = read_utf8(path, kind="results file")
     if not text.strip():
         raise InputError(f"{path}: results file is empty")
     try:
