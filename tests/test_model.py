@@ -64,3 +64,25 @@ def test_refuses_pipeline_from_other_sklearn(fitted, tmp_path):
 def test_missing_model_says_how_to_train(tmp_path):
     with pytest.raises(ModelError, match="make train"):
         load_model(tmp_path / "none")
+
+
+def test_readme_quotes_the_shipped_models_held_out_metrics():
+    """The accuracy the README claims is the one `make train` measured, to four places."""
+    import json
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    metrics = json.loads((root / "models" / "metrics.json").read_text())
+    text = (root / "README.md").read_text(encoding="utf-8").split("## Measured accuracy")[1]
+    quoted = {
+        "roc_auc": r"ROC-AUC (\d\.\d{4})",
+        "tpr_at_1pct_fpr": r"true-positive rate at 1% false positives (\d\.\d{4})",
+        "baseline_stopword_8gram_tpr_at_1pct_fpr": r"stopword 8-gram containment: (\d\.\d{4})",
+        "macro_f1_spun_copy_not_derived": r"macro-F1 over spun / copy / not derived (\d\.\d{4})",
+        "n_pairs": r"(\d+) generated pairs",
+    }
+    for key, pattern in quoted.items():
+        found = re.search(pattern, text)
+        assert found, key
+        assert float(found.group(1)) == round(metrics[key], 4), key
