@@ -47,6 +47,8 @@ class Detector:
                     verdict=classes[int(np.argmax(row))],
                     probabilities={c: float(v) for c, v in zip(classes, row, strict=True)},
                     evidence=evidence_of(p),
+                    suspect_sha256=p.suspect.sha256 or None,
+                    original_sha256=p.original.sha256 or None,
                 )
             )
         return results
@@ -61,7 +63,8 @@ class Detector:
         self, suspect: Document, originals: Iterable[Document]
     ) -> SuspectResult:
         """Score one suspect against each original."""
-        return SuspectResult(suspect.name, self.score_pairs([(suspect, o) for o in originals]))
+        return SuspectResult(suspect.name, self.score_pairs([(suspect, o) for o in originals]),
+                             suspect_sha256=suspect.sha256 or None)
 
 
 def score_texts(suspect: str, original: str) -> PairResult:

@@ -92,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("results", help="JSON Lines written by `spundetect pairs` or `scan`")
     p.add_argument("--out", type=Path, required=True, help="the HTML file to write")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    p.add_argument("--index", type=Path, metavar="INDEX", default=None,
+                   help="take originals' texts from the index a `scan --index` used")
 
     sub.add_parser("info", help="show the model's version, features and validation metrics")
     return parser
@@ -349,23 +351,29 @@ def cmd_info(args) -> int:
     return EXIT_OK
 
 
-def _write_report(records: list[dict], out: Path, force: bool, base: Path, name: str) -> None:
-    from detector.report.html import report_html
-
-    page = report_html(records, base=base, results_name=name)
-    with _output(out, force) as fh:
-        fh.write(page)
-    print(f"spundetect: wrote {out}", file=sys.stderr)
-
-
 def cmd_report(args) -> int:
+    from detector.display import shown
+    from detector.index import ReferenceIndex
+    from detector.report.html import report_html
     from detector.report.records import load_results
 
-    records = load_results(args.results)
+    results = load_results(args.results)
     if args.out.exists() and not args.force:  # before the work, as _output would after it
         raise InputError(f"{args.out}: already exists; use --force to overwrite it")
-    _write_report(records, args.out, args.force, Path(args.results).parent, args.results)
-    return EXIT_OK
+    with contextlib.ExitStack() as stack:
+        index = (stack.enter_context(ReferenceIndex.open(args.index, readonly=True))
+                 if args.index is not None else None)
+        page = report_html(results.records, base=Path(args.results).parent,
+                           results_name=args.results, problems=results.problems, index=index)
+    with _output(args.out, args.force) as fh:
+        fh.write(page)
+    skipped = len(results.problems)
+    if skipped:
+        print(f"spundetect: skipped {skipped} bad record{'' if skipped == 1 else 's'} of "
+              f"{shown(args.results)}, listed in the report (first: {results.problems[0]})",
+              file=sys.stderr)
+    print(f"spundetect: wrote {shown(args.out)}", file=sys.stderr)
+    return EXIT_INPUT if skipped else EXIT_OK
 
 
 COMMANDS = {"score": cmd_score, "pairs": cmd_pairs, "scan": cmd_scan, "info": cmd_info,

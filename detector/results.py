@@ -17,7 +17,11 @@ MAX_SWAPS_IN_EVIDENCE = 200
 
 @dataclass(frozen=True)
 class PairResult:
-    """How likely `suspect` is machine-paraphrased from `original`, and the evidence."""
+    """How likely `suspect` is machine-paraphrased from `original`, and the evidence.
+
+    `suspect_sha256` and `original_sha256` are the SHA-256 of the files' bytes as scored
+    (None for texts that did not come from a file), so a report can tell the same files.
+    """
 
     suspect: str
     original: str
@@ -25,6 +29,8 @@ class PairResult:
     verdict: str  # spun, copy, independent or unrelated
     probabilities: dict[str, float]
     evidence: dict
+    suspect_sha256: str | None = None
+    original_sha256: str | None = None
 
     def to_record(self) -> dict:
         return {
@@ -34,6 +40,8 @@ class PairResult:
             "verdict": self.verdict,
             "probabilities": {k: round(v, 4) for k, v in self.probabilities.items()},
             "evidence": self.evidence,
+            "suspect_sha256": self.suspect_sha256,
+            "original_sha256": self.original_sha256,
         }
 
     @property
@@ -48,6 +56,7 @@ class SuspectResult:
 
     suspect: str
     candidates: list[PairResult] = field(default_factory=list)
+    suspect_sha256: str | None = None
 
     @property
     def best(self) -> PairResult | None:
@@ -78,9 +87,12 @@ class SuspectResult:
             "probabilities": best.to_record()["probabilities"] if best else {},
             "evidence": best.evidence if best else {},
             "candidates": [
-                {"original": r.original, "score": round(r.score, 4), "verdict": r.verdict}
+                {"original": r.original, "score": round(r.score, 4), "verdict": r.verdict,
+                 "sha256": r.original_sha256}
                 for r in sorted(self.candidates, key=lambda r: -r.derived)
             ],
+            "suspect_sha256": self.suspect_sha256,
+            "original_sha256": best.original_sha256 if best else None,
         }
 
 

@@ -5,9 +5,10 @@ Step one of the pipeline: everything after works on a `Document`, never on raw b
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
@@ -38,10 +39,15 @@ class Token(NamedTuple):
 
 @dataclass(frozen=True)
 class Document:
-    """A text split once into paragraphs, sentences and tokens."""
+    """A text split once into paragraphs, sentences and tokens.
+
+    `sha256` is the hex digest of the bytes the text was read from ("" for a text that did
+    not come from a file): what records carry so a report shows only the file that was scored.
+    """
 
     text: str
     name: str = ""
+    sha256: str = field(default="", compare=False)
 
     @cached_property
     def paragraphs(self) -> list[str]:
@@ -175,4 +181,10 @@ def read_utf8(path: str | Path, *, kind: str) -> str:
 def read_document(path: str | Path) -> Document:
     """Read a UTF-8 text (or HTML) file into a `Document`, raising `InputError` if unusable."""
     path = Path(path)
-    return Document(decode(read_bytes(path), str(path)), name=str(path))
+    data = read_bytes(path)
+    return Document(decode(data, str(path)), name=str(path), sha256=sha256_of(data))
+
+
+def sha256_of(data: bytes) -> str:
+    """The hex SHA-256 of a file's bytes, as records and the index store it."""
+    return hashlib.sha256(data).hexdigest()

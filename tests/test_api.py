@@ -1,3 +1,5 @@
+import hashlib
+
 import pytest
 
 from detector.api import Detector, SuspectResult, score_files
@@ -51,3 +53,21 @@ def test_score_files_reports_unreadable_input(article_files, tmp_path):
 
 def test_default_detector_loads_shipped_model():
     assert Detector().model.classes == ("copy", "independent", "spun", "unrelated")
+
+
+def test_records_carry_the_sha256_of_the_files_scored(detector, article_files, texts):
+    from detector.text import read_document
+
+    def digest(path):
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    suspect, original = (read_document(article_files[k]) for k in ("spun", "original"))
+    record = detector.score_suspect(suspect, [original]).to_record()
+    assert record["suspect_sha256"] == digest(article_files["spun"])
+    assert record["original_sha256"] == digest(article_files["original"])
+    assert record["candidates"][0]["sha256"] == digest(article_files["original"])
+    pair = detector.score_pairs([(suspect, original)])[0].to_record()
+    assert (pair["suspect_sha256"], pair["original_sha256"]) == (
+        record["suspect_sha256"], record["original_sha256"])
+    texts_only = detector.score_pair(texts["spun"], texts["original"]).to_record()
+    assert texts_only["suspect_sha256"] is None and texts_only["original_sha256"] is None

@@ -1,5 +1,6 @@
 """The command line, in-process through `main(argv)` and as a real process."""
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -137,10 +138,12 @@ def report_results(tmp_path, texts):
     """A results file as `spundetect pairs` writes it: one pair scored, one unreadable."""
     (tmp_path / "s.txt").write_text(texts["spun"])
     (tmp_path / "o.txt").write_text(texts["original"])
+    sha = {k: hashlib.sha256(t.encode()).hexdigest() for k, t in texts.items()}
     records = [
         {"suspect": "s.txt", "original": "o.txt", "score": 0.9, "verdict": "spun",
          "probabilities": {"spun": 0.9, "copy": 0.1, "independent": 0.0, "unrelated": 0.0},
-         "evidence": {"aligned_share": 0.95, "n_swaps": 20, "swaps": [["voted", "elected"]]}},
+         "evidence": {"aligned_share": 0.95, "n_swaps": 20, "swaps": [["voted", "elected"]]},
+         "suspect_sha256": sha["spun"], "original_sha256": sha["original"]},
         {"suspect": "gone.txt", "original": "o.txt", "score": None, "verdict": "error",
          "error": "gone.txt: no such file"},
     ]
@@ -179,8 +182,35 @@ def test_report_refuses_a_bad_results_file_in_one_line(tmp_path, capsys):
     bad = tmp_path / "bad.jsonl"
     bad.write_text("not json\n")
     assert cli.main(["report", str(bad), "--out", str(out)]) == 2
-    assert "line 1 is not JSON" in capsys.readouterr().err
+    assert "no spundetect result in it (line 1: not JSON)" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_report_skips_bad_records_names_them_and_exits_2(tmp_path, texts, capsys):
+    results = report_results(tmp_path, texts)
+    bad = [
+        '{"suspect": "a.txt", "verdict": "spun", "score": 0.5, "candidates": 3}',
+        '{"suspect": "b.txt", "verdict": "spun", "score": 0.5, "evidence": "lots"}',
+        '{"suspect": "c.txt", "verdict": "spun", "score": 0.5, "evidence": '
+        '{"aligned_share": null}}',
+        '{"suspect": "d.txt", "verdict": "spun", "score": 0.5, "probabilities": [1]}',
+        "[" * 200_000 + "]" * 200_000,
+    ]
+    with results.open("a") as fh:
+        fh.write("".join(line + "\n" for line in bad))
+    out = tmp_path / "report.html"
+    assert cli.main(["report", str(results), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.count("\n") == 2
+    assert f"skipped 5 bad records of {results}" in err and f"wrote {out}" in err
+    assert "(first: line 3: candidates is not a list)" in err
+    page = out.read_text()
+    assert 'data-orig="voted">elected</mark>' in page  # the good record is reported as ever
+    problems = page.split('id="problems"')[1].split("</section>")[0]
+    for expected in ("line 3: candidates is not a list", "line 4: evidence is not an object",
+                     "line 5: evidence.aligned_share is not a number from 0 to 1",
+                     "line 6: probabilities is not an object", "line 7: nested too deeply"):
+        assert expected in problems
 
 
 def test_score_shows_highlighted_text_plain_when_piped(run, article_files, monkeypatch):

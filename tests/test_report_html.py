@@ -1,5 +1,6 @@
 """The HTML report: marks, layout, escaping, the seeds end to end, and a real browser."""
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -54,13 +55,21 @@ class Elements(HTMLParser):
                 and (css is None or css in e.get("class", "").split())]
 
 
-def record(suspect, original, verdict="spun", score=0.95, **evidence):
+def sha(path) -> str | None:
+    """The SHA-256 of a file's bytes, as scoring records it (None for no file)."""
+    path = Path(path)
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
+def record(suspect, original, verdict="spun", score=0.95, *, base=Path(), **evidence):
+    """A pairs record for two files as scored (their hashes taken from `base`/their paths)."""
     return {"suspect": str(suspect), "original": str(original), "score": score,
             "verdict": verdict,
             "probabilities": {"spun": score, "copy": 0.0, "independent": 1 - score,
                               "unrelated": 0.0},
             "evidence": {"aligned_share": 0.9, "verbatim_share": 0.6, "substitution_rate": 0.3,
-                         "synonym_share": 0.5, "swaps": [["voted", "elected"]], **evidence}}
+                         "synonym_share": 0.5, "swaps": [["voted", "elected"]], **evidence},
+            "suspect_sha256": sha(base / suspect), "original_sha256": sha(base / original)}
 
 
 def write(tmp_path, name, text):
@@ -128,8 +137,9 @@ def test_stitched_suspect_tags_each_paragraph_with_its_source(tmp_path, texts):
     a = write(tmp_path, "a.txt", texts["original"])
     b = write(tmp_path, "b.txt", texts["unrelated"])
     scan = {**record(suspect, a, "spun", 0.8), "source": str(a),
-            "candidates": [{"original": str(a), "score": 0.8, "verdict": "spun"},
-                           {"original": str(b), "score": 0.4, "verdict": "copy"}]}
+            "candidates": [{"original": str(a), "score": 0.8, "verdict": "spun", "sha256": sha(a)},
+                           {"original": str(b), "score": 0.4, "verdict": "copy",
+                            "sha256": sha(b)}]}
     page = Elements(report_html([scan]))
     cells = [page.all("td", "o", within=row)[0]["text"] for row in page.all("tr", "pair")]
     assert [(c[:1], "voted" in c, "50,000 years" in c, "rising cost" in c) for c in cells] == [
@@ -173,9 +183,9 @@ def test_page_is_self_contained(tmp_path, texts):
 def test_unreadable_or_changed_files_are_reported_not_fatal(tmp_path, texts):
     original = write(tmp_path, "o.txt", texts["original"])
     changed = write(tmp_path, "changed.txt", texts["spun"])
-    page = report_html([record(tmp_path / "gone.txt", original, "spun", 0.9),
-                        record(changed, original, "spun", 0.8, n_swaps=3)])
-    assert "Cannot show the texts" in page and "gone.txt: no such file" in page
+    gone = {**record(tmp_path / "gone.txt", original, "spun", 0.9), "suspect_sha256": "0" * 64}
+    page = report_html([gone, record(changed, original, "spun", 0.8, n_swaps=3)])
+    assert "Text not shown: " in page and "gone.txt: no such file" in page
     assert "20 swaps now, 3 then" in page
 
 
@@ -183,8 +193,55 @@ def test_relative_paths_resolve_against_the_results_folder(tmp_path, texts, monk
     write(tmp_path, "s.txt", texts["spun"])
     write(tmp_path, "o.txt", texts["original"])
     monkeypatch.chdir(ROOT)
-    page = report_html([record("s.txt", "o.txt")], base=tmp_path)
+    page = report_html([record("s.txt", "o.txt", base=tmp_path)], base=tmp_path)
     assert 'data-orig="voted">elected</mark>' in page
+
+
+def test_a_record_naming_any_local_file_does_not_put_it_in_the_report(tmp_path, texts):
+    secret = write(tmp_path, "secret.txt", "root:x:0:0:swordfish:/root:/bin/bash\n")
+    original = write(tmp_path, "o.txt", texts["original"])
+    scored = write(tmp_path, "s.txt", texts["spun"])
+    forged = {**record(scored, original), "suspect": str(secret)}  # the hash of another file
+    older = {**record(secret, original), "suspect_sha256": None}  # no hash: an older results file
+    foreign_original = {**record(scored, secret), "original_sha256": sha(original)}
+    for rec in (forged, older, foreign_original):
+        page = report_html([rec])
+        assert "swordfish" not in page
+        assert "0.950" in page and "90% of the suspect" in page  # the numbers are still shown
+        reason = Elements(page).all("p", "warning")[0]["text"]
+        assert reason.startswith("Text not shown: ")
+        assert "file changed or not the one scored" in reason or "no SHA-256" in reason
+    assert "file changed or not the one scored" in report_html([forged])
+
+
+def test_changed_file_is_not_shown(tmp_path, texts):
+    original = write(tmp_path, "o.txt", texts["original"])
+    suspect = write(tmp_path, "s.txt", texts["spun"])
+    rec = record(suspect, original)
+    suspect.write_text(texts["spun"].replace("elected", "chose"))
+    page = report_html([rec])
+    assert "chose" not in page and "file changed or not the one scored" in page
+
+
+def test_names_cannot_reorder_or_control_how_the_report_reads(tmp_path, texts):
+    name = "invoice\u202etxt.exe\x1b[2J"
+    suspect = write(tmp_path, "s.txt", texts["spun"])
+    original = write(tmp_path, "o.txt", texts["original"])
+    records = [
+        {**record(suspect, original), "suspect": str(tmp_path / name),
+         "evidence": {"aligned_share": 0.9, "substitution_rate": 0.3, "n_swaps": 1,
+                      "swaps": [["a\u2066b", "c\x07d"]]}},
+        {"suspect": f"gone{name}", "original": None, "score": None, "verdict": "error",
+         "error": f"gone{name}: no such file"},
+        {**record(suspect, original), "original": f"o{name}",
+         "candidates": [{"original": f"o{name}", "score": 0.95, "verdict": "spun"},
+                        {"original": f"p{name}", "score": 0.1, "verdict": "unrelated"}]},
+    ]
+    page = report_html(records, results_name=f"r{name}.jsonl")
+    for raw in ("\u202e", "\x1b", "\u2066", "\x07"):
+        assert raw not in page, repr(raw)
+    assert page.count("invoice\\u202etxt.exe\\x1b[2J") >= 7
+    assert "a\\u2066b" in page and "c\\x07d" in page
 
 
 # --- the seeds, scored by the shipped model -----------------------------------------------
@@ -269,3 +326,35 @@ def test_browser_renders_the_highlights_and_runs_nothing(seed_report, tmp_path, 
     dom = browse(evil, tmp_path / "profile", "--dump-dom").stdout
     assert "<pwned" not in dom and "<script" not in dom.lower()
     assert attack in "".join(e["text"] for e in Elements(dom).all("td", "s"))
+
+
+# --- a scan against an index, reported with and without it --------------------------------
+
+
+def test_report_index_takes_originals_from_the_index(tmp_path, texts, tiny_model_dir, capsys):
+    import json
+
+    from detector.cli import main
+
+    originals, suspects = tmp_path / "originals", tmp_path / "suspects"
+    originals.mkdir()
+    suspects.mkdir()
+    council = write(originals, "council.txt", texts["original"])
+    write(originals, "comet.txt", texts["unrelated"])
+    spun = write(suspects, "spun.txt", texts["spun"])
+    index, results = tmp_path / "ref.sqlite", tmp_path / "scan.jsonl"
+    assert main(["index", "build", str(originals), str(index), "--jobs", "1"]) == 0
+    assert main(["--model", str(tiny_model_dir), "scan", str(suspects), "--index", str(index),
+                 "--out", str(results), "--jobs", "1"]) == 0
+    (scanned,) = [json.loads(line) for line in results.read_text().splitlines()]
+    assert scanned["suspect_sha256"] == sha(spun)
+    hashes = {c["original"]: c["sha256"] for c in scanned["candidates"]}
+    assert hashes[str(council.resolve())] == sha(council)  # the index's hash of what it holds
+    council.unlink()  # the original is gone from disk: only the index still has its text
+    without, with_index = tmp_path / "without.html", tmp_path / "with.html"
+    assert main(["report", str(results), "--out", str(without)]) == 0
+    assert main(["report", str(results), "--out", str(with_index), "--index", str(index)]) == 0
+    assert "council.txt: no such file" in without.read_text()
+    page = with_index.read_text()
+    assert 'data-orig="voted">elected</mark>' in page and "Text not shown" not in page
+    capsys.readouterr()

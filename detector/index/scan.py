@@ -36,6 +36,8 @@ class ScanTask:
     text: str | None
     error: str | None = None
     candidates: tuple[tuple[int, str, str, float], ...] = ()  # (id, path, text, retrieval)
+    sha256: str = ""  # of the suspect's bytes
+    candidate_sha256: tuple[str, ...] = ()  # of each candidate's bytes when it was indexed
 
 
 @dataclass
@@ -58,10 +60,12 @@ def make_tasks(paths: Iterable[Path], index: ReferenceIndex, top_k: int) -> Iter
             yield ScanTask(name, None, str(err))
             continue
         found = index.candidates(doc, top_k)
-        texts = index.texts(c.id for c in found)
+        stored = index.documents(c.id for c in found)
+        kept = [c for c in found if c.id in stored]
         yield ScanTask(name, doc.text, None,
-                       tuple((c.id, c.path, texts[c.id][1], round(c.score, 3)) for c in found
-                             if c.id in texts))
+                       tuple((c.id, c.path, stored[c.id].text, round(c.score, 3)) for c in kept),
+                       sha256=doc.sha256,
+                       candidate_sha256=tuple(stored[c.id].sha256 for c in kept))
 
 
 _worker_detectors: dict[int, Detector] = {}
@@ -83,8 +87,10 @@ def score_task(task: ScanTask, context: Detector | CompactModel) -> dict:
     if task.error is not None:
         return error_record(task.error, suspect=task.suspect, source=None)
     try:
-        suspect = Document(task.text or "", name=task.suspect)
-        originals = [Document(text, name=path) for _, path, text, _ in task.candidates]
+        suspect = Document(task.text or "", name=task.suspect, sha256=task.sha256)
+        hashes = task.candidate_sha256 or ("",) * len(task.candidates)
+        originals = [Document(text, name=path, sha256=sha)
+                     for (_, path, text, _), sha in zip(task.candidates, hashes, strict=True)]
         record = _detector_for(context).score_suspect(suspect, originals).to_record()
     except SpundetectError as err:
         return error_record(str(err), suspect=task.suspect, source=None)

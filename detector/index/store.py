@@ -180,16 +180,18 @@ class ReferenceIndex:
         return {p: i for i, p in self.con.execute("SELECT id, path FROM docs")}
 
     def documents(self, ids: Iterable[int]) -> dict[int, Document]:
-        """The stored texts of the given ids as documents named by their paths."""
+        """The stored texts of the given ids as documents named by their paths (each with
+        the SHA-256 of the file's bytes when it was indexed)."""
         out: dict[int, Document] = {}
         ids = list(ids)
         for k in range(0, len(ids), _IN_CHUNK):
             chunk = ids[k : k + _IN_CHUNK]
             marks = ",".join("?" * len(chunk))
-            for doc_id, path, blob in self.con.execute(
-                f"SELECT id, path, text FROM docs WHERE id IN ({marks})", chunk
+            for doc_id, path, sha256, blob in self.con.execute(
+                f"SELECT id, path, sha256, text FROM docs WHERE id IN ({marks})", chunk
             ):
-                out[doc_id] = Document(zlib.decompress(blob).decode("utf-8"), name=path)
+                out[doc_id] = Document(zlib.decompress(blob).decode("utf-8"), name=path,
+                                       sha256=sha256)
         return out
 
     def texts(self, ids: Iterable[int]) -> dict[int, tuple[str, str]]:

@@ -3,7 +3,9 @@
 Plain functions from results records to one self-contained page: inline CSS, no scripts, no
 external assets, and a Content-Security-Policy that would refuse them anyway. Every string
 that comes from an article or a results file goes through `html.escape`, so a suspect holding
-`<script>` shows that text and runs nothing.
+`<script>` shows that text and runs nothing; every name and string from a results file also
+goes through `display.shown`, so control and bidi characters cannot change how it reads.
+An article's text is shown only when the file still has the SHA-256 the record holds for it.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from detector import __version__
 from detector.align import Alignment, align
+from detector.display import shown
 from detector.errors import SpundetectError
 from detector.report.evidence import Row, Segment, match_paragraphs, segments, side_by_side
 from detector.report.explain import explain
@@ -21,7 +25,11 @@ from detector.report.records import SuspectEntry, group_results, open_document
 from detector.results import VERDICTS
 from detector.text import Document
 
+if TYPE_CHECKING:
+    from detector.index.store import ReferenceIndex
+
 COLLAPSE_UNUSED = 3  # runs of this many unused original paragraphs fold into one line
+MAX_PROBLEMS_LISTED = 1000  # skipped records named on the page; the rest are counted
 SOURCE_TAGS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 _VERDICT_LABEL = {
@@ -101,6 +109,12 @@ def _e(value: object) -> str:
     return escape(str(value), quote=True)
 
 
+def _name(value: object) -> str:
+    """A file name or other string from a results file: controls and bidi marks written as
+    escapes (`display.shown`), then HTML-escaped."""
+    return _e(shown(value))
+
+
 def _verdict(verdict: str) -> str:
     css = verdict if verdict in _VERDICT_LABEL else ""
     return f'<span class="verdict {css}">{_e(verdict)}</span>'
@@ -153,10 +167,11 @@ def side_by_side_html(alignments: Sequence[Alignment], rows: Sequence[Row],
     suspect = alignments[0].suspect
     if several:
         right = "Originals: " + "; ".join(
-            f"{_tag(k, True)}<span class=path>{_e(n)}</span>" for k, n in enumerate(source_names))
+            f"{_tag(k, True)}<span class=path>{_name(n)}</span>"
+            for k, n in enumerate(source_names))
     else:
-        right = f"Original: <span class=path>{_e(source_names[0])}</span>"
-    head = (f"<thead><tr><th>Suspect: <span class=path>{_e(suspect.name)}</span></th>"
+        right = f"Original: <span class=path>{_name(source_names[0])}</span>"
+    head = (f"<thead><tr><th>Suspect: <span class=path>{_name(suspect.name)}</span></th>"
             f"<th>{right}</th></tr></thead>")
     body: list[str] = []
     pending: list[Row] = []
@@ -202,26 +217,35 @@ def side_by_side_html(alignments: Sequence[Alignment], rows: Sequence[Row],
 # --- one suspect --------------------------------------------------------------------------------
 
 
-DocumentLoader = Callable[[str], Document]
+# (name, SHA-256 the record holds for it, index id or None) -> the text that was scored
+DocumentLoader = Callable[[str, str | None, int | None], Document]
 
 
 def suspect_html(entry: SuspectEntry, anchor: str, load: DocumentLoader) -> str:
-    """A suspect's section: verdict, best source, the reasons in words, the side-by-side view."""
+    """A suspect's section: verdict, best source, the reasons in words, the side-by-side view.
+
+    The texts are shown only when `load` finds the files that were scored; otherwise the
+    section keeps the record's numbers and says why the texts are not there.
+    """
     out = [f'<section class="suspect" id="{_e(anchor)}">',
-           f'<h2>{_verdict(entry.verdict)} <span class=path>{_e(entry.suspect)}</span></h2>']
+           f'<h2>{_verdict(entry.verdict)} <span class=path>{_name(entry.suspect)}</span></h2>']
     if entry.original is None:
         out.append('<p class="note">No original to compare with.</p></section>')
         return "".join(out)
     relation = "source" if entry.derived else "closest original (not a source)"
     out.append(f'<p class="meta">Score {entry.score:.3f} (probability of a spun copy); '
-               f'{relation}: <span class=path>{_e(entry.original)}</span></p>')
+               f'{relation}: <span class=path>{_name(entry.original)}</span></p>')
     names = entry.sources if len(entry.sources) > 1 else [entry.original]
     try:
-        suspect = load(entry.suspect)
-        alignments = [align(load(name), suspect) for name in names]
+        suspect = load(entry.suspect, entry.suspect_sha256, None)
+        alignments = [align(load(name, entry.hashes.get(name), entry.ids.get(name)), suspect)
+                      for name in names]
     except SpundetectError as err:
         out.append("<h3>Why</h3>" + _why(explain(entry)))
-        out.append(f'<p class="warning">Cannot show the texts: {_e(err)}</p></section>')
+        out.append(f'<p class="warning">Text not shown: {_name(err)}</p>')
+        if len(entry.candidates) > 1:
+            out.append(_candidates(entry.candidates))
+        out.append("</section>")
         return "".join(out)
     matches = match_paragraphs(alignments)
     labels = [f"{SOURCE_TAGS[k % 26]} ({name})" for k, name in enumerate(names)]
@@ -230,9 +254,8 @@ def suspect_html(entry: SuspectEntry, anchor: str, load: DocumentLoader) -> str:
     expected = entry.evidence.get("n_swaps")
     if isinstance(expected, int) and expected != len(best.swaps):
         out.append(f'<p class="warning">The texts no longer give the swaps in the results '
-                   f"({len(best.swaps)} swaps now, {expected} then): the files, or spundetect, "
-                   "changed since they were scored. The marks below show the files as they are "
-                   "now.</p>")
+                   f"({len(best.swaps)} swaps now, {expected} then): spundetect's alignment "
+                   "changed since they were scored. The marks below are this version's.</p>")
     rows = side_by_side(matches, [len(a.original.paragraphs) for a in alignments])
     table = side_by_side_html(alignments, rows, names)
     if entry.derived:
@@ -247,13 +270,13 @@ def suspect_html(entry: SuspectEntry, anchor: str, load: DocumentLoader) -> str:
 
 
 def _why(lines: Sequence[str]) -> str:
-    return '<ul class="why">' + "".join(f"<li>{_e(line)}</li>" for line in lines) + "</ul>"
+    return '<ul class="why">' + "".join(f"<li>{_name(line)}</li>" for line in lines) + "</ul>"
 
 
 def _candidates(candidates: Sequence[dict]) -> str:
     rows = "".join(
         f'<tr><td class="num">{c["score"]:.3f}</td><td>{_verdict(c["verdict"])}</td>'
-        f'<td class=path>{_e(c["original"])}</td></tr>' for c in candidates)
+        f'<td class=path>{_name(c["original"])}</td></tr>' for c in candidates)
     return ('<details><summary>Every original it was scored against</summary>'
             '<table class="candidates"><tr><th class="num">score</th><th>verdict</th>'
             f"<th>original</th></tr>{rows}</table></details>")
@@ -268,19 +291,19 @@ def summary_html(entries: Sequence[SuspectEntry], anchors: Sequence[str]) -> str
     for k, (entry, anchor) in enumerate(zip(entries, anchors, strict=True), start=1):
         ev = entry.evidence
         if entry.source:
-            source = f"<span class=path>{_e(entry.source)}</span>"
+            source = f"<span class=path>{_name(entry.source)}</span>"
             if len(entry.sources) > 1:
                 source += f" and {len(entry.sources) - 1} more"
         elif entry.original:
             source = f'<span class="note">none (closest: <span class=path>' \
-                     f"{_e(entry.original)}</span>)</span>"
+                     f"{_name(entry.original)}</span>)</span>"
         else:
             source = '<span class="note">none</span>'
         aligned = ev.get("aligned_share")
         swaps = ev.get("n_swaps")
         rows.append(
             f'<tr><td class="num">{k}</td>'
-            f'<td><a class=path href="#{_e(anchor)}">{_e(entry.suspect)}</a></td>'
+            f'<td><a class=path href="#{_e(anchor)}">{_name(entry.suspect)}</a></td>'
             f"<td>{_verdict(entry.verdict)}</td>"
             f'<td class="num">{entry.score:.3f}</td><td>{source}</td>'
             f'<td class="num">{"" if aligned is None else f"{float(aligned):.0%}"}</td>'
@@ -293,10 +316,20 @@ def summary_html(entries: Sequence[SuspectEntry], anchors: Sequence[str]) -> str
 def errors_html(errors: Sequence[dict]) -> str:
     """The inputs a run could not score, with the reason."""
     rows = "".join(
-        f"<tr><td class=path>{_e(r.get('suspect') or r.get('original') or '?')}</td>"
-        f"<td>{_e(r.get('error', 'unknown error'))}</td></tr>" for r in errors)
+        f"<tr><td class=path>{_name(r.get('suspect') or r.get('original') or '?')}</td>"
+        f"<td>{_name(r.get('error', 'unknown error'))}</td></tr>" for r in errors)
     return ('<section id="errors"><h2>Inputs that could not be scored</h2>'
             f'<table class="errors"><tr><th>file</th><th>reason</th></tr>{rows}</table></section>')
+
+
+def problems_html(problems: Sequence[str]) -> str:
+    """The records of the results file that were skipped, each with what is wrong with it."""
+    items = "".join(f"<li>{_name(p)}</li>" for p in problems[:MAX_PROBLEMS_LISTED])
+    more = len(problems) - MAX_PROBLEMS_LISTED
+    if more > 0:
+        items += f"<li>and {more} more</li>"
+    return ('<section id="problems"><h2>Records skipped: not of the shape spundetect writes</h2>'
+            f'<ul class="problems">{items}</ul></section>')
 
 
 LEGEND = (
@@ -310,22 +343,34 @@ LEGEND = (
 
 
 def report_html(records: Iterable[dict], *, base: Path | None = None,
-                results_name: str = "") -> str:
-    """The whole report page for results records (`spundetect pairs`/`scan` output).
+                results_name: str = "", problems: Sequence[str] = (),
+                index: ReferenceIndex | None = None) -> str:
+    """The whole report page for results records (`spundetect pairs`/`scan` output) that
+    passed `records.check_record`; `problems` names the records that did not.
 
     Articles are re-read from the paths the records name (relative ones also against `base`,
-    the results file's folder) and re-aligned to mark every swap.
+    the results file's folder), each only if its SHA-256 is the one in the record, and
+    re-aligned to mark every swap. With `index`, an original the record gives an index id for
+    is taken from the index when its stored SHA-256 matches.
     """
     entries, errors = group_results(records)
-    cache: dict[str, Document | SpundetectError] = {}
+    cache: dict[tuple, Document | SpundetectError] = {}
 
-    def load(path: str) -> Document:
-        if path not in cache:
+    def read(path: str, sha256: str | None, doc_id: int | None) -> Document:
+        if index is not None and doc_id is not None and sha256:
+            stored = index.documents([doc_id]).get(doc_id)
+            if stored is not None and stored.name == path and stored.sha256 == sha256:
+                return stored
+        return open_document(path, base, sha256)
+
+    def load(path: str, sha256: str | None, doc_id: int | None) -> Document:
+        key = (path, sha256, doc_id)
+        if key not in cache:
             try:
-                cache[path] = open_document(path, base)
+                cache[key] = read(path, sha256, doc_id)
             except SpundetectError as err:
-                cache[path] = err
-        found = cache[path]
+                cache[key] = err
+        found = cache[key]
         if isinstance(found, SpundetectError):
             raise found
         return found
@@ -337,7 +382,7 @@ def report_html(records: Iterable[dict], *, base: Path | None = None,
         n = sum(e.verdict == v for e in entries)
         counts.append(f"{n} {plural.get(v, v) if n != 1 else v}")
     title = f"spundetect report: {len(entries)} suspect{'' if len(entries) == 1 else 's'}"
-    source = f" from <span class=path>{_e(results_name)}</span>" if results_name else ""
+    source = f" from <span class=path>{_name(results_name)}</span>" if results_name else ""
     parts = [
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -348,7 +393,9 @@ def report_html(records: Iterable[dict], *, base: Path | None = None,
         f"<h1>{_e(title)}</h1>",
         f'<p class="meta">Made by spundetect {_e(__version__)}{source}: '
         f"{', '.join(counts)}; {len(errors)} input{'' if len(errors) == 1 else 's'} "
-        "could not be scored.</p>",
+        "could not be scored"
+        + (f"; {len(problems)} record{'' if len(problems) == 1 else 's'} of the results "
+           "skipped as malformed" if problems else "") + ".</p>",
         LEGEND,
         '<p class="toggle"><input type="checkbox" id="inline-originals"> '
         '<label for="inline-originals">write the original word after every swap '
@@ -356,6 +403,8 @@ def report_html(records: Iterable[dict], *, base: Path | None = None,
         '<section id="summary"><h2>Suspects, spun first</h2>', summary_html(entries, anchors),
         "</section>",
     ]
+    if problems:
+        parts.append(problems_html(problems))
     if errors:
         parts.append(errors_html(errors))
     parts.extend(suspect_html(e, a, load) for e, a in zip(entries, anchors, strict=True))
