@@ -8,7 +8,8 @@ records to pick an exit code.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -67,18 +68,41 @@ def score_pairs_file(
                     ordered=True)
 
 
-def list_text_files(directory: str | Path) -> list[Path]:
-    """The text files in a folder (recursively, hidden files skipped), sorted by path."""
+def list_text_files(
+    directory: str | Path, *, onerror: Callable[[Path, str], None] | None = None
+) -> list[Path]:
+    """The text files in a folder and its subfolders, sorted by path.
+
+    Names starting with "." (files and folders) are skipped, and links to folders are not
+    followed (so a link loop cannot hang a walk). Every other entry with a text suffix is
+    listed whatever it is (a link, broken or not, a FIFO, a file we may not read), so that
+    reading it says what is wrong and a batch records it. A subfolder that cannot be listed
+    goes to `onerror(folder, message)`; without `onerror` it raises `InputError`, as the
+    folder itself does when it is missing or cannot be listed.
+    """
     root = Path(directory)
     if not root.exists():
         raise InputError(f"{root}: no such directory")
     if not root.is_dir():
         raise InputError(f"{root}: is not a directory")
-    return sorted(
-        p for p in root.rglob("*")
-        if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
-        and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )
+
+    def unlisted(err: OSError) -> None:
+        folder = Path(err.filename) if err.filename else root
+        reason = "permission denied" if isinstance(err, PermissionError) else (
+            err.strerror or str(err))
+        if folder == root:
+            raise InputError(f"{root}: cannot list this folder ({reason})") from err
+        message = f"{folder}: cannot list this folder ({reason}); its files were left out"
+        if onerror is None:
+            raise InputError(message) from err
+        onerror(folder, message)
+
+    found = []
+    for folder, subfolders, names in os.walk(root, onerror=unlisted):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        found.extend(Path(folder, name) for name in names
+                     if not name.startswith(".") and Path(name).suffix.lower() in TEXT_SUFFIXES)
+    return sorted(found)
 
 
 def scan_folder(
@@ -95,10 +119,17 @@ def scan_folder(
     """
     from detector.index import build, scan
 
-    suspect_files = list_text_files(suspects)  # a missing folder fails before any work
-    reference, report = build(list_text_files(originals), ":memory:", key=str, jobs=jobs)
+    unlisted: dict[Path, str] = {}  # subfolders that could not be listed
+    suspect_files = list_text_files(suspects, onerror=unlisted.__setitem__)  # fails before work
+    unlisted_originals: dict[Path, str] = {}
+    original_files = list_text_files(originals, onerror=unlisted_originals.__setitem__)
+    reference, report = build(original_files, ":memory:", key=str, jobs=jobs)
     if not len(reference):
         raise InputError(f"{originals}: no readable original articles")
+    yield from (error_record(error, original=str(folder))
+                for folder, error in unlisted_originals.items())
     yield from (error_record(e["error"], original=e["original"]) for e in report.errors)
+    yield from (error_record(error, suspect=str(folder), source=None)
+                for folder, error in unlisted.items())
     yield from scan.scan(suspect_files, reference, detector or Detector(), top_k=top_k,
                          jobs=jobs)

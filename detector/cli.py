@@ -212,13 +212,15 @@ def _reference(args):
 
     if args.index is not None:
         return ReferenceIndex.open(args.index, readonly=True), []
-    paths = list_text_files(args.against)
+    unlisted: dict[Path, str] = {}  # subfolders that could not be listed
+    paths = list_text_files(args.against, onerror=unlisted.__setitem__)
     with _progress(len(paths)) as bar:
         ref, report = build(paths, ":memory:", key=str, jobs=args.jobs,
                             scheduler=args.scheduler, progress=bar.update)
     if not len(ref):
         raise InputError(f"{args.against}: no readable original articles")
-    errors = [error_record(e["error"], original=e["original"]) for e in report.errors]
+    errors = [error_record(error, original=str(folder)) for folder, error in unlisted.items()]
+    errors += [error_record(e["error"], original=e["original"]) for e in report.errors]
     return ref, errors
 
 
@@ -227,6 +229,7 @@ def cmd_scan(args) -> int:
     from detector.batch import list_text_files
     from detector.index import scan as scan_mod
     from detector.report.terminal import write_jsonl
+    from detector.results import error_record
 
     if args.resume and args.out is None:
         raise InputError("--resume needs --out, the file the stopped scan was writing")
@@ -236,7 +239,8 @@ def cmd_scan(args) -> int:
         raise InputError(f"{args.out}: already exists; use --force to overwrite it "
                          "or --resume to continue it")
     detector = _detector(args)  # fails fast on a missing model, before any input
-    suspects = list_text_files(args.suspect_dir)
+    unlisted: dict[Path, str] = {}  # subfolders that could not be listed: a record each
+    suspects = list_text_files(args.suspect_dir, onerror=unlisted.__setitem__)
     state = scan_mod.resume_state(args.out) if args.resume else scan_mod.ResumeState()
     if state.torn_bytes:
         print(f"spundetect: dropped an incomplete last line ({state.torn_bytes} bytes) of "
@@ -253,6 +257,9 @@ def cmd_scan(args) -> int:
             if record["original"] not in state.originals_reported:
                 write_jsonl(record, out)
                 counts["error"] += 1
+        for folder in scan_mod.remaining(unlisted, state):
+            write_jsonl(error_record(unlisted[folder], suspect=str(folder), source=None), out)
+            counts["error"] += 1
         records = scan_mod.scan(todo, ref, detector, top_k=args.top_k, jobs=args.jobs,
                                 scheduler=args.scheduler)
         # Test hook (SPUNDETECT_TEST_KILL_AFTER_RECORDS=N): SIGKILL this process once it has
@@ -281,15 +288,16 @@ def cmd_scan(args) -> int:
     return EXIT_FLAGGED if args.fail_on and flagged else EXIT_OK
 
 
-def _report_add(report, seconds: float, index) -> int:
-    for error in report.errors:
-        print(f"spundetect: skipped {error['error']}", file=sys.stderr)
+def _report_add(report, seconds: float, index, unlisted: dict[Path, str]) -> int:
+    errors = [*unlisted.values(), *(error["error"] for error in report.errors)]
+    for error in errors:
+        print(f"spundetect: skipped {error}", file=sys.stderr)
     info = index.info()
     print(f"{len(report.added)} added, {len(report.replaced)} replaced, "
-          f"{len(report.unchanged)} unchanged, {len(report.errors)} unreadable in "
+          f"{len(report.unchanged)} unchanged, {len(errors)} unreadable in "
           f"{seconds:.1f} s; {info['index']} holds {info['documents']} documents "
           f"({_size(info['size_bytes'])})")
-    return EXIT_INPUT if report.errors else EXIT_OK
+    return EXIT_INPUT if errors else EXIT_OK
 
 
 def _size(n: int) -> str:
@@ -301,24 +309,25 @@ def cmd_index(args) -> int:
     from detector.index import ReferenceIndex, add_files, build
 
     start = time.perf_counter()
+    unlisted: dict[Path, str] = {}  # subfolders that could not be listed: "skipped" each
     if args.index_command == "build":
-        paths = list_text_files(args.originals_dir)
+        paths = list_text_files(args.originals_dir, onerror=unlisted.__setitem__)
         if args.index.exists():
             raise InputError(f"{args.index}: already exists; add to it with `index add`")
         with _progress(len(paths)) as bar:
             index, report = build(paths, args.index, jobs=args.jobs, scheduler=args.scheduler,
                                   progress=bar.update)
         with index:
-            return _report_add(report, time.perf_counter() - start, index)
+            return _report_add(report, time.perf_counter() - start, index, unlisted)
     if args.index_command == "add":
         paths: list[Path] = []
         for given in args.paths:
             p = Path(given)
-            paths.extend(list_text_files(p) if p.is_dir() else [p])
+            paths.extend(list_text_files(p, onerror=unlisted.__setitem__) if p.is_dir() else [p])
         with ReferenceIndex.open(args.index) as index, _progress(len(paths)) as bar:
             report = add_files(index, paths, jobs=args.jobs, scheduler=args.scheduler,
                                progress=bar.update)
-            return _report_add(report, time.perf_counter() - start, index)
+            return _report_add(report, time.perf_counter() - start, index, unlisted)
     if args.index_command == "remove":
         with ReferenceIndex.open(args.index) as index:
             removed = index.remove(args.doc_ids)

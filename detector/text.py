@@ -6,7 +6,9 @@ Step one of the pipeline: everything after works on a `Document`, never on raw b
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -142,31 +144,81 @@ def decode(data: bytes, name: str = "input") -> str:
     return text
 
 
-def read_bytes(path: str | Path, *, kind: str = "file", limit: int | None = None) -> bytes:
-    """A file's bytes, or an `InputError` saying in one line why it cannot be read.
+_NOT_REGULAR = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+_CHUNK = 1 << 22
 
-    The one reader of a user's file: articles, pairs files and results files all come through
-    here, so each failure reads the same (`kind` names the file in the message: "pairs file").
+
+def read_bytes(path: str | Path, *, kind: str = "file", limit: int | None = None) -> bytes:
+    """A regular file's bytes, or an `InputError` saying in one line why it cannot be read.
+
+    The one reader of a user's file: articles, pairs files, results files and the originals
+    of an index all come through here, so each failure reads the same (`kind` names the file
+    in the message: "pairs file"). Only regular files are read: the file is opened without
+    blocking (a FIFO with no writer would wait forever) and refused unless its open
+    descriptor is a regular file, so FIFOs, devices (`/dev/zero` never ends) and sockets get
+    one line. At most `limit` bytes are read, even from a file that grows meanwhile.
     """
     path = Path(path)
     expected = "a text file" if kind == "file" else f"a {kind}"
     limit = MAX_BYTES if limit is None else limit
+    too_large = f"too large for {'an article' if kind == 'file' else f'a {kind}'}"
     try:
-        if path.is_dir():
-            raise InputError(f"{path}: is a directory, expected {expected}")
-        size = path.stat().st_size
-        if size > limit:
-            what = "an article" if kind == "file" else f"a {kind}"
-            raise InputError(f"{path}: {size} bytes is too large for {what}")
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except FileNotFoundError as err:
-        raise InputError(f"{path}: no such {kind}") from err
+        raise InputError(f"{path}: {_dangling(path) or f'no such {kind}'}") from err
     except IsADirectoryError as err:
         raise InputError(f"{path}: is a directory, expected {expected}") from err
     except PermissionError as err:
         raise InputError(f"{path}: permission denied") from err
+    except OSError as err:  # a socket cannot be opened at all (ENXIO): say what it is
+        try:
+            what = _not_regular(os.stat(path).st_mode)
+        except OSError:
+            what = None
+        reason = f"not a regular file ({what}); give {expected}" if what else (
+            f"cannot read ({err.strerror or err})")
+        raise InputError(f"{path}: {reason}") from err
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError(f"{path}: is a directory, expected {expected}")
+        what = _not_regular(info.st_mode)
+        if what:
+            raise InputError(f"{path}: not a regular file ({what}); give {expected}")
+        if info.st_size > limit:
+            raise InputError(f"{path}: {info.st_size} bytes is {too_large}")
+        chunks, size = [], 0
+        while size <= limit:  # one byte past the limit tells a file that grew while read
+            chunk = os.read(fd, min(limit + 1 - size, _CHUNK))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise InputError(f"{path}: more than {limit} bytes is {too_large}")
+        return b"".join(chunks)
+    except PermissionError as err:
+        raise InputError(f"{path}: permission denied") from err
     except OSError as err:
         raise InputError(f"{path}: cannot read ({err.strerror or err})") from err
+    finally:
+        os.close(fd)
+
+
+def _not_regular(mode: int) -> str | None:
+    """What a file that is neither regular nor a directory is ("a FIFO"); None if it is."""
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return next((name for test, name in _NOT_REGULAR if test(mode)), "an unusual file")
+
+
+def _dangling(path: Path) -> str | None:
+    """What to say of a `path` that is not there: it may be a link to nothing (None if not)."""
+    try:
+        return f"broken link to {os.readlink(path)}, which does not exist"
+    except OSError:  # not a link (or gone meanwhile)
+        return None
 
 
 def read_utf8(path: str | Path, *, kind: str) -> str:

@@ -156,3 +156,21 @@ def tiny_model_dir(tmp_path_factory) -> Path:
             "features": list(FEATURE_NAMES), "model_version": "test-rules"}
     (directory / "metadata.json").write_text(json.dumps(meta))
     return directory
+
+
+def deny_listing(monkeypatch, *folders: Path) -> None:
+    """Make these folders unlistable, as `chmod 000` does for anyone but root (tests run as root).
+
+    `os.scandir` (what `os.walk` lists with) raises the PermissionError a real refusal raises.
+    """
+    import os
+
+    real = os.scandir
+    denied = {os.path.abspath(folder) for folder in folders}
+
+    def scandir(path="."):
+        if isinstance(path, (str, os.PathLike)) and os.path.abspath(path) in denied:
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)

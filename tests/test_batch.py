@@ -1,7 +1,10 @@
+import os
+
 import pytest
 
 from detector import batch
 from detector.errors import InputError
+from tests.conftest import deny_listing
 
 
 def test_pairs_file_in_order_with_error_records(article_files, tmp_path, monkeypatch, detector):
@@ -58,3 +61,77 @@ def test_scan_reports_best_source_and_bad_files(article_files, tmp_path, detecto
 def test_scan_needs_directories(tmp_path):
     with pytest.raises(InputError, match="no such directory"):
         list(batch.scan_folder(tmp_path / "x", tmp_path))
+
+
+def test_listing_keeps_what_cannot_be_read_so_it_gets_a_record(tmp_path):
+    """Broken links, link loops and FIFOs are listed (reading them says why they fail)."""
+    root = tmp_path / "in"
+    (root / "sub").mkdir(parents=True)
+    (root / "a.txt").write_text("An article.")
+    (root / "sub" / "b.html").write_text("<p>Another.</p>")
+    (root / "link.txt").symlink_to("a.txt")  # followed, as a file
+    (root / "broken.txt").symlink_to("gone.txt")
+    (root / "loop.txt").symlink_to("loop.txt")
+    os.mkfifo(root / "fifo.txt")
+    (root / "sub" / "up").symlink_to("..")  # a link to a folder is not followed: no loop
+    (root / ".hidden.txt").write_text("skipped")
+    (root / ".git").mkdir()
+    (root / ".git" / "c.txt").write_text("skipped: inside a hidden folder")
+    (root / "photo.jpg").write_bytes(b"\xff\xd8")
+    names = [p.relative_to(root).as_posix() for p in batch.list_text_files(root)]
+    assert names == ["a.txt", "broken.txt", "fifo.txt", "link.txt", "loop.txt", "sub/b.html"]
+
+
+def test_a_subfolder_that_cannot_be_listed_is_reported(tmp_path, monkeypatch):
+    root = tmp_path / "in"
+    for folder in ("open", "shut", "open/shut too"):
+        (root / folder).mkdir(parents=True)
+        (root / folder / "a.txt").write_text("An article.")
+    deny_listing(monkeypatch, root / "shut", root / "open" / "shut too")
+    unlisted = {}
+    files = batch.list_text_files(root, onerror=unlisted.__setitem__)
+    assert files == [root / "open" / "a.txt"]
+    assert unlisted == {
+        folder: f"{folder}: cannot list this folder (permission denied); its files were left out"
+        for folder in (root / "shut", root / "open" / "shut too")}
+    with pytest.raises(InputError, match=r"/shut too: cannot list this folder \(permission "
+                                         r"denied\); its files were left out$"):
+        batch.list_text_files(root)  # nobody to tell: refuse rather than leave files out
+    deny_listing(monkeypatch, root)
+    with pytest.raises(InputError, match=r"in: cannot list this folder \(permission denied\)$"):
+        batch.list_text_files(root, onerror=unlisted.__setitem__)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root lists a chmod 000 folder all the same")
+def test_a_chmod_000_subfolder_is_reported(tmp_path):
+    (tmp_path / "shut").mkdir()
+    (tmp_path / "shut" / "a.txt").write_text("An article.")
+    (tmp_path / "shut").chmod(0)
+    try:
+        unlisted = {}
+        assert batch.list_text_files(tmp_path, onerror=unlisted.__setitem__) == []
+        assert list(unlisted) == [tmp_path / "shut"]
+    finally:
+        (tmp_path / "shut").chmod(0o755)
+
+
+def test_scan_folder_records_what_it_could_not_list_or_read(article_files, tmp_path, detector,
+                                                            monkeypatch):
+    originals, suspects = tmp_path / "originals", tmp_path / "suspects"
+    for folder in (originals / "shut", suspects / "shut"):
+        folder.mkdir(parents=True)
+    (originals / "a.txt").write_text(article_files["original"].read_text())
+    (suspects / "copy.txt").write_text(article_files["original"].read_text())
+    (suspects / "broken.txt").symlink_to("gone.txt")
+    deny_listing(monkeypatch, originals / "shut", suspects / "shut")
+    records = list(batch.scan_folder(suspects, originals, detector=detector, jobs=1))
+    errors = {r.get("suspect") or r.get("original"): r["error"]
+              for r in records if r["verdict"] == "error"}
+    assert errors == {
+        str(originals / "shut"): f"{originals / 'shut'}: cannot list this folder "
+                                 "(permission denied); its files were left out",
+        str(suspects / "shut"): f"{suspects / 'shut'}: cannot list this folder "
+                                "(permission denied); its files were left out",
+        str(suspects / "broken.txt"): f"{suspects / 'broken.txt'}: broken link to gone.txt, "
+                                      "which does not exist"}
+    assert [r["verdict"] for r in records if r.get("suspect", "").endswith("copy.txt")] == ["copy"]

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -129,6 +130,68 @@ def test_process_exit_code_and_stderr_for_missing_file(tmp_path):
     proc = _spundetect("score", tmp_path / "nope.txt", "--against", seed("000"))
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.strip().count("\n") == 0 and "no such file" in proc.stderr
+
+
+def _spundetect_limited(*argv, memory: int = 2 << 30) -> subprocess.CompletedProcess:
+    """`_spundetect` with its address space capped: reading /dev/zero fails fast, not the host
+    (one BLAS thread, so that the cap does not depend on the number of cores)."""
+    import resource
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    exe = Path(sys.executable).parent / "spundetect"
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "detector.cli"]
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+           "MKL_NUM_THREADS": "1"}
+    return subprocess.run([*command, *map(str, argv)], capture_output=True, text=True,
+                          timeout=120, preexec_fn=cap, env=env)
+
+
+@pytest.mark.parametrize("where", ["suspect", "original"])
+def test_score_refuses_a_fifo_in_one_line(tiny_model_dir, article_files, tmp_path, where):
+    """Nothing writes to the FIFO: opening it to read would wait forever (the timeout is only a
+    safety net; the answer is immediate)."""
+    fifo = tmp_path / "fifo.txt"
+    os.mkfifo(fifo)
+    files = [fifo, article_files["original"]]
+    suspect, original = files if where == "suspect" else files[::-1]
+    proc = _spundetect("--model", tiny_model_dir, "score", suspect, "--against", original)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr == (f"spundetect: error: {fifo}: not a regular file (a FIFO); "
+                           "give a text file\n")
+
+
+def test_pairs_records_fifos_and_devices_and_goes_on(tiny_model_dir, article_files, tmp_path):
+    fifo = tmp_path / "fifo.txt"
+    os.mkfifo(fifo)
+    original = article_files["original"]
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text(f"{fifo}\t{original}\n{original}\t/dev/zero\n/dev/null\t{original}\n"
+                     f"{original}\t{fifo}\n{original}\t{original}\n")
+    proc = _spundetect_limited("--model", tiny_model_dir, "pairs", pairs, "--jobs", "1")
+    assert proc.returncode == 2, proc.stderr
+    records = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [r.get("error") for r in records] == [
+        f"{fifo}: not a regular file (a FIFO); give a text file",
+        "/dev/zero: not a regular file (a character device); give a text file",
+        "/dev/null: not a regular file (a character device); give a text file",
+        f"{fifo}: not a regular file (a FIFO); give a text file",
+        None]
+    assert records[-1]["verdict"] == "copy"
+    assert proc.stderr.startswith("spundetect: 5 records, 0 spun, 1 copies, 4 errors")
+
+
+@pytest.mark.parametrize(("command", "kind"), [("pairs", "pairs file"),
+                                               ("report", "results file")])
+def test_a_fifo_as_the_list_file_is_refused_in_one_line(tiny_model_dir, tmp_path, command,
+                                                        kind):
+    fifo = tmp_path / "list.jsonl"
+    os.mkfifo(fifo)
+    extra = ["--out", tmp_path / "r.html"] if command == "report" else []
+    proc = _spundetect("--model", tiny_model_dir, command, fifo, *extra)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr == f"spundetect: error: {fifo}: not a regular file (a FIFO); give a {kind}\n"
 
 
 # --- the HTML report -----------------------------------------------------------------------

@@ -13,7 +13,7 @@ from detector.cli import main
 from detector.errors import InputError
 from detector.index import ReferenceIndex, build
 from detector.index import scan as scan_mod
-from tests.conftest import ROOT, corpus_files, crude_spin
+from tests.conftest import ROOT, corpus_files, crude_spin, deny_listing
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +117,34 @@ def test_unreadable_suspects_become_error_records(folders, tiny_model_dir, tmp_p
     assert records["empty.txt"]["verdict"] == "error"
     assert records["spun.txt"]["verdict"] == "spun"
     assert "2 errors" in capsys.readouterr().err
+
+
+def test_what_a_scan_cannot_list_or_read_gets_a_record(folders, tiny_model_dir, tmp_path,
+                                                       capsys, monkeypatch):
+    suspects, originals = tmp_path / "suspects", tmp_path / "originals"
+    (suspects / "shut").mkdir(parents=True)
+    (originals / "shut").mkdir(parents=True)
+    (suspects / "spun.txt").write_text((folders["suspects"] / "spun.txt").read_text())
+    (suspects / "broken.txt").symlink_to("gone.txt")
+    (originals / "council.txt").write_text((folders["originals"] / "council.txt").read_text())
+    deny_listing(monkeypatch, suspects / "shut", originals / "shut")
+    out = tmp_path / "out.jsonl"
+    args = ["--model", str(tiny_model_dir), "scan", str(suspects), "--against", str(originals),
+            "--out", str(out), "--jobs", "1"]
+    assert main(args) == 2
+    records = read_records(out)
+    shut = "cannot list this folder (permission denied); its files were left out"
+    assert [r["error"] for r in records if r["verdict"] == "error"] == [
+        f"{originals / 'shut'}: {shut}", f"{suspects / 'shut'}: {shut}",
+        f"{suspects / 'broken.txt'}: broken link to gone.txt, which does not exist"]
+    assert [r["original"] for r in records[:1]] == [str(originals / "shut")]
+    assert by_name(records[1:])["spun.txt"]["verdict"] == "spun"
+    assert "scanned 2 suspects" in capsys.readouterr().err  # spun.txt and broken.txt
+
+    lines = out.read_text().splitlines()
+    assert main([*args, "--resume"]) == 2  # nothing left to do, nothing written twice
+    assert out.read_text().splitlines() == lines
+    assert "3 errors" in capsys.readouterr().err
 
 
 def test_fail_on(folders, tiny_model_dir, tmp_path):

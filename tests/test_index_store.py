@@ -13,7 +13,7 @@ from detector.cli import main
 from detector.errors import InputError
 from detector.index import ReferenceIndex, add_files, build, prepare, store
 from detector.text import Document, read_document
-from tests.conftest import ROOT, corpus_files
+from tests.conftest import ROOT, corpus_files, deny_listing
 
 
 def contents(location: Path) -> list[list[tuple]]:
@@ -171,3 +171,50 @@ def test_index_commands(tmp_path, article_files, capsys):
     assert main(["index", "remove", str(location), "7"]) == 2
     assert "no such document" in capsys.readouterr().err
     assert main(["index", "info", str(tmp_path / "nope.sqlite")]) == 2
+
+
+def test_index_add_refuses_fifos_and_adds_the_rest(tmp_path, texts):
+    """A FIFO (given, or in a folder) would block the add, index locked, forever: it is
+    skipped at once. The timeout is only a safety net."""
+    location = tmp_path / "ref.sqlite"
+    build([], location, jobs=1)[0].close()
+    folder = tmp_path / "more"
+    folder.mkdir()
+    (folder / "b.txt").write_text(texts["unrelated"])
+    os.mkfifo(folder / "in-folder.txt")
+    given = tmp_path / "given.txt"
+    os.mkfifo(given)
+    (tmp_path / "a.txt").write_text(texts["original"])
+    proc = subprocess.run([sys.executable, "-m", "detector.cli", "index", "add", str(location),
+                           str(given), str(tmp_path / "a.txt"), str(folder), "--jobs", "1"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == [
+        f"spundetect: skipped {given.resolve()}: not a regular file (a FIFO); give a text file",
+        f"spundetect: skipped {(folder / 'in-folder.txt').resolve()}: not a regular file "
+        "(a FIFO); give a text file"]
+    assert proc.stdout.startswith("2 added, 0 replaced, 0 unchanged, 2 unreadable")
+    with ReferenceIndex.open(location) as index:
+        assert len(index) == 2
+
+
+def test_index_build_and_add_report_what_they_could_not_list_or_read(tmp_path, texts,
+                                                                     monkeypatch, capsys):
+    folder = tmp_path / "originals"
+    (folder / "shut").mkdir(parents=True)
+    (folder / "a.txt").write_text(texts["original"])
+    (folder / "broken.txt").symlink_to("gone.txt")
+    deny_listing(monkeypatch, folder / "shut")
+    location = tmp_path / "ref.sqlite"
+    assert main(["index", "build", str(folder), str(location), "--jobs", "1"]) == 2
+    out, err = capsys.readouterr()
+    assert err.splitlines() == [
+        f"spundetect: skipped {folder / 'shut'}: cannot list this folder (permission denied); "
+        "its files were left out",
+        f"spundetect: skipped {folder / 'broken.txt'}: broken link to gone.txt, "
+        "which does not exist"]
+    assert out.startswith("1 added, 0 replaced, 0 unchanged, 2 unreadable")
+    assert main(["index", "add", str(location), str(folder), "--jobs", "1"]) == 2
+    out, err = capsys.readouterr()
+    assert len(err.splitlines()) == 2 and "shut: cannot list this folder" in err
+    assert out.startswith("0 added, 0 replaced, 1 unchanged, 2 unreadable")

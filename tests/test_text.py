@@ -1,3 +1,5 @@
+import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -92,19 +94,20 @@ def test_read_bytes_says_why_in_one_line_and_keeps_the_cause(tmp_path: Path, mon
     assert read_bytes(big) == b"x" * 101
 
 
-@pytest.mark.parametrize(("error", "message"), [
-    (PermissionError(13, "Permission denied"), "permission denied"),
-    (IsADirectoryError(21, "Is a directory"), "is a directory, expected a text file"),
-    (OSError(5, "Input/output error"), r"cannot read \(Input/output error\)"),
+@pytest.mark.parametrize(("call", "error", "message"), [
+    ("open", PermissionError(13, "Permission denied"), "permission denied"),
+    ("open", IsADirectoryError(21, "Is a directory"), "is a directory, expected a text file"),
+    ("open", OSError(5, "Input/output error"), r"cannot read \(Input/output error\)"),
+    ("read", OSError(5, "Input/output error"), r"cannot read \(Input/output error\)"),
 ])
-def test_read_bytes_maps_each_os_error(tmp_path: Path, monkeypatch, error, message):
+def test_read_bytes_maps_each_os_error(tmp_path: Path, monkeypatch, call, error, message):
     path = tmp_path / "a.txt"
     path.write_text("Hello world.\n")
 
-    def fail(_self):
+    def fail(*_args):
         raise error
 
-    monkeypatch.setattr(Path, "read_bytes", fail)
+    monkeypatch.setattr(text.os, call, fail)
     with pytest.raises(InputError, match=rf"a\.txt: {message}$") as err:
         read_bytes(path)
     assert err.value.__cause__ is error
@@ -116,3 +119,52 @@ def test_bom_and_crlf_are_normalised(tmp_path: Path):
     path = tmp_path / "bom.txt"
     path.write_bytes("\ufeffLine one.\r\n\r\nLine two.\r\n".encode())
     assert read_document(path).paragraphs == ["Line one.", "Line two."]
+
+
+def test_read_bytes_reads_only_regular_files(tmp_path: Path):
+    with pytest.raises(InputError, match=r"^/dev/null: not a regular file \(a character "
+                                         r"device\); give a text file$"):
+        read_bytes("/dev/null")
+    with pytest.raises(InputError, match=r"null: not a regular file \(a character device\); "
+                                         r"give a pairs file$"):
+        read_bytes("/dev/null", kind="pairs file")
+    sock = tmp_path / "s.txt"
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(sock))
+        with pytest.raises(InputError, match=r"s\.txt: not a regular file \(a socket\)"):
+            read_bytes(sock)
+    (tmp_path / "real.txt").write_text("Hello world.\n")
+    (tmp_path / "link.txt").symlink_to("real.txt")
+    assert read_bytes(tmp_path / "link.txt") == b"Hello world.\n"  # links to files are followed
+    (tmp_path / "dangling.txt").symlink_to("gone.txt")
+    with pytest.raises(InputError, match=r"dangling\.txt: broken link to gone\.txt, which "
+                                         r"does not exist$"):
+        read_bytes(tmp_path / "dangling.txt")
+    (tmp_path / "loop.txt").symlink_to("loop.txt")
+    with pytest.raises(InputError, match=r"loop\.txt: cannot read \(Too many levels of "
+                                         r"symbolic links\)$"):
+        read_bytes(tmp_path / "loop.txt")
+
+
+def test_read_bytes_reads_at_most_one_byte_past_the_limit(tmp_path: Path, monkeypatch):
+    """A file that grows after its size was checked is refused, and never read to its end."""
+    path = tmp_path / "growing.txt"
+    path.write_bytes(b"x" * 10_000)
+    real_fstat, real_read = os.fstat, os.read
+    asked = []
+
+    def fstat(fd):  # the size when it was opened: small enough
+        st = real_fstat(fd)
+        return os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, st.st_uid,
+                               st.st_gid, 50, 0, 0, 0))
+
+    def read(fd, n):
+        asked.append(n)
+        return real_read(fd, n)
+
+    monkeypatch.setattr(text.os, "fstat", fstat)
+    monkeypatch.setattr(text.os, "read", read)
+    with pytest.raises(InputError, match=r"growing\.txt: more than 100 bytes is too large "
+                                         r"for a pairs file$"):
+        read_bytes(path, kind="pairs file", limit=100)
+    assert sum(asked) == 101
