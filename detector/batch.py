@@ -96,7 +96,7 @@ def scan_folder(
     from detector.index import build, scan
 
     suspect_files = list_text_files(suspects)  # a missing folder fails before any work
-    reference, report = build(list_text_files(originals), ":memory:", key=str, jobs=jobs)
+    reference, report = build(list_text_files(originals), ":memory:", jobs=jobs)
     if not len(reference):
         raise InputError(f"{originals}: no readable original articles")
     yield from (error_record(e["error"], original=e["original"]) for e in report.errors)

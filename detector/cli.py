@@ -3,6 +3,9 @@
 Exit codes: 0 success; 1 `scan --fail-on` found what it was told to fail on; 2 usage or
 input error (one line on stderr; in a batch, after every other input was processed and the
 bad one recorded as an error record).
+
+Everything printed that came from a file name or a file goes through `display.shown`, so a
+name's control characters or bidi marks never reach the terminal raw.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 from typing import IO
 
 from detector import __version__
+from detector.display import shown
 from detector.errors import InputError, SpundetectError
 
 EXIT_OK = 0
@@ -26,7 +30,7 @@ EXIT_INPUT = 2
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, exit 2, as argparse does, without the usage dump
-        self.exit(EXIT_INPUT, f"{self.prog}: error: {message} (see --help)\n")
+        self.exit(EXIT_INPUT, f"{self.prog}: error: {shown(message)} (see --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -211,9 +215,9 @@ def _reference(args):
     if args.index is not None:
         return ReferenceIndex.open(args.index, readonly=True), []
     paths = list_text_files(args.against)
-    with _progress(len(paths)) as bar:
-        ref, report = build(paths, ":memory:", key=str, jobs=args.jobs,
-                            scheduler=args.scheduler, progress=bar.update)
+    with _progress(len(paths)) as bar:  # originals by absolute path, as an index stores them
+        ref, report = build(paths, ":memory:", jobs=args.jobs, scheduler=args.scheduler,
+                            progress=bar.update)
     if not len(ref):
         raise InputError(f"{args.against}: no readable original articles")
     errors = [error_record(e["error"], original=e["original"]) for e in report.errors]
@@ -281,11 +285,11 @@ def cmd_scan(args) -> int:
 
 def _report_add(report, seconds: float, index) -> int:
     for error in report.errors:
-        print(f"spundetect: skipped {error['error']}", file=sys.stderr)
+        print(f"spundetect: skipped {shown(error['error'])}", file=sys.stderr)
     info = index.info()
     print(f"{len(report.added)} added, {len(report.replaced)} replaced, "
           f"{len(report.unchanged)} unchanged, {len(report.errors)} unreadable in "
-          f"{seconds:.1f} s; {info['index']} holds {info['documents']} documents "
+          f"{seconds:.1f} s; {shown(info['index'])} holds {info['documents']} documents "
           f"({_size(info['size_bytes'])})")
     return EXIT_INPUT if report.errors else EXIT_OK
 
@@ -330,7 +334,7 @@ def cmd_index(args) -> int:
         return EXIT_OK
     params = " ".join(f"{k}={','.join(v) if isinstance(v, list) else v}"
                       for k, v in sorted(info["params"].items()))
-    print(f"index:      {info['index']}\n"
+    print(f"index:      {shown(info['index'])}\n"
           f"documents:  {info['documents']} ({info['words']} words)\n"
           f"terms:      {info['terms']} anchor terms, {info['postings']} postings\n"
           f"size:       {_size(info['size_bytes'])} on disk\n"
@@ -355,7 +359,7 @@ def _write_report(records: list[dict], out: Path, force: bool, base: Path, name:
     page = report_html(records, base=base, results_name=name)
     with _output(out, force) as fh:
         fh.write(page)
-    print(f"spundetect: wrote {out}", file=sys.stderr)
+    print(f"spundetect: wrote {shown(out)}", file=sys.stderr)
 
 
 def cmd_report(args) -> int:
@@ -382,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except SpundetectError as err:
-        print(f"spundetect: error: {err}", file=sys.stderr)
+        print(f"spundetect: error: {shown(err)}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("spundetect: interrupted", file=sys.stderr)
