@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -122,20 +123,79 @@ def _batch_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
 
 
+class _LazyFile:
+    """An output file created at its first write, so a run that fails before writing anything
+    leaves no empty file behind (and, with --force, the file it would replace untouched)."""
+
+    def __init__(self, path: Path, mode: str):
+        self.path, self.mode = path, mode
+        self._fh: IO[str] | None = None
+
+    def _open(self) -> IO[str]:
+        if self._fh is None:
+            try:
+                self._fh = open(self.path, self.mode, encoding="utf-8")  # noqa: SIM115
+            except FileExistsError as err:
+                raise InputError(f"{self.path}: already exists; use --force to "
+                                 "overwrite it") from err
+            except OSError as err:
+                raise InputError(f"{self.path}: cannot write ({err.strerror})") from err
+        return self._fh
+
+    def write(self, text: str) -> int:
+        return self._open().write(text)
+
+    def flush(self) -> None:
+        if self._fh is not None:
+            self._fh.flush()
+
+    def close(self, *, create: bool) -> None:
+        if create:
+            self._open()
+        if self._fh is not None:
+            self._fh.close()
+
+
+def _check_writable(path: Path, *, replace: bool) -> None:
+    """Refuse at once an --out that could not be written, without creating it."""
+    folder = path.parent
+    if path.exists() and not replace:
+        raise InputError(f"{path}: already exists; use --force to overwrite it")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, expected a file to write")
+    if not folder.is_dir():
+        raise InputError(f"{path}: cannot write (no such directory {folder})")
+    if not os.access(path if path.exists() else folder, os.W_OK):
+        raise InputError(f"{path}: cannot write (permission denied)")
+
+
+def _not_an_input(out: Path | None, given: str | Path | None, what: str) -> None:
+    """Refuse an --out that is one of the command's inputs (the index a scan reads...)."""
+    if out is None or given is None:
+        return
+    with contextlib.suppress(OSError):  # either one missing: not the same file
+        if os.path.samefile(out, given):
+            raise InputError(f"{out}: is {what} ({given}); --out takes a file "
+                             "of its own (nothing was changed)")
+
+
 @contextlib.contextmanager
-def _output(path: Path | None, force: bool) -> Iterator[IO[str]]:
-    """stdout, or a new file; an existing file is never overwritten without --force."""
+def _output(path: Path | None, force: bool, *, append: bool = False
+            ) -> Iterator[IO[str] | _LazyFile]:
+    """stdout, or a file created at the first write (appended to with `append`); an existing
+    file is never overwritten without --force. A run that fails before writing anything
+    leaves no file; a successful run with nothing to write leaves an empty one."""
     if path is None:
         yield sys.stdout
         return
+    _check_writable(path, replace=force or append)
+    out = _LazyFile(path, "a" if append else "w" if force else "x")
     try:
-        fh = open(path, "w" if force else "x", encoding="utf-8")  # noqa: SIM115
-    except FileExistsError as err:
-        raise InputError(f"{path}: already exists; use --force to overwrite it") from err
-    except OSError as err:
-        raise InputError(f"{path}: cannot write ({err.strerror})") from err
-    with fh:
-        yield fh
+        yield out
+    except BaseException:
+        out.close(create=False)
+        raise
+    out.close(create=True)
 
 
 def _detector(args):
@@ -194,6 +254,9 @@ def _run_batch(records, args) -> int:
 def cmd_pairs(args) -> int:
     from detector import batch
 
+    _not_an_input(args.out, args.pairs_file, "the pairs file")
+    if args.out is not None:
+        _check_writable(args.out, replace=args.force)
     detector = _detector(args)  # fails fast on a missing model, before any input
     return _run_batch(batch.score_pairs_file(args.pairs_file, detector=detector, jobs=args.jobs),
                       args)

@@ -82,6 +82,31 @@ def test_out_file_is_never_overwritten_silently(run, article_files, tmp_path):
     assert code == 0 and json.loads(out.read_text())["suspect"] == str(article_files["spun"])
 
 
+@pytest.mark.parametrize("kind", ["missing", "directory", "not UTF-8", "the --out file"])
+def test_a_bad_pairs_file_leaves_no_out_behind(run, tmp_path, kind):
+    pairs, out = tmp_path / "pairs.tsv", tmp_path / "results.jsonl"
+    if kind == "directory":
+        pairs.mkdir()
+    elif kind == "not UTF-8":
+        pairs.write_bytes(b"caf\xe9.txt\to.txt\n")
+    elif kind == "the --out file":
+        pairs.write_text("s.txt\to.txt\n")
+        out = pairs
+    before = out.read_bytes() if out.exists() else None
+    code, _, err = run("pairs", pairs, "--out", out, "--jobs", "1")
+    assert code == 2 and err.count("\n") == 1, err
+    code, _, err = run("pairs", pairs, "--out", out, "--jobs", "1", "--force")
+    assert code == 2 and err.count("\n") == 1, err
+    assert (out.read_bytes() if out.exists() else None) == before
+
+
+def test_a_run_with_no_records_writes_an_empty_out(run, tmp_path):
+    pairs, out = tmp_path / "pairs.tsv", tmp_path / "results.jsonl"
+    pairs.write_text("# nothing to score yet\n")
+    code, _, err = run("pairs", pairs, "--out", out, "--jobs", "1")
+    assert code == 0 and "0 records" in err and out.read_text() == ""
+
+
 ESC_NAME = "\x1b]0;owned\x07.txt"  # would retitle a terminal
 BIDI_NAME = "o\u202etxt.exe"  # would read backwards
 

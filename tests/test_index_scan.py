@@ -223,3 +223,25 @@ def test_scan_on_a_dask_cluster(folders, tiny_model_dir, tmp_path):
         rows = "SELECT term, df, docs FROM postings ORDER BY term"
         assert a.paths() == b.paths()
         assert a.con.execute(rows).fetchall() == b.con.execute(rows).fetchall()
+
+
+def test_a_scan_that_fails_before_its_first_record_leaves_no_out(folders, tiny_model_dir,
+                                                                 tmp_path, monkeypatch, capsys):
+    def broken(*args, **kwargs):
+        raise InputError("tcp://nowhere:8786: no scheduler there")
+        yield
+
+    monkeypatch.setattr(scan_mod, "scan", broken)
+    args = ["--model", str(tiny_model_dir), "scan", str(folders["suspects"]), "--index",
+            str(folders["index"]), "--jobs", "1", "--out"]
+    out = tmp_path / "out.jsonl"
+    assert main([*args, str(out)]) == 2 and "no scheduler" in capsys.readouterr().err
+    assert not out.exists()
+    out.write_text("an earlier result\n")
+    assert main([*args, str(out), "--force"]) == 2
+    assert out.read_text() == "an earlier result\n"  # --force replaces it only with results
+    assert main([*args, str(tmp_path / "missing" / "out.jsonl")]) == 2
+    assert "no such directory" in capsys.readouterr().err
+    assert main(["--model", str(tiny_model_dir), "scan", str(tmp_path / "nope"), "--index",
+                 str(folders["index"]), "--out", str(out), "--force"]) == 2
+    assert out.read_text() == "an earlier result\n"
