@@ -101,4 +101,4 @@ def scan_folder(
         raise InputError(f"{originals}: no readable original articles")
     yield from (error_record(e["error"], original=e["original"]) for e in report.errors)
     yield from scan.scan(suspect_files, reference, detector or Detector(), top_k=top_k,
-                         jobs=jobs)
+                         jobs=jobs, root=Path(suspects))

@@ -297,29 +297,34 @@ def cmd_scan(args) -> int:
         raise InputError("--resume needs --out, the file the stopped scan was writing")
     if args.resume and args.force:
         raise InputError("--resume appends to --out and --force overwrites it: choose one")
-    if args.out is not None and args.out.exists() and not (args.force or args.resume):
-        raise InputError(f"{args.out}: already exists; use --force to overwrite it "
-                         "or --resume to continue it")
-    detector = _detector(args)  # fails fast on a missing model, before any input
-    suspects = list_text_files(args.suspect_dir)
+    _not_an_input(args.out, args.index, "the index this scan reads")
+    if args.out is not None:
+        if args.out.exists() and not (args.force or args.resume):
+            raise InputError(f"{args.out}: already exists; use --force to overwrite it "
+                             "or --resume to continue it")
+        _check_writable(args.out, replace=True)
+    # Read what an earlier run wrote, refusing a file scan did not write: no byte changes yet.
     state = scan_mod.resume_state(args.out) if args.resume else scan_mod.ResumeState()
-    if state.torn_bytes:
-        print(f"spundetect: dropped an incomplete last line ({state.torn_bytes} bytes) of "
-              f"{args.out}; that suspect is scanned again", file=sys.stderr)
-    todo = scan_mod.remaining(suspects, state)
+    detector = _detector(args)  # fails fast on a missing model, before any input
+    root = Path(args.suspect_dir)
+    suspects = list_text_files(root)
+    todo = scan_mod.remaining(suspects, state, root)
     ref, original_errors = _reference(args)
+    if state.torn_bytes:
+        scan_mod.cut_torn_line(args.out, state)
+        print(f"spundetect: dropped an incomplete last line ({state.torn_bytes} bytes) of "
+              f"{shown(args.out)}; that suspect is scanned again", file=sys.stderr)
     counts = {"spun": state.verdicts.get("spun", 0), "copy": state.verdicts.get("copy", 0),
               "error": state.verdicts.get("error", 0)}
     earlier = len(suspects) - len(todo)
     start = time.perf_counter()
-    opener = open(args.out, "a", encoding="utf-8") if args.resume else None  # noqa: SIM115
-    with (opener or _output(args.out, args.force)) as out:
+    with _output(args.out, args.force, append=args.resume) as out:
         for record in original_errors:
-            if record["original"] not in state.originals_reported:
+            if shown(record["original"]) not in state.originals_reported:
                 write_jsonl(record, out)
                 counts["error"] += 1
         records = scan_mod.scan(todo, ref, detector, top_k=args.top_k, jobs=args.jobs,
-                                scheduler=args.scheduler)
+                                scheduler=args.scheduler, root=root)
         # Test hook (SPUNDETECT_TEST_KILL_AFTER_RECORDS=N): SIGKILL this process once it has
         # written N suspect records, so a test can resume a scan stopped at a known point.
         kill = testhook.killer(testhook.KILL_AFTER_RECORDS)
