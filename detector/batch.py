@@ -123,7 +123,7 @@ def scan_folder(
     suspect_files = list_text_files(suspects, onerror=unlisted.__setitem__)  # fails before work
     unlisted_originals: dict[Path, str] = {}
     original_files = list_text_files(originals, onerror=unlisted_originals.__setitem__)
-    reference, report = build(original_files, ":memory:", key=str, jobs=jobs)
+    reference, report = build(original_files, ":memory:", jobs=jobs)
     if not len(reference):
         raise InputError(f"{originals}: no readable original articles")
     yield from (error_record(error, original=str(folder))
@@ -132,4 +132,4 @@ def scan_folder(
     yield from (error_record(error, suspect=str(folder), source=None)
                 for folder, error in unlisted.items())
     yield from scan.scan(suspect_files, reference, detector or Detector(), top_k=top_k,
-                         jobs=jobs)
+                         jobs=jobs, root=Path(suspects))

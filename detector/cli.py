@@ -3,6 +3,9 @@
 Exit codes: 0 success; 1 `scan --fail-on` found what it was told to fail on; 2 usage or
 input error (one line on stderr; in a batch, after every other input was processed and the
 bad one recorded as an error record).
+
+Everything printed that came from a file name or a file goes through `display.shown`, so a
+name's control characters or bidi marks never reach the terminal raw.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -17,6 +21,7 @@ from pathlib import Path
 from typing import IO
 
 from detector import __version__
+from detector.display import shown
 from detector.errors import InputError, SpundetectError
 
 EXIT_OK = 0
@@ -26,7 +31,7 @@ EXIT_INPUT = 2
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, exit 2, as argparse does, without the usage dump
-        self.exit(EXIT_INPUT, f"{self.prog}: error: {message} (see --help)\n")
+        self.exit(EXIT_INPUT, f"{self.prog}: error: {shown(message)} (see --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -120,20 +125,79 @@ def _batch_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
 
 
+class _LazyFile:
+    """An output file created at its first write, so a run that fails before writing anything
+    leaves no empty file behind (and, with --force, the file it would replace untouched)."""
+
+    def __init__(self, path: Path, mode: str):
+        self.path, self.mode = path, mode
+        self._fh: IO[str] | None = None
+
+    def _open(self) -> IO[str]:
+        if self._fh is None:
+            try:
+                self._fh = open(self.path, self.mode, encoding="utf-8")  # noqa: SIM115
+            except FileExistsError as err:
+                raise InputError(f"{self.path}: already exists; use --force to "
+                                 "overwrite it") from err
+            except OSError as err:
+                raise InputError(f"{self.path}: cannot write ({err.strerror})") from err
+        return self._fh
+
+    def write(self, text: str) -> int:
+        return self._open().write(text)
+
+    def flush(self) -> None:
+        if self._fh is not None:
+            self._fh.flush()
+
+    def close(self, *, create: bool) -> None:
+        if create:
+            self._open()
+        if self._fh is not None:
+            self._fh.close()
+
+
+def _check_writable(path: Path, *, replace: bool) -> None:
+    """Refuse at once an --out that could not be written, without creating it."""
+    folder = path.parent
+    if path.exists() and not replace:
+        raise InputError(f"{path}: already exists; use --force to overwrite it")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, expected a file to write")
+    if not folder.is_dir():
+        raise InputError(f"{path}: cannot write (no such directory {folder})")
+    if not os.access(path if path.exists() else folder, os.W_OK):
+        raise InputError(f"{path}: cannot write (permission denied)")
+
+
+def _not_an_input(out: Path | None, given: str | Path | None, what: str) -> None:
+    """Refuse an --out that is one of the command's inputs (the index a scan reads...)."""
+    if out is None or given is None:
+        return
+    with contextlib.suppress(OSError):  # either one missing: not the same file
+        if os.path.samefile(out, given):
+            raise InputError(f"{out}: is {what} ({given}); --out takes a file "
+                             "of its own (nothing was changed)")
+
+
 @contextlib.contextmanager
-def _output(path: Path | None, force: bool) -> Iterator[IO[str]]:
-    """stdout, or a new file; an existing file is never overwritten without --force."""
+def _output(path: Path | None, force: bool, *, append: bool = False
+            ) -> Iterator[IO[str] | _LazyFile]:
+    """stdout, or a file created at the first write (appended to with `append`); an existing
+    file is never overwritten without --force. A run that fails before writing anything
+    leaves no file; a successful run with nothing to write leaves an empty one."""
     if path is None:
         yield sys.stdout
         return
+    _check_writable(path, replace=force or append)
+    out = _LazyFile(path, "a" if append else "w" if force else "x")
     try:
-        fh = open(path, "w" if force else "x", encoding="utf-8")  # noqa: SIM115
-    except FileExistsError as err:
-        raise InputError(f"{path}: already exists; use --force to overwrite it") from err
-    except OSError as err:
-        raise InputError(f"{path}: cannot write ({err.strerror})") from err
-    with fh:
-        yield fh
+        yield out
+    except BaseException:
+        out.close(create=False)
+        raise
+    out.close(create=True)
 
 
 def _detector(args):
@@ -192,6 +256,9 @@ def _run_batch(records, args) -> int:
 def cmd_pairs(args) -> int:
     from detector import batch
 
+    _not_an_input(args.out, args.pairs_file, "the pairs file")
+    if args.out is not None:
+        _check_writable(args.out, replace=args.force)
     detector = _detector(args)  # fails fast on a missing model, before any input
     return _run_batch(batch.score_pairs_file(args.pairs_file, detector=detector, jobs=args.jobs),
                       args)
@@ -214,9 +281,9 @@ def _reference(args):
         return ReferenceIndex.open(args.index, readonly=True), []
     unlisted: dict[Path, str] = {}  # subfolders that could not be listed
     paths = list_text_files(args.against, onerror=unlisted.__setitem__)
-    with _progress(len(paths)) as bar:
-        ref, report = build(paths, ":memory:", key=str, jobs=args.jobs,
-                            scheduler=args.scheduler, progress=bar.update)
+    with _progress(len(paths)) as bar:  # originals by absolute path, as an index stores them
+        ref, report = build(paths, ":memory:", jobs=args.jobs, scheduler=args.scheduler,
+                            progress=bar.update)
     if not len(ref):
         raise InputError(f"{args.against}: no readable original articles")
     errors = [error_record(error, original=str(folder)) for folder, error in unlisted.items()]
@@ -235,33 +302,39 @@ def cmd_scan(args) -> int:
         raise InputError("--resume needs --out, the file the stopped scan was writing")
     if args.resume and args.force:
         raise InputError("--resume appends to --out and --force overwrites it: choose one")
-    if args.out is not None and args.out.exists() and not (args.force or args.resume):
-        raise InputError(f"{args.out}: already exists; use --force to overwrite it "
-                         "or --resume to continue it")
-    detector = _detector(args)  # fails fast on a missing model, before any input
-    unlisted: dict[Path, str] = {}  # subfolders that could not be listed: a record each
-    suspects = list_text_files(args.suspect_dir, onerror=unlisted.__setitem__)
+    _not_an_input(args.out, args.index, "the index this scan reads")
+    if args.out is not None:
+        if args.out.exists() and not (args.force or args.resume):
+            raise InputError(f"{args.out}: already exists; use --force to overwrite it "
+                             "or --resume to continue it")
+        _check_writable(args.out, replace=True)
+    # Read what an earlier run wrote, refusing a file scan did not write: no byte changes yet.
     state = scan_mod.resume_state(args.out) if args.resume else scan_mod.ResumeState()
-    if state.torn_bytes:
-        print(f"spundetect: dropped an incomplete last line ({state.torn_bytes} bytes) of "
-              f"{args.out}; that suspect is scanned again", file=sys.stderr)
-    todo = scan_mod.remaining(suspects, state)
+    detector = _detector(args)  # fails fast on a missing model, before any input
+    root = Path(args.suspect_dir)
+    unlisted: dict[Path, str] = {}  # subfolders that could not be listed: a record each
+    suspects = list_text_files(root, onerror=unlisted.__setitem__)
+    todo = scan_mod.remaining(suspects, state, root)
     ref, original_errors = _reference(args)
+    if state.torn_bytes:
+        scan_mod.cut_torn_line(args.out, state)
+        print(f"spundetect: dropped an incomplete last line ({state.torn_bytes} bytes) of "
+              f"{shown(args.out)}; that suspect is scanned again", file=sys.stderr)
     counts = {"spun": state.verdicts.get("spun", 0), "copy": state.verdicts.get("copy", 0),
               "error": state.verdicts.get("error", 0)}
     earlier = len(suspects) - len(todo)
     start = time.perf_counter()
-    opener = open(args.out, "a", encoding="utf-8") if args.resume else None  # noqa: SIM115
-    with (opener or _output(args.out, args.force)) as out:
+    with _output(args.out, args.force, append=args.resume) as out:
         for record in original_errors:
-            if record["original"] not in state.originals_reported:
+            if shown(record["original"]) not in state.originals_reported:
                 write_jsonl(record, out)
                 counts["error"] += 1
-        for folder in scan_mod.remaining(unlisted, state):
-            write_jsonl(error_record(unlisted[folder], suspect=str(folder), source=None), out)
+        for folder in scan_mod.remaining(unlisted, state, root):
+            write_jsonl(error_record(unlisted[folder], suspect=str(folder),
+                                     name=scan_mod.suspect_name(folder, root), source=None), out)
             counts["error"] += 1
         records = scan_mod.scan(todo, ref, detector, top_k=args.top_k, jobs=args.jobs,
-                                scheduler=args.scheduler)
+                                scheduler=args.scheduler, root=root)
         # Test hook (SPUNDETECT_TEST_KILL_AFTER_RECORDS=N): SIGKILL this process once it has
         # written N suspect records, so a test can resume a scan stopped at a known point.
         kill = testhook.killer(testhook.KILL_AFTER_RECORDS)
@@ -291,11 +364,11 @@ def cmd_scan(args) -> int:
 def _report_add(report, seconds: float, index, unlisted: dict[Path, str]) -> int:
     errors = [*unlisted.values(), *(error["error"] for error in report.errors)]
     for error in errors:
-        print(f"spundetect: skipped {error}", file=sys.stderr)
+        print(f"spundetect: skipped {shown(error)}", file=sys.stderr)
     info = index.info()
     print(f"{len(report.added)} added, {len(report.replaced)} replaced, "
           f"{len(report.unchanged)} unchanged, {len(errors)} unreadable in "
-          f"{seconds:.1f} s; {info['index']} holds {info['documents']} documents "
+          f"{seconds:.1f} s; {shown(info['index'])} holds {info['documents']} documents "
           f"({_size(info['size_bytes'])})")
     return EXIT_INPUT if errors else EXIT_OK
 
@@ -341,7 +414,7 @@ def cmd_index(args) -> int:
         return EXIT_OK
     params = " ".join(f"{k}={','.join(v) if isinstance(v, list) else v}"
                       for k, v in sorted(info["params"].items()))
-    print(f"index:      {info['index']}\n"
+    print(f"index:      {shown(info['index'])}\n"
           f"documents:  {info['documents']} ({info['words']} words)\n"
           f"terms:      {info['terms']} anchor terms, {info['postings']} postings\n"
           f"size:       {_size(info['size_bytes'])} on disk\n"
@@ -361,7 +434,6 @@ def cmd_info(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from detector.display import shown
     from detector.index import ReferenceIndex
     from detector.report.html import report_html
     from detector.report.records import load_results
@@ -399,7 +471,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except SpundetectError as err:
-        print(f"spundetect: error: {err}", file=sys.stderr)
+        print(f"spundetect: error: {shown(err)}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("spundetect: interrupted", file=sys.stderr)

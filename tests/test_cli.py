@@ -84,6 +84,72 @@ def test_out_file_is_never_overwritten_silently(run, article_files, tmp_path):
     assert code == 0 and json.loads(out.read_text())["suspect"] == str(article_files["spun"])
 
 
+@pytest.mark.parametrize("kind", ["missing", "directory", "not UTF-8", "the --out file"])
+def test_a_bad_pairs_file_leaves_no_out_behind(run, tmp_path, kind):
+    pairs, out = tmp_path / "pairs.tsv", tmp_path / "results.jsonl"
+    if kind == "directory":
+        pairs.mkdir()
+    elif kind == "not UTF-8":
+        pairs.write_bytes(b"caf\xe9.txt\to.txt\n")
+    elif kind == "the --out file":
+        pairs.write_text("s.txt\to.txt\n")
+        out = pairs
+    before = out.read_bytes() if out.exists() else None
+    code, _, err = run("pairs", pairs, "--out", out, "--jobs", "1")
+    assert code == 2 and err.count("\n") == 1, err
+    code, _, err = run("pairs", pairs, "--out", out, "--jobs", "1", "--force")
+    assert code == 2 and err.count("\n") == 1, err
+    assert (out.read_bytes() if out.exists() else None) == before
+
+
+def test_a_run_with_no_records_writes_an_empty_out(run, tmp_path):
+    pairs, out = tmp_path / "pairs.tsv", tmp_path / "results.jsonl"
+    pairs.write_text("# nothing to score yet\n")
+    code, _, err = run("pairs", pairs, "--out", out, "--jobs", "1")
+    assert code == 0 and "0 records" in err and out.read_text() == ""
+
+
+ESC_NAME = "\x1b]0;owned\x07.txt"  # would retitle a terminal
+BIDI_NAME = "o\u202etxt.exe"  # would read backwards
+
+
+def test_names_and_texts_from_files_are_printed_escaped(run, article_files, tmp_path):
+    suspect, original = tmp_path / ESC_NAME, tmp_path / BIDI_NAME
+    suspect.write_text(article_files["spun"].read_text().replace("Park", "Pa\x1b[2Jrk\u202e"))
+    original.write_text(article_files["original"].read_text())
+
+    def raw(text):
+        return "\x1b" in text or "\x07" in text or "\u202e" in text
+
+    code, out, err = run("score", suspect, "--against", original, "--no-color")
+    assert code == 0 and not raw(out + err)
+    assert f"suspect:   {tmp_path}/\\x1b]0;owned\\x07.txt" in out
+    assert f"original:  {tmp_path}/o\\u202etxt.exe" in out and "elected[voted]" in out
+    code, out, _ = run("score", suspect, "--against", original, "--json")
+    assert code == 0 and not raw(out)
+    assert json.loads(out)["suspect"] == f"{tmp_path}/\\x1b]0;owned\\x07.txt"
+
+    code, out, err = run("score", tmp_path / f"gone-{ESC_NAME}", "--against", original)
+    assert code == 2 and out == ""
+    assert err == f"spundetect: error: {tmp_path}/gone-\\x1b]0;owned\\x07.txt: no such file\n"
+
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text(f"{tmp_path / 'gone.txt'}\t{original}\n{suspect}\t{original}\n")
+    code, out, err = run("pairs", pairs, "--jobs", "1")
+    assert code == 2 and not raw(out + err)
+    assert [json.loads(line)["original"] for line in out.splitlines()] == [
+        f"{tmp_path}/o\\u202etxt.exe"] * 2
+
+    folder = tmp_path / "originals"
+    folder.mkdir()
+    (folder / ESC_NAME).write_text("")
+    (folder / "a.txt").write_text(article_files["original"].read_text())
+    code, out, err = run("index", "build", folder, tmp_path / f"{ESC_NAME}.sqlite")
+    assert code == 2 and not raw(out + err)
+    assert err == f"spundetect: skipped {folder}/\\x1b]0;owned\\x07.txt: file is empty\n"
+    assert "\\x1b]0;owned\\x07.txt.sqlite holds 1 documents" in out
+
+
 def test_scan_folder(run, article_files, tmp_path):
     originals, suspects = tmp_path / "o", tmp_path / "s"
     originals.mkdir()

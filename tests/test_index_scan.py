@@ -174,19 +174,65 @@ def test_output_is_never_overwritten_silently(folders, tiny_model_dir, tmp_path,
     assert len(read_records(out)) == 9
 
 
-def test_resume_state_cuts_a_torn_last_line(tmp_path):
+def test_resume_state_reads_without_writing_then_cuts_a_torn_last_line(tmp_path):
     out = tmp_path / "out.jsonl"
-    good = [{"suspect": "a.txt", "verdict": "spun"}, {"original": "o.txt", "verdict": "error"}]
-    out.write_text("".join(json.dumps(r) + "\n" for r in good) + '{"suspect": "b.t')
+    good = [{"suspect": "s/a.txt", "name": "a.txt", "verdict": "spun"},
+            {"original": "/o/o.txt", "score": None, "verdict": "error"}]
+    out.write_text("".join(json.dumps(r) + "\n" for r in good) + '{"suspect": "s/b.t')
+    before = out.read_bytes()
     state = scan_mod.resume_state(out)
-    assert state.done == {os.path.abspath("a.txt")} and state.originals_reported == {"o.txt"}
-    assert state.torn_bytes == len('{"suspect": "b.t') and state.verdicts == {"spun": 1,
-                                                                            "error": 1}
+    assert out.read_bytes() == before  # reading checks, it never cuts
+    assert state.done == {"a.txt"} and state.originals_reported == {"/o/o.txt"}
+    assert state.torn_bytes == len('{"suspect": "s/b.t') and state.verdicts == {"spun": 1,
+                                                                              "error": 1}
+    scan_mod.cut_torn_line(out, state)
     assert out.read_text().endswith("\n") and len(out.read_text().splitlines()) == 2
-    assert scan_mod.remaining([Path("a.txt"), Path("b.txt")], state) == [Path("b.txt")]
-    out.write_text('{"suspect": "a.txt"}\nnot json\n{"suspect": "c.txt"}\n')
+    root = tmp_path / "s"
+    assert scan_mod.remaining([root / "a.txt", root / "b.txt"], state, root) == [root / "b.txt"]
+    out.write_text('{"suspect": "a.txt", "name": "a.txt", "verdict": "spun"}\nnot json\n')
     with pytest.raises(InputError, match="line 2 is not JSON"):
         scan_mod.resume_state(out)
+
+
+NOT_A_SCAN = {
+    "notes": (b"my notes\nthe last line has no newline", "line 1 is not JSON"),
+    "json without newline": (b'{"a": 1}', "line 1 is not a whole line"),
+    "pairs output": (b'{"suspect": "s.txt", "original": "o.txt", "score": 0.9, '
+                     b'"verdict": "spun"}\n{"suspect": "s2.t', "without the `name`"),
+    "json list": (b"[1, 2]\n", "line 1 is not a result record"),
+    "text after records": (b'{"suspect": "s/a.txt", "name": "a.txt", "verdict": "spun"}\n'
+                           b"note to self", "line 2 is not a whole line"),
+    "binary": (b"\x89PNG\r\n\x1a\n\x00\x00", "line 1 is not JSON"),
+}
+
+
+@pytest.mark.parametrize("kind", NOT_A_SCAN)
+def test_resume_refuses_a_file_scan_did_not_write_and_changes_no_byte(
+        folders, tiny_model_dir, tmp_path, capsys, kind):
+    content, message = NOT_A_SCAN[kind]
+    out = tmp_path / "notes.txt"
+    out.write_bytes(content)
+    code = main(["--model", str(tiny_model_dir), "scan", str(folders["suspects"]), "--index",
+                 str(folders["index"]), "--out", str(out), "--jobs", "1", "--resume"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and message in err, err
+    assert "left unchanged" in err and out.read_bytes() == content
+
+
+@pytest.mark.parametrize("mode", ["--resume", "--force"])
+def test_out_that_is_the_index_is_refused(folders, tiny_model_dir, tmp_path, capsys, mode):
+    index = tmp_path / "ref.sqlite"
+    index.write_bytes(folders["index"].read_bytes())
+    alias = tmp_path / "alias.sqlite"
+    alias.symlink_to(index)
+    before = index.read_bytes()
+    code = main(["--model", str(tiny_model_dir), "scan", str(folders["suspects"]), "--index",
+                 str(index), "--out", str(alias), "--jobs", "1", mode])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "is the index this scan reads" in err
+    assert index.read_bytes() == before
+    with ReferenceIndex.open(index, readonly=True) as ref:
+        assert len(ref) == len(list_text_files(folders["originals"]))
 
 
 def test_resume_after_kill_9_loses_and_repeats_nothing(folders, tiny_model_dir, tmp_path):
@@ -251,3 +297,112 @@ def test_scan_on_a_dask_cluster(folders, tiny_model_dir, tmp_path):
         rows = "SELECT term, df, docs FROM postings ORDER BY term"
         assert a.paths() == b.paths()
         assert a.con.execute(rows).fetchall() == b.con.execute(rows).fetchall()
+
+
+def test_resume_from_another_folder_loses_and_repeats_nothing(folders, tiny_model_dir,
+                                                              tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b" / "c"
+    suspects = first / "suspects"
+    suspects.mkdir(parents=True)
+    second.mkdir(parents=True)
+    for n, path in enumerate(corpus_files(("1",))[:8]):
+        (suspects / f"s{n}.txt").write_text(crude_spin(path.read_text(), 0.4, seed=n))
+    cmd = [sys.executable, "-m", "detector.cli", "--model", str(tiny_model_dir), "scan"]
+    ref = ["--index", str(folders["index"]), "--jobs", "1"]
+    killed = subprocess.run([*cmd, "suspects", "--out", "out.jsonl", *ref], cwd=first,
+                            env={**os.environ, testhook.KILL_AFTER_RECORDS: "3"},
+                            capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    # the same folder from elsewhere, spelt another way
+    resumed = subprocess.run([*cmd, "../../a/suspects", "--out", "../../a/out.jsonl", *ref,
+                              "--resume"], cwd=second, capture_output=True, text=True,
+                             timeout=120)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "scanned 8 suspects (3 from an earlier run)" in resumed.stderr
+    records = read_records(first / "out.jsonl")
+    assert sorted(r["name"] for r in records) == [f"s{n}.txt" for n in range(8)]
+
+
+def _write_named(folder: Path, name: bytes, text: str) -> None:
+    """A file whose name is raw bytes (not necessarily UTF-8), as any program may create."""
+    fd = os.open(os.path.join(os.fsencode(folder), name), os.O_WRONLY | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, text.encode("utf-8"))
+    finally:
+        os.close(fd)
+
+
+def test_names_that_are_not_utf8(tmp_path, tiny_model_dir):
+    from tests.conftest import INDEPENDENT, ORIGINAL, SPUN, UNRELATED
+
+    originals, suspects, extra = tmp_path / "o", tmp_path / "s", tmp_path / "x"
+    for folder in (originals, suspects, extra):
+        folder.mkdir()
+    _write_named(originals, b"caf\xe9.txt", ORIGINAL)
+    _write_named(originals, b"bad\xe9.txt", "")  # an original that cannot be indexed
+    (originals / "comet.txt").write_text(UNRELATED)
+    _write_named(extra, b"\xff\xfe.txt", INDEPENDENT)
+    _write_named(suspects, b"caf\xe9-spun.txt", SPUN)
+    _write_named(suspects, b"b\xe9.txt", "")  # unreadable too: an error record names it
+    for n, path in enumerate(corpus_files(("1",))[:4]):
+        (suspects / f"s{n}.txt").write_text(crude_spin(path.read_text(), 0.4, seed=n))
+    index = tmp_path / "ref.sqlite"
+
+    def spundetect(*argv, env=None):
+        return subprocess.run([sys.executable, "-m", "detector.cli", "--model",
+                               str(tiny_model_dir), *argv], cwd=tmp_path, capture_output=True,
+                              env=env, timeout=120)
+
+    built = spundetect("index", "build", "o", "ref.sqlite", "--jobs", "1")
+    assert built.returncode == 2 and b"2 added" in built.stdout, built.stderr
+    assert built.stderr == f"spundetect: skipped {originals}/bad\\xe9.txt: file is empty\n".encode()
+    added = spundetect("index", "add", "ref.sqlite", b"x/\xff\xfe.txt", "--jobs", "1")
+    assert added.returncode == 0 and b"1 added" in added.stdout, added.stderr
+    with ReferenceIndex.open(index, readonly=True) as ref:
+        assert set(ref.paths()) == {str(originals / "caf\\xe9.txt"),
+                                    str(originals / "comet.txt"), str(extra / "\\xff\\xfe.txt")}
+
+    against = spundetect("scan", "s", "--against", "o", "--out", "against.jsonl", "--jobs", "1")
+    assert against.returncode == 2, against.stderr  # the empty files are error records
+    assert b"scanned 6 suspects" in against.stderr
+
+    killed = spundetect("scan", "s", "--index", "ref.sqlite", "--out", "out.jsonl", "--jobs",
+                        "1", env={**os.environ, testhook.KILL_AFTER_RECORDS: "2"})
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    resumed = spundetect("scan", "s", "--index", "ref.sqlite", "--out", "out.jsonl", "--jobs",
+                         "1", "--resume")
+    assert resumed.returncode == 2 and b"(2 from an earlier run)" in resumed.stderr
+    for results in ("against.jsonl", "out.jsonl"):
+        text = (tmp_path / results).read_text(encoding="utf-8")  # valid UTF-8 throughout
+        records = by_name([r for r in map(json.loads, text.splitlines()) if "suspect" in r])
+        assert sorted(records) == ["b\\xe9.txt", "caf\\xe9-spun.txt", "s0.txt", "s1.txt",
+                                   "s2.txt", "s3.txt"]
+        spun = records["caf\\xe9-spun.txt"]
+        assert spun["suspect"] == "s/caf\\xe9-spun.txt" and spun["name"] == "caf\\xe9-spun.txt"
+        assert spun["verdict"] == "spun" and spun["source"] == str(originals / "caf\\xe9.txt")
+        assert records["b\\xe9.txt"]["error"] == "s/b\\xe9.txt: file is empty"
+    bad_original = read_records(tmp_path / "against.jsonl")[0]
+    assert bad_original["original"] == f"{originals}/bad\\xe9.txt"
+    assert bad_original["verdict"] == "error"
+
+
+def test_a_scan_that_fails_before_its_first_record_leaves_no_out(folders, tiny_model_dir,
+                                                                 tmp_path, monkeypatch, capsys):
+    def broken(*args, **kwargs):
+        raise InputError("tcp://nowhere:8786: no scheduler there")
+        yield
+
+    monkeypatch.setattr(scan_mod, "scan", broken)
+    args = ["--model", str(tiny_model_dir), "scan", str(folders["suspects"]), "--index",
+            str(folders["index"]), "--jobs", "1", "--out"]
+    out = tmp_path / "out.jsonl"
+    assert main([*args, str(out)]) == 2 and "no scheduler" in capsys.readouterr().err
+    assert not out.exists()
+    out.write_text("an earlier result\n")
+    assert main([*args, str(out), "--force"]) == 2
+    assert out.read_text() == "an earlier result\n"  # --force replaces it only with results
+    assert main([*args, str(tmp_path / "missing" / "out.jsonl")]) == 2
+    assert "no such directory" in capsys.readouterr().err
+    assert main(["--model", str(tiny_model_dir), "scan", str(tmp_path / "nope"), "--index",
+                 str(folders["index"]), "--out", str(out), "--force"]) == 2
+    assert out.read_text() == "an earlier result\n"

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from detector import text as text_mod
+from detector.display import shown
 from detector.errors import InputError, SpundetectError
 from detector.index import anchors as anchor_mod
 from detector.index.store import AddReport, ReferenceIndex
@@ -66,6 +67,13 @@ def _read(path: Path) -> tuple[bytes | None, str | None]:
         return None, str(err)
 
 
+def stored_path(path: Path) -> str:
+    """How the index names an original: its absolute path, written as `display.shown` writes
+    names (a name that is not UTF-8 or holds control characters is escaped, so it fits a
+    SQLite text column and prints safely: `caf\\xe9.txt` for a name with the byte 0xe9)."""
+    return shown(path.resolve())
+
+
 def _chunks(paths: Sequence[Path], key: Callable[[Path], str], size: int) -> Iterator[list]:
     """Chunks of (key, bytes, error), read lazily: the items sent to workers."""
     for start in range(0, len(paths), size):
@@ -80,7 +88,7 @@ def add_files(
     index: ReferenceIndex,
     paths: Sequence[Path],
     *,
-    key: Callable[[Path], str] = lambda p: str(p.resolve()),
+    key: Callable[[Path], str] = stored_path,
     jobs: int | None = None,
     scheduler: str | None = None,
     progress: Callable[[int], None] | None = None,
@@ -103,7 +111,7 @@ def build(
     originals: Sequence[Path],
     location: str | Path,
     *,
-    key: Callable[[Path], str] = lambda p: str(p.resolve()),
+    key: Callable[[Path], str] = stored_path,
     jobs: int | None = None,
     scheduler: str | None = None,
     progress: Callable[[int], None] | None = None,

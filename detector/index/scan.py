@@ -6,19 +6,22 @@ task; workers (local processes or a Dask cluster) run the pairwise model on thos
 return one record. Records stream back as suspects finish. Workers need neither the index
 nor the files, only spundetect itself, so a cluster needs no shared filesystem.
 
-`resume_state` reads what an earlier, killed scan wrote (dropping a torn last line), so
-`--resume` scores each remaining suspect exactly once.
+Every suspect record carries `name`, the suspect's path inside the scanned folder (undecodable
+bytes and controls escaped as `display.shown` writes them). That is what `--resume` matches on,
+so a scan can be continued from any working folder. `resume_state` reads what an earlier,
+killed scan wrote and refuses a file that scan did not write, changing nothing;
+`cut_torn_line` then drops an incomplete last line, so each remaining suspect is scored once.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from detector.api import Detector
+from detector.display import shown
 from detector.errors import InputError, SpundetectError
 from detector.index.store import ReferenceIndex
 from detector.model import CompactModel
@@ -38,34 +41,44 @@ class ScanTask:
     candidates: tuple[tuple[int, str, str, float], ...] = ()  # (id, path, text, retrieval)
     sha256: str = ""  # of the suspect's bytes
     candidate_sha256: tuple[str, ...] = ()  # of each candidate's bytes when it was indexed
+    name: str | None = None  # the path inside the scanned folder (`suspect_name`)
 
 
 @dataclass
 class ResumeState:
     """What an earlier run of the same scan already wrote."""
 
-    done: set[str] = field(default_factory=set)  # suspects with a record
+    done: set[str] = field(default_factory=set)  # `name` of each suspect with a record
     originals_reported: set[str] = field(default_factory=set)  # unreadable originals recorded
     verdicts: dict[str, int] = field(default_factory=dict)
-    torn_bytes: int = 0  # length of the incomplete last line that was cut off
+    complete_bytes: int = 0  # length of the complete lines
+    torn_bytes: int = 0  # length of the incomplete last line (`cut_torn_line` drops it)
 
 
-def make_tasks(paths: Iterable[Path], index: ReferenceIndex, top_k: int) -> Iterator[ScanTask]:
+def suspect_name(path: Path, root: Path) -> str:
+    """A suspect's path inside the scanned folder, as records write it: the same from any
+    working folder and for any spelling of the folder (`suspects/`, `../a/suspects`)."""
+    return shown(path.relative_to(root).as_posix())
+
+
+def make_tasks(paths: Iterable[Path], index: ReferenceIndex, top_k: int,
+               root: Path | None = None) -> Iterator[ScanTask]:
     """Read each suspect and retrieve its candidates (in this process, lazily)."""
     for path in paths:
-        name = str(path)
+        suspect = str(path)
+        name = suspect_name(path, root) if root is not None else None
         try:
             doc = read_document(path)
         except SpundetectError as err:
-            yield ScanTask(name, None, str(err))
+            yield ScanTask(suspect, None, str(err), name=name)
             continue
         found = index.candidates(doc, top_k)
         stored = index.documents(c.id for c in found)
         kept = [c for c in found if c.id in stored]
-        yield ScanTask(name, doc.text, None,
+        yield ScanTask(suspect, doc.text, None,
                        tuple((c.id, c.path, stored[c.id].text, round(c.score, 3)) for c in kept),
                        sha256=doc.sha256,
-                       candidate_sha256=tuple(stored[c.id].sha256 for c in kept))
+                       candidate_sha256=tuple(stored[c.id].sha256 for c in kept), name=name)
 
 
 _worker_detectors: dict[int, Detector] = {}
@@ -84,19 +97,20 @@ def _detector_for(context: Detector | CompactModel) -> Detector:
 
 def score_task(task: ScanTask, context: Detector | CompactModel) -> dict:
     """Score one suspect against its candidates; errors become error records, never raise."""
+    named = {"suspect": task.suspect} | ({"name": task.name} if task.name is not None else {})
     if task.error is not None:
-        return error_record(task.error, suspect=task.suspect, source=None)
+        return error_record(task.error, **named, source=None)
     try:
         suspect = Document(task.text or "", name=task.suspect, sha256=task.sha256)
         hashes = task.candidate_sha256 or ("",) * len(task.candidates)
         originals = [Document(text, name=path, sha256=sha)
                      for (_, path, text, _), sha in zip(task.candidates, hashes, strict=True)]
-        record = _detector_for(context).score_suspect(suspect, originals).to_record()
+        record = named | _detector_for(context).score_suspect(suspect, originals).to_record()
     except SpundetectError as err:
-        return error_record(str(err), suspect=task.suspect, source=None)
+        return error_record(str(err), **named, source=None)
     except Exception as err:  # a bug on one odd page must not end a scan of thousands
         return error_record(f"{task.suspect}: internal error ({type(err).__name__}: {err})",
-                            suspect=task.suspect, source=None)
+                            **named, source=None)
     ids = {path: (doc_id, retrieval) for doc_id, path, _, retrieval in task.candidates}
     record["source_id"] = ids[record["source"]][0] if record["source"] in ids else None
     for cand in record["candidates"]:
@@ -112,55 +126,85 @@ def scan(
     top_k: int = DEFAULT_TOP_K,
     jobs: int | None = None,
     scheduler: str | None = None,
+    root: Path | None = None,
 ) -> Iterator[dict]:
-    """One record per suspect path, as each finishes (order is not kept with several jobs)."""
+    """One record per suspect path, as each finishes (order is not kept with several jobs).
+
+    With `root`, the folder the paths were listed from, each record carries the suspect's
+    `name` inside it (what `--resume` matches on).
+    """
     from detector.parallel import pmap
 
     if top_k < 1:
         raise InputError("--top-k must be at least 1")
     context = detector.model if scheduler else detector
-    yield from pmap(score_task, make_tasks(paths, index, top_k), context=context, jobs=jobs,
-                    scheduler=scheduler)
+    yield from pmap(score_task, make_tasks(paths, index, top_k, root), context=context,
+                    jobs=jobs, scheduler=scheduler)
 
 
 def resume_state(path: Path) -> ResumeState:
-    """Read an earlier scan's JSON Lines, cutting off a torn last line so appends stay valid.
+    """What an earlier scan wrote to `path`, read without changing a byte of it.
 
-    Only the last line can be incomplete (a kill during a write); any other unreadable line
-    means the file is not a scan output, and resuming refuses rather than guess.
+    Every complete line must be a record `scan` writes: a suspect's (with its `name`) or an
+    unreadable original's error record. Anything else (notes, an index, `pairs` output, a
+    scan written before records had a `name`) is refused with an `InputError`. Only the last
+    line may be incomplete (a kill during a write); `cut_torn_line` drops it.
     """
     state = ResumeState()
     if not path.exists():
         return state
-    with open(path, "rb+") as fh:
-        data = fh.read()
-        end = data.rfind(b"\n") + 1
-        if end < len(data):
-            state.torn_bytes = len(data) - end
-            fh.truncate(end)
-    for number, line in enumerate(data[:end].splitlines(), start=1):
+    if not path.is_file():
+        raise InputError(f"{path}: not a file; --resume continues the file a scan wrote")
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror or err})") from err
+    end = data.rfind(b"\n") + 1
+    state.complete_bytes, state.torn_bytes = end, len(data) - end
+    lines = data[:end].splitlines()
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
-        except ValueError as err:
-            raise InputError(f"{path}: line {number} is not JSON; not a scan output to resume"
-                             ) from err
-        if not isinstance(record, dict):
-            raise InputError(f"{path}: line {number} is not a scan record")
-        if record.get("suspect") is not None:
-            state.done.add(_key(record["suspect"]))
-        elif record.get("original") is not None:
+        except ValueError:  # also bytes that are not UTF-8
+            raise _not_a_scan(path, number, "not JSON") from None
+        if not isinstance(record, dict) or record.get("verdict") is None:
+            raise _not_a_scan(path, number, "not a result record")
+        if "suspect" in record:
+            if not isinstance(record.get("name"), str):
+                raise _not_a_scan(path, number, "a result without the `name` scan records "
+                                                "carry (`pairs` output, or an older scan)")
+            state.done.add(record["name"])
+        elif record.get("verdict") == "error" and isinstance(record.get("original"), str):
             state.originals_reported.add(record["original"])
+        else:
+            raise _not_a_scan(path, number, "neither a suspect's record nor an original's "
+                                            "error record")
         verdict = str(record.get("verdict"))
         state.verdicts[verdict] = state.verdicts.get(verdict, 0) + 1
+    torn = data[end:]
+    if torn and not any(torn.startswith(s) or s.startswith(torn) for s in _RECORD_STARTS):
+        raise _not_a_scan(path, len(lines) + 1, "not a whole line and not the start of a record")
     return state
 
 
-def _key(path: str | Path) -> str:
-    return os.path.normpath(os.path.abspath(path))
+# How a record `scan` writes begins (json.dumps of a suspect's or an original's error record).
+_RECORD_STARTS = (b'{"suspect": ', b'{"original": ')
 
 
-def remaining(paths: Iterable[Path], state: ResumeState) -> list[Path]:
-    """The suspects an earlier run has not written a record for."""
-    return [p for p in paths if _key(p) not in state.done]
+def _not_a_scan(path: Path, number: int, why: str) -> InputError:
+    return InputError(f"{path}: line {number} is {why}; --resume continues only a file "
+                      "`spundetect scan --out` wrote (the file was left unchanged)")
+
+
+def cut_torn_line(path: Path, state: ResumeState) -> None:
+    """Drop the incomplete last line `resume_state` found, so appended records stay whole."""
+    if state.torn_bytes:
+        with open(path, "r+b") as fh:
+            fh.truncate(state.complete_bytes)
+
+
+def remaining(paths: Iterable[Path], state: ResumeState, root: Path) -> list[Path]:
+    """The suspects in `root` an earlier run has not written a record for."""
+    return [p for p in paths if suspect_name(p, root) not in state.done]

@@ -10,6 +10,7 @@ import os
 from typing import IO
 
 from detector.align import Alignment, align
+from detector.display import shown
 from detector.report.evidence import match_paragraphs, segments
 from detector.results import SuspectResult
 from detector.text import Document
@@ -26,26 +27,27 @@ def summary(result: SuspectResult, *, max_swaps: int = 10) -> str:
     """A few lines a person reads: verdict, score, best source, top swaps, other candidates."""
     best = result.best
     if best is None:
-        return f"{result.suspect}: no originals to compare with"
+        return f"{shown(result.suspect)}: no originals to compare with"
     ev = best.evidence
     lines = [
-        f"suspect:   {result.suspect}",
+        f"suspect:   {shown(result.suspect)}",
         f"verdict:   {VERDICT_TEXT.get(best.verdict, best.verdict)}",
         f"score:     {best.score:.3f}  (probability the suspect is spun from the original)",
-        f"original:  {best.original}" + ("" if result.source else "  (best match, not a source)"),
+        f"original:  {shown(best.original)}"
+        + ("" if result.source else "  (best match, not a source)"),
         f"aligned:   {ev['aligned_share']:.0%} of the suspect lines up with the original, "
         f"{ev['verbatim_share']:.0%} verbatim, {ev['n_swaps']} swaps "
         f"({ev['substitution_rate']:.0%} of aligned words)",
     ]
     if ev["swaps"] and best.verdict in ("spun", "copy"):
-        shown = ", ".join(f"{a} -> {b}" for a, b in ev["swaps"][:max_swaps])
+        swaps = ", ".join(f"{a} -> {b}" for a, b in ev["swaps"][:max_swaps])
         more = ev["n_swaps"] - min(max_swaps, len(ev["swaps"]))
-        lines.append(f"swaps:     {shown}" + (f" (+{more} more)" if more > 0 else ""))
+        lines.append(f"swaps:     {swaps}" + (f" (+{more} more)" if more > 0 else ""))
     others = [r for r in result.candidates if r is not best]
     if others:
         lines.append("others:")
         for r in sorted(others, key=lambda r: -r.derived)[:10]:
-            lines.append(f"  {r.score:.3f} {r.verdict:<11} {r.original}")
+            lines.append(f"  {r.score:.3f} {r.verdict:<11} {shown(r.original)}")
     return "\n".join(lines)
 
 
@@ -116,18 +118,30 @@ def text_block(
     max_chars: int | None = TEXT_CHARS,
 ) -> str:
     """A legend line, then the suspect's text highlighted against one original."""
-    legend = (f"text:      the suspect against {original.name}; swapped[original word], "
+    legend = (f"text:      the suspect against {shown(original.name)}; swapped[original word], "
               f"+added word, {UNMATCHED.strip()} = paragraph with no counterpart")
     return legend + "\n\n" + highlighted_text(align(original, suspect), color=color,
                                                 max_chars=max_chars)
 
 
+def _shown_strings(value):
+    """`value` with every string in it through `display.shown`: names from a file system (not
+    UTF-8, control characters, bidi marks) are written escaped, never raw, into JSON."""
+    if isinstance(value, str):
+        return shown(value)
+    if isinstance(value, dict):
+        return {_shown_strings(k): _shown_strings(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_shown_strings(v) for v in value]
+    return value
+
+
 def write_json(record: dict, out: IO[str]) -> None:
     """One JSON object on one line (easy to pipe into `jq`)."""
-    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    out.write(json.dumps(_shown_strings(record), ensure_ascii=False) + "\n")
 
 
 def write_jsonl(record: dict, out: IO[str]) -> None:
     """One record a line, flushed so a reader sees it at once."""
-    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    out.write(json.dumps(_shown_strings(record), ensure_ascii=False) + "\n")
     out.flush()
