@@ -86,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     q = isub.add_parser("info", help="documents, size on disk and build parameters")
     q.add_argument("index", type=Path)
     q.add_argument("--json", action="store_true", help="print one JSON object")
+    q = isub.add_parser("check", help="look for damage: the file's structure (PRAGMA "
+                                      "quick_check), every stored text, every posting")
+    q.add_argument("index", type=Path)
 
     p = sub.add_parser("report", help="an HTML report, suspects beside their originals, "
                                       "from the results of `pairs` or `scan`")
@@ -245,8 +248,9 @@ def cmd_scan(args) -> int:
               "error": state.verdicts.get("error", 0)}
     earlier = len(suspects) - len(todo)
     start = time.perf_counter()
+    kept = args.out.stat().st_size if args.resume and args.out.exists() else None
     opener = open(args.out, "a", encoding="utf-8") if args.resume else None  # noqa: SIM115
-    with (opener or _output(args.out, args.force)) as out:
+    with (opener or _output(args.out, args.force)) as out, _undone_on_error(out, kept):
         for record in original_errors:
             if record["original"] not in state.originals_reported:
                 write_jsonl(record, out)
@@ -277,6 +281,24 @@ def cmd_scan(args) -> int:
         return EXIT_INPUT
     flagged = counts["spun"] + (counts["copy"] if args.fail_on == "derived" else 0)
     return EXIT_FLAGGED if args.fail_on and flagged else EXIT_OK
+
+
+@contextlib.contextmanager
+def _undone_on_error(out: IO[str], size: int | None) -> Iterator[None]:
+    """A scan stopped by an error (a damaged index) leaves no --out, or a resumed one as it was.
+
+    What it wrote was scored against an index found broken. An interrupted scan (Ctrl-C, a
+    kill) keeps its records for `--resume`.
+    """
+    try:
+        yield
+    except SpundetectError:
+        if out is not sys.stdout:
+            if size is None:
+                Path(out.name).unlink(missing_ok=True)
+            else:
+                out.truncate(size)
+        raise
 
 
 def _report_add(report, seconds: float, index) -> int:
@@ -322,6 +344,12 @@ def cmd_index(args) -> int:
             removed = index.remove(args.doc_ids)
             print(f"removed {len(removed)} documents (ids {', '.join(map(str, removed))}); "
                   f"{index.info()['documents']} left")
+        return EXIT_OK
+    if args.index_command == "check":
+        with ReferenceIndex.open(args.index, readonly=True) as index:
+            found = index.check()
+        print(f"{found['index']}: no damage found (PRAGMA quick_check ok, "
+              f"{found['documents']} stored texts and {found['terms']} term rows read)")
         return EXIT_OK
     with ReferenceIndex.open(args.index, readonly=True) as index:
         info = index.info()
