@@ -316,15 +316,25 @@ def _size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 1e5 else f"{n / 1e3:.1f} kB"
 
 
+def _clear_dead_builds(location: Path) -> None:
+    from detector.display import shown
+    from detector.index.ingest import clear_dead_builds
+
+    for leftover in clear_dead_builds(location):
+        print(f"spundetect: removed {shown(leftover)}, left by an interrupted build",
+              file=sys.stderr)
+
+
 def cmd_index(args) -> int:
     from detector.batch import list_text_files
     from detector.index import ReferenceIndex, add_files, build
+    from detector.index.ingest import check_target
 
     start = time.perf_counter()
     if args.index_command == "build":
+        _clear_dead_builds(args.index)
+        check_target(args.index)
         paths = list_text_files(args.originals_dir)
-        if args.index.exists():
-            raise InputError(f"{args.index}: already exists; add to it with `index add`")
         with _progress(len(paths)) as bar:
             index, report = build(paths, args.index, jobs=args.jobs, scheduler=args.scheduler,
                                   progress=bar.update)
@@ -335,6 +345,7 @@ def cmd_index(args) -> int:
         for given in args.paths:
             p = Path(given)
             paths.extend(list_text_files(p) if p.is_dir() else [p])
+        _clear_dead_builds(args.index)
         with ReferenceIndex.open(args.index) as index, _progress(len(paths)) as bar:
             report = add_files(index, paths, jobs=args.jobs, scheduler=args.scheduler,
                                progress=bar.update)
