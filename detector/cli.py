@@ -91,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     q = isub.add_parser("info", help="documents, size on disk and build parameters")
     q.add_argument("index", type=Path)
     q.add_argument("--json", action="store_true", help="print one JSON object")
+    q = isub.add_parser("check", help="look for damage: the file's structure (PRAGMA "
+                                      "quick_check), every stored text, every posting")
+    q.add_argument("index", type=Path)
 
     p = sub.add_parser("report", help="an HTML report, suspects beside their originals, "
                                       "from the results of `pairs` or `scan`")
@@ -156,6 +159,17 @@ class _LazyFile:
             self._open()
         if self._fh is not None:
             self._fh.close()
+
+    def undo(self, size: int | None) -> None:
+        """Take back what this run wrote: the file it created, or what it appended past `size`."""
+        if self._fh is None:
+            return
+        self._fh.close()
+        self._fh = None
+        if size is None:
+            self.path.unlink(missing_ok=True)
+        else:
+            os.truncate(self.path, size)
 
 
 def _check_writable(path: Path, *, replace: bool) -> None:
@@ -324,7 +338,8 @@ def cmd_scan(args) -> int:
               "error": state.verdicts.get("error", 0)}
     earlier = len(suspects) - len(todo)
     start = time.perf_counter()
-    with _output(args.out, args.force, append=args.resume) as out:
+    kept = args.out.stat().st_size if args.resume and args.out.exists() else None
+    with _output(args.out, args.force, append=args.resume) as out, _undone_on_error(out, kept):
         for record in original_errors:
             if shown(record["original"]) not in state.originals_reported:
                 write_jsonl(record, out)
@@ -361,6 +376,21 @@ def cmd_scan(args) -> int:
     return EXIT_FLAGGED if args.fail_on and flagged else EXIT_OK
 
 
+@contextlib.contextmanager
+def _undone_on_error(out: IO[str] | _LazyFile, size: int | None) -> Iterator[None]:
+    """A scan stopped by an error (a damaged index) leaves no --out, or a resumed one as it was.
+
+    What it wrote was scored against an index found broken. An interrupted scan (Ctrl-C, a
+    kill) keeps its records for `--resume`.
+    """
+    try:
+        yield
+    except SpundetectError:
+        if isinstance(out, _LazyFile):
+            out.undo(size)
+        raise
+
+
 def _report_add(report, seconds: float, index, unlisted: dict[Path, str]) -> int:
     errors = [*unlisted.values(), *(error["error"] for error in report.errors)]
     for error in errors:
@@ -377,16 +407,26 @@ def _size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 1e5 else f"{n / 1e3:.1f} kB"
 
 
+def _clear_dead_builds(location: Path) -> None:
+    from detector.display import shown
+    from detector.index.ingest import clear_dead_builds
+
+    for leftover in clear_dead_builds(location):
+        print(f"spundetect: removed {shown(leftover)}, left by an interrupted build",
+              file=sys.stderr)
+
+
 def cmd_index(args) -> int:
     from detector.batch import list_text_files
     from detector.index import ReferenceIndex, add_files, build
+    from detector.index.ingest import check_target
 
     start = time.perf_counter()
     unlisted: dict[Path, str] = {}  # subfolders that could not be listed: "skipped" each
     if args.index_command == "build":
+        _clear_dead_builds(args.index)
+        check_target(args.index)
         paths = list_text_files(args.originals_dir, onerror=unlisted.__setitem__)
-        if args.index.exists():
-            raise InputError(f"{args.index}: already exists; add to it with `index add`")
         with _progress(len(paths)) as bar:
             index, report = build(paths, args.index, jobs=args.jobs, scheduler=args.scheduler,
                                   progress=bar.update)
@@ -397,6 +437,7 @@ def cmd_index(args) -> int:
         for given in args.paths:
             p = Path(given)
             paths.extend(list_text_files(p, onerror=unlisted.__setitem__) if p.is_dir() else [p])
+        _clear_dead_builds(args.index)
         with ReferenceIndex.open(args.index) as index, _progress(len(paths)) as bar:
             report = add_files(index, paths, jobs=args.jobs, scheduler=args.scheduler,
                                progress=bar.update)
@@ -406,6 +447,12 @@ def cmd_index(args) -> int:
             removed = index.remove(args.doc_ids)
             print(f"removed {len(removed)} documents (ids {', '.join(map(str, removed))}); "
                   f"{index.info()['documents']} left")
+        return EXIT_OK
+    if args.index_command == "check":
+        with ReferenceIndex.open(args.index, readonly=True) as index:
+            found = index.check()
+        print(f"{found['index']}: no damage found (PRAGMA quick_check ok, "
+              f"{found['documents']} stored texts and {found['terms']} term rows read)")
         return EXIT_OK
     with ReferenceIndex.open(args.index, readonly=True) as index:
         info = index.info()

@@ -9,5 +9,13 @@ class InputError(SpundetectError):
     """A file a user gave us cannot be read as text (missing, empty, binary, not UTF-8)."""
 
 
+class IndexDamagedError(InputError):
+    """A reference index file is damaged, or is not a spundetect index: rebuild it."""
+
+
+class IndexLockedError(InputError):
+    """Another process held a reference index's write lock for longer than we wait."""
+
+
 class ModelError(SpundetectError):
     """The trained model or lexicon is missing, unreadable or does not match this code."""

@@ -5,11 +5,15 @@
 as plain arrays) and `metadata.json` (versions, feature list, training-data hash, validation
 metrics). Scoring loads only the arrays with numpy: importing scikit-learn alone takes longer
 than the whole cold start we allow. Both give the same probabilities; a test holds them to it.
+Loading checks the metadata and the arrays (names, shapes, dtypes, node indices), so a damaged
+or foreign model is refused with one line, never a traceback or a wrong score.
 """
 
 from __future__ import annotations
 
 import json
+import zipfile
+import zlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -21,6 +25,9 @@ from detector.features import FEATURE_NAMES
 from detector.resources import model_dir
 
 FORMAT_VERSION = 1
+TREE_ARRAYS = ("tree_class", "roots")  # one entry per tree
+NODE_ARRAYS = ("feature", "threshold", "left", "right", "is_leaf", "value")  # one per node
+ARRAYS = ("baseline", "beta", *TREE_ARRAYS, *NODE_ARRAYS)
 
 
 @dataclass(frozen=True)
@@ -141,19 +148,80 @@ def save_model(pipeline, metadata: dict, directory: Path | None = None) -> Path:
     return directory
 
 
+def _unfit(directory: Path, detail: str) -> ModelError:
+    return ModelError(f"model in {directory} does not fit this code ({detail}); "
+                      "retrain with `make train`")
+
+
 def _check_metadata(meta: dict, directory: Path) -> None:
+    if not isinstance(meta, dict):
+        raise _unfit(directory, "metadata.json does not hold an object")
+    for key in ("format_version", "classes", "features"):
+        if key not in meta:
+            raise _unfit(directory, f"metadata.json has no {key}")
     if meta.get("format_version") != FORMAT_VERSION:
         raise ModelError(
             f"model in {directory} has format {meta.get('format_version')}, this code reads "
             f"{FORMAT_VERSION}; retrain with `make train`"
         )
-    if tuple(meta.get("features", ())) != FEATURE_NAMES:
+    features = meta["features"]
+    if not isinstance(features, list) or not all(isinstance(f, str) for f in features):
+        raise _unfit(directory, "metadata.json: features is not a list of names")
+    if tuple(features) != FEATURE_NAMES:
         missing = sorted(set(FEATURE_NAMES) - set(meta.get("features", ())))
         extra = sorted(set(meta.get("features", ())) - set(FEATURE_NAMES))
         raise ModelError(
             f"model in {directory} was trained on other features (missing {missing}, "
             f"unknown {extra}); retrain with `make train`"
         )
+    classes = meta["classes"]
+    if (not isinstance(classes, list) or len(classes) < 2
+            or not all(isinstance(c, str) for c in classes) or len(set(classes)) != len(classes)):
+        raise _unfit(directory, "metadata.json: classes is not a list of two or more names")
+
+
+def _check_arrays(arrays: dict[str, np.ndarray], n_classes: int, directory: Path) -> None:
+    """Refuse arrays that would fail or mislead in `decision_function`: shapes, types, links."""
+    for name, array in arrays.items():
+        if array.dtype.kind not in "biuf":
+            raise _unfit(directory, f"{name} holds {array.dtype} values, expected numbers")
+        if name == "beta" and array.size != 1:
+            raise _unfit(directory, f"beta has shape {array.shape}, expected one number")
+        if name != "beta" and array.ndim != 1:
+            raise _unfit(directory, f"{name} has shape {array.shape}, expected a vector")
+    for name in ("tree_class", "roots", "feature", "left", "right"):
+        if arrays[name].dtype.kind not in "iu":
+            raise _unfit(directory, f"{name} holds {arrays[name].dtype} values, expected integers")
+    if arrays["baseline"].size != n_classes:
+        raise _unfit(directory, f"baseline has {arrays['baseline'].size} entries for "
+                                f"{n_classes} classes")
+    for group in (TREE_ARRAYS, NODE_ARRAYS):
+        sizes = {name: arrays[name].size for name in group}
+        if len(set(sizes.values())) != 1 or not sizes[group[0]]:
+            raise _unfit(directory, "arrays of different lengths: " +
+                         ", ".join(f"{name} {size}" for name, size in sizes.items()))
+    n_nodes = arrays["feature"].size
+    is_leaf = arrays["is_leaf"]
+    if is_leaf.dtype.kind != "b" and not np.isin(is_leaf, (0, 1)).all():
+        raise _unfit(directory, "is_leaf holds values other than true and false")
+    inner = ~is_leaf.astype(bool)
+    index = np.arange(n_nodes)
+    checks = [
+        ("tree_class", arrays["tree_class"], 0, n_classes),
+        ("roots", arrays["roots"], 0, n_nodes),
+        ("feature", arrays["feature"], 0, len(FEATURE_NAMES)),
+        # a child comes after its parent, so every walk from a root ends at a leaf
+        ("left", arrays["left"][inner] - index[inner], 1, n_nodes - index[inner]),
+        ("right", arrays["right"][inner] - index[inner], 1, n_nodes - index[inner]),
+    ]
+    for name, values, low, high in checks:
+        if values.size and ((values < low).any() or (values >= high).any()):
+            raise _unfit(directory, f"{name} holds node or feature indices out of range")
+    for name in ("baseline", "beta", "value"):
+        if not np.isfinite(arrays[name]).all():
+            raise _unfit(directory, f"{name} holds values that are not finite")
+    if np.isnan(arrays["threshold"]).any():
+        raise _unfit(directory, "threshold holds NaN")
 
 
 def load_model(directory: Path | None = None) -> CompactModel:
@@ -165,25 +233,32 @@ def load_model(directory: Path | None = None) -> CompactModel:
 def _load_model(directory: Path) -> CompactModel:
     try:
         meta = json.loads((directory / "metadata.json").read_text())
-        arrays = np.load(directory / "compact.npz")
+        with np.load(directory / "compact.npz") as npz:  # no pickles: allow_pickle=False
+            missing = [name for name in ARRAYS if name not in npz.files]
+            arrays = {name: npz[name] for name in ARRAYS if name in npz.files}
     except FileNotFoundError as err:
         raise ModelError(f"no trained model in {directory}; run `make train`") from err
-    except (OSError, ValueError) as err:
-        raise ModelError(f"model in {directory} is unreadable ({err}); run `make train`") from err
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as err:
+        detail = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise ModelError(f"model in {directory} is unreadable ({detail}); "
+                         "retrain with `make train`") from err
     _check_metadata(meta, directory)
+    if missing:
+        raise _unfit(directory, f"compact.npz has no {', '.join(missing)}")
+    _check_arrays(arrays, len(meta["classes"]), directory)
     return CompactModel(
         classes=tuple(meta["classes"]),
         features=tuple(meta["features"]),
-        baseline=arrays["baseline"],
-        beta=float(arrays["beta"]),
-        tree_class=arrays["tree_class"],
-        roots=arrays["roots"],
-        feature=arrays["feature"],
-        threshold=arrays["threshold"],
-        left=arrays["left"],
-        right=arrays["right"],
-        is_leaf=arrays["is_leaf"],
-        value=arrays["value"],
+        baseline=arrays["baseline"].astype(np.float64),
+        beta=float(arrays["beta"].reshape(-1)[0]),
+        tree_class=arrays["tree_class"].astype(np.int64),
+        roots=arrays["roots"].astype(np.int64),
+        feature=arrays["feature"].astype(np.int64),
+        threshold=arrays["threshold"].astype(np.float64),
+        left=arrays["left"].astype(np.int64),
+        right=arrays["right"].astype(np.int64),
+        is_leaf=arrays["is_leaf"].astype(bool),
+        value=arrays["value"].astype(np.float64),
         metadata=meta,
     )
 

@@ -6,11 +6,17 @@ however many items there are, and results come back as they finish (or in input 
 
 Each call gets a `context` next to its item: for local processes it is inherited through
 fork (a loaded detector is shared, not copied); on Dask it is scattered to every worker once.
+Local workers die with the process that started them, even when it is killed with `kill -9`.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from itertools import islice
@@ -27,9 +33,47 @@ def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _init(context: Any) -> None:
+def _init(context: Any, parent: int) -> None:
     global _context
     _context = context
+    die_with_parent(parent)
+
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+PARENT_POLL_S = 0.5  # how often a worker checks, where the kernel does not tell it
+
+
+def die_with_parent(parent: int) -> None:
+    """End this worker process as soon as `parent` (the process that forked it) is gone.
+
+    A pool worker waits for work on a pipe whose write end it holds itself (fork), so when its
+    parent is killed with `kill -9` it would wait forever. On Linux the kernel SIGKILLs it when
+    the parent goes (prctl PR_SET_PDEATHSIG); everywhere, a daemon thread also exits it once
+    its parent process id changes (it was re-parented). The pool's processes are forked by the
+    thread that iterates `pmap`, so that thread, not only the process, must outlive the pool.
+    """
+    _set_parent_death_signal()
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True,
+                     name="spundetect-watch-parent").start()
+
+
+def _set_parent_death_signal() -> bool:
+    """Ask Linux to SIGKILL this process when its parent dies; False where that is not possible."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_S)
+    os._exit(1)
 
 
 def _call(func: Callable, item: Any) -> Any:
@@ -60,7 +104,7 @@ def pmap(
             yield func(item, context)
         return
     executor = ProcessPoolExecutor(jobs, mp_context=get_context("fork"), initializer=_init,
-                                   initargs=(context,))
+                                   initargs=(context, os.getpid()))
     try:
         yield from _windowed(lambda item: executor.submit(_call, func, item), items,
                              window or 4 * jobs, ordered, _local_wait)

@@ -1,12 +1,18 @@
+import os
+import shutil
+import signal
+import subprocess
+import sys
 import zlib
 
 import pytest
 
-from detector import text
+from detector import testhook, text
+from detector.cli import main
 from detector.errors import InputError
 from detector.index import build, prepare
 from detector.text import read_document
-from tests.conftest import corpus_files
+from tests.conftest import ROOT, corpus_files
 
 
 def test_prepare_analyses_one_original(article_files):
@@ -79,3 +85,54 @@ def test_parallel_build_gives_the_same_index(tmp_path):
     assert one.paths() == two.paths()
     rows = "SELECT term, df, docs FROM postings ORDER BY term"
     assert one.con.execute(rows).fetchall() == two.con.execute(rows).fetchall()
+
+
+@pytest.mark.parametrize("then", ["build", "add"])
+def test_the_next_build_or_add_removes_what_a_killed_build_left(then, tmp_path, capsys):
+    files = corpus_files(("1",))
+    folder = tmp_path / "originals"
+    folder.mkdir()
+    for path in files[:8]:
+        shutil.copy(path, folder / path.name)
+    location = tmp_path / "ref.sqlite"
+    cmd = [sys.executable, "-m", "detector.cli", "index", "build", str(folder), str(location),
+           "--jobs", "1"]
+    # the build SIGKILLs itself once 3 documents are written into its temporary file
+    killed = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, testhook.KILL_AFTER_DOCS: "3"},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert killed.wait(timeout=120) == -signal.SIGKILL
+    dead = [tmp_path / f".ref.sqlite.building-{killed.pid}",
+            tmp_path / f".ref.sqlite.building-{killed.pid}-journal"]
+    assert all(p.exists() for p in dead) and not location.exists()
+    running = tmp_path / f".ref.sqlite.building-{os.getppid()}"  # a live process's build
+    running.write_bytes(b"")
+    other = tmp_path / ".other.sqlite.building-1999999999"  # another index's
+    other.write_bytes(b"")
+
+    if then == "build":
+        assert main(["index", "build", str(folder), str(location), "--jobs", "1"]) == 0
+    else:
+        elsewhere = tmp_path / "elsewhere" / "ref.sqlite"
+        elsewhere.parent.mkdir()
+        build(files[:2], elsewhere, jobs=1)[0].close()
+        shutil.move(elsewhere, location)
+        assert main(["index", "add", str(location), str(files[9]), "--jobs", "1"]) == 0
+    err = capsys.readouterr().err
+    assert not any(p.exists() for p in dead)
+    assert running.exists() and other.exists()
+    assert err.splitlines() == [f"spundetect: removed {p}, left by an interrupted build"
+                                for p in dead]
+
+
+@pytest.mark.parametrize("where", ["missing folder", "file"])
+def test_build_into_a_folder_that_is_not_there_is_one_line(where, tmp_path, article_files,
+                                                           capsys):
+    parent = tmp_path / "missing"
+    if where == "file":
+        parent.write_text("a file, not a folder")
+    target = parent / "x.sqlite"
+    assert main(["index", "build", str(tmp_path), str(target), "--jobs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"spundetect: error: {parent}: no such folder for the index; create it first\n"
+    with pytest.raises(InputError, match="no such folder"):
+        build([article_files["original"]], target, jobs=1)

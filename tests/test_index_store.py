@@ -1,5 +1,7 @@
+import json
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -13,7 +15,7 @@ from detector.cli import main
 from detector.errors import InputError
 from detector.index import ReferenceIndex, add_files, build, prepare, store
 from detector.text import Document, read_document
-from tests.conftest import ROOT, corpus_files, deny_listing
+from tests.conftest import ROOT, corpus_files, crude_spin, deny_listing
 
 
 def contents(location: Path) -> list[list[tuple]]:
@@ -218,3 +220,175 @@ def test_index_build_and_add_report_what_they_could_not_list_or_read(tmp_path, t
     out, err = capsys.readouterr()
     assert len(err.splitlines()) == 2 and "shut: cannot list this folder" in err
     assert out.startswith("0 added, 0 replaced, 1 unchanged, 2 unreadable")
+
+
+def one_line(err: str) -> bool:
+    return err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_held_write_lock_is_waited_for_then_refused_with_one_line(tmp_path, article_files,
+                                                                    capsys, monkeypatch):
+    location = tmp_path / "i.sqlite"
+    build([article_files["original"]], location, jobs=1)[0].close()
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_S", 0.2)
+    holder = sqlite3.connect(location, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer, in the middle of its change
+    add = ["index", "add", str(location), str(article_files["unrelated"]), "--jobs", "1"]
+    for argv in (add, ["index", "remove", str(location), "1"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert one_line(err), err
+        assert "another process is writing to the index and did not finish within 0.2 s" in err
+    assert main(["index", "info", str(location)]) == 0  # reading is not held up
+    holder.execute("ROLLBACK")
+    holder.close()
+    capsys.readouterr()
+    assert main(add) == 0
+    assert main(["index", "remove", str(location), "1"]) == 0
+    assert "removed 1 documents (ids 1); 1 left" in capsys.readouterr().out
+
+
+def test_two_adds_of_the_same_files_at_once_skip_what_the_other_added(tmp_path):
+    files = corpus_files(("1",))[:6]
+    location = tmp_path / "i.sqlite"
+    build(files[:2], location, jobs=1)[0].close()
+    first, second = ReferenceIndex.open(location), ReferenceIndex.open(location)
+    other = []
+
+    def the_other_add_commits_first(statement: str) -> None:
+        # runs as `first` starts to take the write lock: `second` adds the same files and
+        # commits, so anything `first` read of the index before this point is out of date
+        if statement == "BEGIN IMMEDIATE" and not other:
+            other.append(add_files(second, files, jobs=1))
+
+    first.con.set_trace_callback(the_other_add_commits_first)
+    report = add_files(first, files, jobs=1)
+    assert other[0].added == [3, 4, 5, 6]
+    assert report.added == [] and report.replaced == []
+    assert report.unchanged == [str(p.resolve()) for p in files]
+    assert first.ids() == [1, 2, 3, 4, 5, 6]
+    first.close()
+    second.close()
+
+
+# A damaged or foreign index: every command stops with one line that names the fix.
+
+def root_page_offset(location: Path, table: str) -> int:
+    """Where the b-tree page header of `table`'s root page starts in the file."""
+    con = sqlite3.connect(location)
+    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+    page_size = con.execute("PRAGMA page_size").fetchone()[0]
+    con.close()
+    return (root - 1) * page_size + (100 if root == 1 else 0)
+
+
+def flip(location: Path, offset: int, n: int = 8) -> None:
+    data = bytearray(location.read_bytes())
+    for k in range(offset, offset + n):
+        data[k] ^= 0xFF
+    location.write_bytes(bytes(data))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    location = tmp_path_factory.mktemp("built") / "ref.sqlite"
+    build(corpus_files(("1",))[:10], location, jobs=1)[0].close()
+    return location
+
+
+def foreign(location: Path) -> None:
+    """The tables' names, the version and the build parameters of an index; other columns."""
+    con = sqlite3.connect(location)
+    con.executescript("""
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE docs (id INTEGER PRIMARY KEY, url TEXT, body TEXT);
+        CREATE TABLE postings (term INTEGER PRIMARY KEY, ids TEXT);
+        PRAGMA user_version = 1;
+    """)
+    con.execute("INSERT INTO meta VALUES ('params', ?)",
+                (json.dumps(store.build_params(), sort_keys=True),))
+    con.execute("INSERT INTO docs VALUES (1, 'x', 'y')")
+    con.commit()
+    con.close()
+
+
+def damaged(kind: str, built: Path, tmp_path: Path) -> tuple[Path, str]:
+    location = tmp_path / "ref.sqlite"
+    if kind == "foreign":
+        foreign(location)
+        return location, "not a spundetect index (table docs has columns id, url, body; "
+    shutil.copy(built, location)
+    flip(location, root_page_offset(location, kind))
+    return location, "the index file is damaged ("
+
+
+COMMANDS = ["info", "check", "scan", "scan --resume", "add", "remove"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("kind", ["postings", "docs", "foreign"])
+def test_a_damaged_or_foreign_index_stops_every_command_with_one_line(
+        kind, command, built, tiny_model_dir, tmp_path, capsys):
+    location, expected = damaged(kind, built, tmp_path)
+    suspects = tmp_path / "suspects"
+    suspects.mkdir()
+    for n, path in enumerate(corpus_files(("1",))[:3]):
+        (suspects / f"s{n}.txt").write_text(crude_spin(path.read_text(), 0.3, seed=n))
+    out = tmp_path / "out.jsonl"
+    earlier = '{"suspect": "elsewhere.txt", "verdict": "unrelated"}\n'
+    argv = {
+        "info": ["index", "info", location],
+        "check": ["index", "check", location],
+        "scan": ["--model", tiny_model_dir, "scan", suspects, "--index", location, "--out", out,
+                 "--jobs", "1"],
+        "add": ["index", "add", location, corpus_files(("1",))[20], "--jobs", "1"],
+        "remove": ["index", "remove", location, "1"],
+    }
+    if command == "scan --resume":
+        out.write_text(earlier)
+        argv[command] = [*argv["scan"], "--resume"]
+    assert main([str(a) for a in argv[command]]) == 2
+    captured = capsys.readouterr()
+    assert one_line(captured.err), captured.err
+    assert captured.err.startswith(f"spundetect: error: {location}: {expected}")
+    assert captured.err.endswith("`spundetect index build`\n")
+    if command == "scan":
+        assert not out.exists()
+    if command == "scan --resume":
+        assert out.read_text() == earlier
+
+
+def test_check_finds_damage_inside_a_page_and_in_a_stored_text(built, tmp_path, capsys):
+    assert main(["index", "check", str(built)]) == 0
+    assert re.fullmatch(rf"{built}: no damage found \(PRAGMA quick_check ok, 10 stored texts and "
+                        r"\d+ term rows read\)\n", capsys.readouterr().out)
+
+    location = tmp_path / "ref.sqlite"
+    shutil.copy(built, location)
+    con = sqlite3.connect(location)
+    try:
+        leaves = [r[0] for r in con.execute(
+            "SELECT pageno FROM dbstat WHERE name = 'postings' AND pagetype = 'leaf' "
+            "ORDER BY pageno")]
+    except sqlite3.OperationalError:
+        pytest.skip("this SQLite has no dbstat table")
+    page_size = con.execute("PRAGMA page_size").fetchone()[0]
+    con.close()
+    flip(location, (leaves[len(leaves) // 2] - 1) * page_size + page_size // 2)
+    assert main(["index", "check", str(location)]) == 2
+    err = capsys.readouterr().err
+    assert one_line(err) and f"{location}: the index file is damaged (" in err
+
+    shutil.copy(built, location)
+    con = sqlite3.connect(location)
+    blob = bytearray(con.execute("SELECT text FROM docs WHERE id = 4").fetchone()[0])
+    blob[len(blob) // 2] ^= 0xFF
+    con.execute("UPDATE docs SET text = ? WHERE id = 4", (bytes(blob),))
+    con.commit()
+    con.close()
+    for argv in (["index", "check", str(location)],
+                 ["index", "remove", str(location), "4"]):  # the removal reads its text
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert one_line(err), err
+        assert f"{location}: the stored text of document 4 is damaged (" in err

@@ -1,9 +1,12 @@
 import json
+import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from detector.classify import build_pipeline
+from detector.cli import main
 from detector.errors import ModelError
 from detector.features import FEATURE_NAMES
 from detector.model import compact_from_pipeline, load_model, load_pipeline, save_model
@@ -86,3 +89,59 @@ def test_readme_quotes_the_shipped_models_held_out_metrics():
         found = re.search(pattern, text)
         assert found, key
         assert float(found.group(1)) == round(metrics[key], 4), key
+
+
+def damaged_copy(model_dir: Path, tmp_path: Path, damage: str) -> Path:
+    """A copy of a working model with one kind of damage."""
+    out = tmp_path / "model"
+    shutil.copytree(model_dir, out)
+    npz, meta_file = out / "compact.npz", out / "metadata.json"
+    arrays = dict(np.load(npz))
+    meta = json.loads(meta_file.read_text())
+    if damage == "truncated npz":
+        npz.write_bytes(npz.read_bytes()[: npz.stat().st_size // 2])
+    elif damage == "metadata without classes":
+        del meta["classes"]
+    elif damage == "object array":
+        arrays["value"] = np.array([{"x": 1}] * arrays["value"].size, dtype=object)
+    elif damage == "array of the wrong shape":
+        arrays["left"] = arrays["left"][:-3]
+    elif damage == "node index out of range":
+        inner = np.flatnonzero(~arrays["is_leaf"])[0]
+        arrays["right"][inner] = arrays["feature"].size + 5
+    elif damage == "child before its parent":  # a walk that would never reach a leaf
+        inner = np.flatnonzero(~arrays["is_leaf"])[0]
+        arrays["left"][inner] = inner
+    elif damage == "missing array":
+        del arrays["roots"]
+    if damage != "truncated npz":
+        np.savez(npz, **arrays)  # pickles the object array; loading must not unpickle it
+    meta_file.write_text(json.dumps(meta))
+    return out
+
+
+DAMAGES = {
+    "truncated npz": "is unreadable",
+    "metadata without classes": r"does not fit this code \(metadata.json has no classes\)",
+    "object array": "is unreadable .*pickle",
+    "array of the wrong shape": r"does not fit this code \(arrays of different lengths",
+    "node index out of range": r"does not fit this code \(right holds node or feature indices",
+    "child before its parent": r"does not fit this code \(left holds node or feature indices",
+    "missing array": r"does not fit this code \(compact.npz has no roots\)",
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_damaged_model_is_refused_with_one_line(damage, tiny_model_dir, tmp_path, capsys):
+    model = damaged_copy(tiny_model_dir, tmp_path, damage)
+    with pytest.raises(ModelError, match=DAMAGES[damage] + r".*retrain with `make train`"):
+        load_model(model)
+    assert main(["--model", str(model), "info"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith(f"spundetect: error: model in {model.resolve()} ")
+
+
+def test_the_undamaged_copy_loads(tiny_model_dir, tmp_path):
+    model = damaged_copy(tiny_model_dir, tmp_path, "none")
+    assert load_model(model).classes == ("copy", "independent", "spun", "unrelated")

@@ -1,10 +1,19 @@
 import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
 from concurrent.futures import Future
+from pathlib import Path
 
 import pytest
 
+from detector import testhook
 from detector.errors import InputError
+from detector.index import build
 from detector.parallel import _windowed, connect, pmap
+from tests.conftest import ROOT, corpus_files, crude_spin
 
 
 def square_plus(item, context):
@@ -82,3 +91,92 @@ def test_unreachable_scheduler_is_an_input_error():
     pytest.importorskip("distributed")
     with pytest.raises(InputError, match="cannot reach the Dask scheduler"):
         connect("tcp://127.0.0.1:9", timeout="1s")
+
+
+# Workers die with their parent. Each test starts a process with a mark in its environment,
+# which its workers inherit, lets it SIGKILL itself at a known point (a test hook) and then
+# waits, up to a deadline, for every process carrying the mark to be gone.
+
+MARK = "SPUNDETECT_TEST_MARK"
+needs_proc = pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
+
+
+def marked(mark: str) -> list[int]:
+    """Live processes whose environment holds MARK=mark (a zombie's environment reads empty)."""
+    wanted = f"{MARK}={mark}".encode()
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                environ = (entry / "environ").read_bytes()
+            except OSError:
+                continue
+            if wanted in environ.split(b"\0"):
+                pids.append(int(entry.name))
+    return pids
+
+
+def run_until_killed(cmd: list[str], env: dict, tmp_path: Path) -> list[int]:
+    """Run `cmd`, which SIGKILLs itself; the marked processes left a few seconds after."""
+    mark = uuid.uuid4().hex
+    log = tmp_path / "stderr.txt"
+    with open(log, "w") as err:  # not a pipe: orphaned workers would hold it open
+        killed = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **env, MARK: mark},
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=err, timeout=120)
+    assert killed.returncode == -signal.SIGKILL, log.read_text()
+    deadline = time.monotonic() + 10
+    left = marked(mark)
+    while left and time.monotonic() < deadline:
+        time.sleep(0.05)  # waiting for an exit that is due, not racing it
+        left = marked(mark)
+    for pid in left:  # do not leak them into the rest of the session
+        os.kill(pid, signal.SIGKILL)
+    return left
+
+
+@needs_proc
+def test_pool_workers_exit_when_their_parent_is_killed_without_the_kernels_help(tmp_path):
+    # the parent-id watch alone: the Linux parent-death signal is switched off in the child
+    script = (
+        "import os, signal\n"
+        "from detector import parallel\n"
+        "from tests.test_parallel import square_plus\n"
+        "parallel._set_parent_death_signal = lambda: False\n"
+        "for _ in parallel.pmap(square_plus, range(100), jobs=2):\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    assert run_until_killed([sys.executable, "-c", script], {}, tmp_path) == []
+
+
+@pytest.fixture(scope="module")
+def small_index(tmp_path_factory) -> Path:
+    location = tmp_path_factory.mktemp("idx") / "ref.sqlite"
+    build(corpus_files(("1",))[:10], location, jobs=1)[0].close()
+    return location
+
+
+@needs_proc
+@pytest.mark.parametrize("command", ["scan", "index add", "index build"])
+def test_workers_exit_when_the_command_is_killed(command, small_index, tiny_model_dir,
+                                                 tmp_path):
+    files = corpus_files(("1",))
+    cli = [sys.executable, "-m", "detector.cli"]
+    if command == "scan":
+        suspects = tmp_path / "suspects"
+        suspects.mkdir()
+        for n, path in enumerate(files[:12]):
+            (suspects / f"s{n:02d}.txt").write_text(crude_spin(path.read_text(), 0.3, seed=n))
+        cmd = [*cli, "--model", str(tiny_model_dir), "scan", str(suspects), "--index",
+               str(small_index), "--out", str(tmp_path / "out.jsonl"), "--jobs", "2"]
+        hook = {testhook.KILL_AFTER_RECORDS: "3"}
+    elif command == "index add":
+        location = tmp_path / "ref.sqlite"
+        location.write_bytes(small_index.read_bytes())
+        cmd = [*cli, "index", "add", str(location), *map(str, files[10:]), "--jobs", "2"]
+        hook = {testhook.KILL_AFTER_DOCS: "3"}
+    else:
+        cmd = [*cli, "index", "build", str(files[0].parent), str(tmp_path / "new.sqlite"),
+               "--jobs", "2"]
+        hook = {testhook.KILL_AFTER_DOCS: "3"}
+    assert run_until_killed(cmd, hook, tmp_path) == []

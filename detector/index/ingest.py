@@ -3,11 +3,14 @@
 Files are read in this process in chunks; decoding, normalising and anchor extraction run
 where the chunks are sent (local processes or a Dask cluster); the writes come back here and
 go into the index in one transaction, in the order of the paths. `build` writes a new file
-next to its final name and renames it into place, so an interrupted build leaves nothing.
+next to its final name and renames it into place, so an interrupted build leaves nothing but
+that file (and its journal) after a `kill -9`; the next build or add to the same name removes
+those of builds whose process is gone.
 """
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
 import zlib
@@ -107,6 +110,52 @@ def add_files(
     return index.add_prepared(prepared, on_doc=(lambda _: progress(1)) if progress else None)
 
 
+BUILDING = ".{name}.building-"  # the temporary file of a build: this, then the builder's pid
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def clear_dead_builds(location: str | Path) -> list[Path]:
+    """Remove what builds of `location` killed before they finished left next to it.
+
+    A build writes `.NAME.building-PID` (and SQLite its `-journal`) and renames it into place
+    when done; `kill -9` leaves them. Those of processes still running are kept.
+    """
+    final = Path(location)
+    prefix = BUILDING.format(name=final.name)
+    removed = []
+    for leftover in sorted(final.parent.glob(glob.escape(prefix) + "*")):
+        pid = leftover.name[len(prefix):].removesuffix("-journal")
+        if pid.isdigit() and int(pid) > 0 and not _alive(int(pid)):
+            try:
+                leftover.unlink()
+            except FileNotFoundError:
+                continue  # another build cleared it first
+            except OSError as err:
+                raise InputError(f"{leftover}: left by an interrupted build and cannot be "
+                                 f"removed ({err.strerror}); remove it") from err
+            removed.append(leftover)
+    return removed
+
+
+def check_target(location: str | Path) -> Path:
+    """The path a new index will have: refused if it exists or its folder does not."""
+    final = Path(location)
+    if final.exists():
+        raise InputError(f"{final}: already exists; use `index add` to extend it, or remove it")
+    if not final.parent.is_dir():
+        raise InputError(f"{final.parent}: no such folder for the index; create it first")
+    return final
+
+
 def build(
     originals: Sequence[Path],
     location: str | Path,
@@ -127,10 +176,9 @@ def build(
         report = add_files(index, originals, key=key, jobs=jobs, scheduler=scheduler,
                            progress=progress)
         return index, report
-    final = Path(location)
-    if final.exists():
-        raise InputError(f"{final}: already exists; use `index add` to extend it, or remove it")
-    tmp = final.with_name(f".{final.name}.building-{os.getpid()}")
+    final = check_target(location)
+    clear_dead_builds(final)
+    tmp = final.with_name(BUILDING.format(name=final.name) + str(os.getpid()))
     tmp.unlink(missing_ok=True)
     try:
         index = ReferenceIndex.create(tmp)

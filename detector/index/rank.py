@@ -30,8 +30,12 @@ def idf(df: int, n_docs: int) -> float:
     return math.log(1.0 + n_docs / df)
 
 
-def top_k(rows: Iterable[tuple[int, bytes]], n_docs: int, k: int) -> list[tuple[int, float]]:
-    """(id, summed IDF) of the k best-scoring originals, best first (equal scores by id)."""
+def top_k(rows: Iterable[tuple[int, bytes]], n_docs: int, k: int,
+          max_id: int | None = None) -> list[tuple[int, float]]:
+    """(id, summed IDF) of the k best-scoring originals, best first (equal scores by id).
+
+    ValueError if a blob is not whole ids or (given `max_id`) names an id beyond it: damage.
+    """
     if n_docs == 0 or k <= 0:
         return []
     cap = df_cap(n_docs)
@@ -44,7 +48,10 @@ def top_k(rows: Iterable[tuple[int, bytes]], n_docs: int, k: int) -> list[tuple[
         weight_parts.append(np.full(ids.size, idf(df, n_docs)))
     if not id_parts:
         return []
-    scores = np.bincount(np.concatenate(id_parts), weights=np.concatenate(weight_parts))
+    ids = np.concatenate(id_parts)
+    if max_id is not None and ids.size and int(ids.max()) > max_id:
+        raise ValueError(f"a posting names document {int(ids.max())}; the last id is {max_id}")
+    scores = np.bincount(ids, weights=np.concatenate(weight_parts))
     hit = np.flatnonzero(scores)
     if hit.size > k:
         hit = hit[np.argpartition(-scores[hit], k - 1)[:k]]

@@ -8,15 +8,21 @@ and a blob of the ids of the documents holding it, which `detector.index.rank` t
 top k candidates for a suspect. Files are read and analysed in `detector.index.ingest`.
 
 Every change runs in one transaction: an interrupted `add` or `remove` (even by kill -9)
-leaves the index as it was before.
+leaves the index as it was before. A writer waits up to BUSY_TIMEOUT_S for another one to
+finish. Opening checks the format and the tables' columns; an SQLite or zlib error while the
+index is used becomes one `InputError` that says what is wrong (locked, damaged: PRAGMA
+quick_check decides) and how to fix it, never a traceback.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import os
 import sqlite3
 import time
+import urllib.parse
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -26,7 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from detector import terms, testhook
-from detector.errors import InputError
+from detector.errors import IndexDamagedError, IndexLockedError, InputError
 from detector.index import anchors as anchor_mod
 from detector.index import rank
 from detector.text import Document
@@ -35,6 +41,8 @@ if TYPE_CHECKING:
     from detector.index.ingest import Prepared
 
 FORMAT_VERSION = 1
+BUSY_TIMEOUT_S = 30.0  # how long a write waits for another process's write to finish
+REBUILD = "rebuild it with `spundetect index build`"
 # Postings are collected in memory and merged into SQLite in one sorted pass per this many
 # (12 bytes each: ~250 MB): one pass writes the term rows in key order, where merging
 # every few thousand documents would revisit most of a large table each time.
@@ -58,6 +66,7 @@ CREATE TABLE IF NOT EXISTS postings (
     docs BLOB NOT NULL
 );
 """
+TABLES = ("meta", "docs", "postings")
 
 
 @dataclass(frozen=True)
@@ -93,12 +102,26 @@ def build_params() -> dict:
     }
 
 
+def _guarded(method):
+    """Turn an SQLite or zlib error inside `method` into the one-line InputError it means."""
+
+    @functools.wraps(method)
+    def wrapper(self: ReferenceIndex, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.DatabaseError, zlib.error) as err:
+            raise self.explain(err) from err
+
+    return wrapper
+
+
 class ReferenceIndex:
     """An open reference index (a SQLite file, or in memory for `scan --against`)."""
 
-    def __init__(self, con: sqlite3.Connection, location: str):
+    def __init__(self, con: sqlite3.Connection, location: str, timeout: float | None = None):
         self.con = con
         self.location = location
+        self.timeout = BUSY_TIMEOUT_S if timeout is None else timeout
         self.params = json.loads(self._meta("params") or "{}")
         self._kinds = tuple(self.params.get("kinds", anchor_mod.KINDS))
 
@@ -110,45 +133,53 @@ class ReferenceIndex:
         location = str(location)
         if location != ":memory:" and Path(location).exists():
             raise InputError(f"{location}: already exists")
-        con = _connect(location)
-        with con:
-            con.executescript(SCHEMA)
-            con.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
-            now = str(time.time())
-            con.executemany("INSERT INTO meta VALUES (?, ?)", [
-                ("params", json.dumps(build_params(), sort_keys=True)),
-                ("created", now), ("updated", now),
-            ])
+        try:
+            con = _connect(location)
+            with con:
+                con.executescript(SCHEMA)
+                con.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
+                now = str(time.time())
+                con.executemany("INSERT INTO meta VALUES (?, ?)", [
+                    ("format", str(FORMAT_VERSION)),
+                    ("params", json.dumps(build_params(), sort_keys=True)),
+                    ("created", now), ("updated", now),
+                ])
+        except sqlite3.Error as err:
+            raise InputError(f"{location}: cannot create an index there ({err})") from err
         return cls(con, location)
 
     @classmethod
-    def open(cls, location: str | Path, *, readonly: bool = False) -> ReferenceIndex:
-        """Open an existing index file, refusing a missing, foreign or incompatible one."""
+    def open(cls, location: str | Path, *, readonly: bool = False,
+             timeout: float | None = None) -> ReferenceIndex:
+        """Open an existing index file, refusing a missing, foreign or incompatible one.
+
+        A writer waits up to `timeout` seconds (default BUSY_TIMEOUT_S) for another one.
+        """
         path = Path(location)
         if not path.is_file():
             raise InputError(f"{path}: no such index; create one with `spundetect index build`")
         if Path(f"{path}-journal").exists():
             readonly = False  # a killed add left its journal: reading must roll it back first
+        timeout = BUSY_TIMEOUT_S if timeout is None else timeout
+        con = None
         try:
-            con = _connect(str(path), readonly=readonly)
-            version = con.execute("PRAGMA user_version").fetchone()[0]
-            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
-        except sqlite3.DatabaseError as err:
-            raise InputError(f"{path}: not a spundetect index ({err})") from err
-        if not {"meta", "docs", "postings"} <= tables:
-            raise InputError(f"{path}: not a spundetect index")
-        if version != FORMAT_VERSION:
-            raise InputError(
-                f"{path}: index format {version}, this version reads {FORMAT_VERSION}; "
-                "rebuild it with `spundetect index build`"
-            )
-        index = cls(con, str(path))
+            con = _connect(str(path), readonly=readonly, timeout=timeout)
+            _check_format(con, path)
+            index = cls(con, str(path), timeout)
+        except (sqlite3.DatabaseError, ValueError) as err:
+            explained = _explain(err, str(path), con, timeout)
+            if con is not None:
+                con.close()
+            raise explained from err
+        except BaseException:
+            if con is not None:
+                con.close()
+            raise
         current = build_params()
         if {k: index.params.get(k) for k in current} != current:
+            index.close()
             raise InputError(
-                f"{path}: built with other anchor settings ({index.params}); rebuild it with "
-                "`spundetect index build`"
-            )
+                f"{path}: built with other anchor settings ({index.params}); {REBUILD}")
         return index
 
     def close(self) -> None:
@@ -160,8 +191,43 @@ class ReferenceIndex:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    # --- checking --------------------------------------------------------------------------
+
+    def explain(self, err: Exception) -> InputError:
+        """The one-line error an SQLite or zlib error met while using this index stands for."""
+        return _explain(err, self.location, self.con, self.timeout)
+
+    def quick_check(self) -> str | None:
+        """None when SQLite's PRAGMA quick_check finds the file sound, else its first complaint."""
+        return _quick_check(self.con)
+
+    @_guarded
+    def check(self) -> dict:
+        """Look for damage everywhere: the file's structure, every stored text, every posting.
+
+        Raises `IndexDamagedError` naming the first problem; returns what was read.
+        """
+        problem = self.quick_check()
+        if problem is not None:
+            raise IndexDamagedError(f"{self.location}: the index file is damaged ({problem}); "
+                                    f"{REBUILD}")
+        n_docs = 0
+        for doc_id, blob in self.con.execute("SELECT id, text FROM docs"):
+            self._text(doc_id, blob)
+            n_docs += 1
+        last = self._last_id()
+        n_terms = 0
+        for term, df, blob in self.con.execute("SELECT term, df, docs FROM postings"):
+            n_terms += 1
+            ids = np.frombuffer(blob, dtype="<u4") if len(blob) % 4 == 0 else None
+            if ids is None or ids.size != df or (ids.size and int(ids.max()) > last):
+                raise IndexDamagedError(f"{self.location}: the postings of term {term} are "
+                                        f"damaged; {REBUILD}")
+        return {"index": self.location, "documents": n_docs, "terms": n_terms}
+
     # --- reading ---------------------------------------------------------------------------
 
+    @_guarded
     def __len__(self) -> int:
         return self.con.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
 
@@ -172,13 +238,22 @@ class ReferenceIndex:
             return None
         return row[0] if row else None
 
+    def _last_id(self) -> int:
+        """The largest document id ever given (ids are never reused)."""
+        row = self.con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'docs'").fetchone()
+        return max(int(row[0]) if row else 0,
+                   self.con.execute("SELECT COALESCE(MAX(id), 0) FROM docs").fetchone()[0])
+
+    @_guarded
     def ids(self) -> list[int]:
         return [r[0] for r in self.con.execute("SELECT id FROM docs ORDER BY id")]
 
+    @_guarded
     def paths(self) -> dict[str, int]:
         """Stored path -> id of every document."""
         return {p: i for i, p in self.con.execute("SELECT id, path FROM docs")}
 
+    @_guarded
     def documents(self, ids: Iterable[int]) -> dict[int, Document]:
         """The stored texts of the given ids as documents named by their paths (each with
         the SHA-256 of the file's bytes when it was indexed)."""
@@ -190,9 +265,15 @@ class ReferenceIndex:
             for doc_id, path, sha256, blob in self.con.execute(
                 f"SELECT id, path, sha256, text FROM docs WHERE id IN ({marks})", chunk
             ):
-                out[doc_id] = Document(zlib.decompress(blob).decode("utf-8"), name=path,
-                                       sha256=sha256)
+                out[doc_id] = Document(self._text(doc_id, blob), name=path, sha256=sha256)
         return out
+
+    def _text(self, doc_id: int, blob: bytes) -> str:
+        try:
+            return zlib.decompress(blob).decode("utf-8")
+        except (zlib.error, UnicodeDecodeError, TypeError) as err:
+            raise IndexDamagedError(f"{self.location}: the stored text of document {doc_id} is "
+                                    f"damaged ({err}); {REBUILD}") from err
 
     def texts(self, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
         """id -> (path, normalised text), the form shipped to scoring workers."""
@@ -202,11 +283,16 @@ class ReferenceIndex:
         """The k originals sharing the most IDF-weighted anchors with `doc`, best first."""
         return self.candidates_for_anchors(anchor_mod.anchors(doc, self._kinds), k)
 
+    @_guarded
     def candidates_for_anchors(self, hashes: np.ndarray, k: int = 10) -> list[Candidate]:
         """Top-k retrieval for precomputed anchor hashes (ranked by `detector.index.rank`)."""
         if hashes.size == 0:
             return []
-        ranked = rank.top_k(self.postings(hashes), len(self), k)
+        try:
+            ranked = rank.top_k(self.postings(hashes), len(self), k, max_id=self._last_id())
+        except ValueError as err:  # a postings blob that cannot hold the ids it should
+            raise IndexDamagedError(f"{self.location}: the postings are damaged ({err}); "
+                                    f"{REBUILD}") from err
         if not ranked:
             return []
         paths = self._paths_of([i for i, _ in ranked])
@@ -215,16 +301,20 @@ class ReferenceIndex:
     def postings(self, hashes: np.ndarray) -> Iterator[tuple[int, bytes]]:
         """(df, ids blob) of each of the given terms that the index holds."""
         wanted = hashes.tolist()
-        for start in range(0, len(wanted), _IN_CHUNK):
-            chunk = wanted[start : start + _IN_CHUNK]
-            marks = ",".join("?" * len(chunk))
-            yield from self.con.execute(
-                f"SELECT df, docs FROM postings WHERE term IN ({marks})", chunk)
+        try:
+            for start in range(0, len(wanted), _IN_CHUNK):
+                chunk = wanted[start : start + _IN_CHUNK]
+                marks = ",".join("?" * len(chunk))
+                yield from self.con.execute(
+                    f"SELECT df, docs FROM postings WHERE term IN ({marks})", chunk)
+        except (sqlite3.DatabaseError, zlib.error) as err:
+            raise self.explain(err) from err
 
     def _paths_of(self, ids: list[int]) -> dict[int, str]:
         marks = ",".join("?" * len(ids))
         return dict(self.con.execute(f"SELECT id, path FROM docs WHERE id IN ({marks})", ids))
 
+    @_guarded
     def info(self) -> dict:
         """Documents, terms, size on disk and the parameters the index was built with."""
         size = 0
@@ -251,23 +341,26 @@ class ReferenceIndex:
 
     # --- writing ---------------------------------------------------------------------------
 
+    @_guarded
     def add_prepared(
         self, prepared: Iterable[Prepared], *, on_doc: Callable[[Prepared], None] | None = None
     ) -> AddReport:
         """Write analysed originals in one transaction: all of them, or (on any failure) none.
 
         A path already in the index keeps its id: unchanged bytes are skipped, changed bytes
-        replace the stored text and anchors.
+        replace the stored text and anchors. Another process's add or remove in progress is
+        waited for (up to `timeout` seconds); the paths it wrote count as already there.
         """
         # Test hook (SPUNDETECT_TEST_KILL_AFTER=N): SIGKILL this process once N documents are
         # written inside the open transaction, so a test can check what a kill -9 leaves.
         kill = testhook.killer(testhook.KILL_AFTER_DOCS)
         report = AddReport([], [], [], [])
-        known = {p: (i, sha) for i, p, sha in self.con.execute("SELECT id, path, sha256 FROM docs")}
         pending: list[tuple[int, np.ndarray]] = []
         n_pending = 0
-        self.con.execute("BEGIN IMMEDIATE")
+        self.con.execute("BEGIN IMMEDIATE")  # the write lock, before reading what is there
         try:
+            known = {p: (i, sha)
+                     for i, p, sha in self.con.execute("SELECT id, path, sha256 FROM docs")}
             for item in prepared:
                 if on_doc is not None:
                     on_doc(item)
@@ -308,35 +401,43 @@ class ReferenceIndex:
             self._touch()
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self._rollback()
             raise
         return report
 
+    @_guarded
     def remove(self, ids_or_paths: Sequence[str | int]) -> list[int]:
         """Remove documents by id or stored path, in one transaction; returns the removed ids."""
-        paths = self.paths()
-        existing = set(paths.values())
-        ids: list[int] = []
-        for key in ids_or_paths:
-            text = str(key)
-            if text in paths:
-                ids.append(paths[text])
-            elif text.isdigit() and int(text) in existing:
-                ids.append(int(text))
-            else:
-                raise InputError(f"{key}: no such document id or path in {self.location}")
-        ids = sorted(set(ids))
-        self.con.execute("BEGIN IMMEDIATE")
+        self.con.execute("BEGIN IMMEDIATE")  # the write lock, before reading what is there
         try:
+            paths = self.paths()
+            existing = set(paths.values())
+            ids: list[int] = []
+            for key in ids_or_paths:
+                text = str(key)
+                if text in paths:
+                    ids.append(paths[text])
+                elif text.isdigit() and int(text) in existing:
+                    ids.append(int(text))
+                else:
+                    raise InputError(f"{key}: no such document id or path in {self.location}")
+            ids = sorted(set(ids))
             for doc_id in ids:
                 self._unpost(doc_id)
                 self.con.execute("DELETE FROM docs WHERE id = ?", (doc_id,))
             self._touch()
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self._rollback()
             raise
         return ids
+
+    def _rollback(self) -> None:
+        """Undo the open transaction, if SQLite has not already (it does on some errors)."""
+        if self.con.in_transaction:
+            # the error being raised says more; SQLite rolls back when the file is next opened
+            with contextlib.suppress(sqlite3.Error):
+                self.con.execute("ROLLBACK")
 
     def _touch(self) -> None:
         self.con.execute("INSERT OR REPLACE INTO meta VALUES ('updated', ?)", (str(time.time()),))
@@ -385,14 +486,97 @@ class ReferenceIndex:
                                  (int(kept.size), kept.tobytes(), term))
 
 
-def _connect(location: str, readonly: bool = False) -> sqlite3.Connection:
+def _connect(location: str, readonly: bool = False,
+             timeout: float | None = None) -> sqlite3.Connection:
+    timeout = BUSY_TIMEOUT_S if timeout is None else timeout
     if readonly and location != ":memory:":
-        con = sqlite3.connect(f"file:{location}?mode=ro", uri=True, isolation_level=None)
+        uri = f"file:{urllib.parse.quote(os.fsencode(os.path.abspath(location)))}?mode=ro"
+        con = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout)
     else:
-        con = sqlite3.connect(location, isolation_level=None)
+        con = sqlite3.connect(location, isolation_level=None, timeout=timeout)
     con.execute("PRAGMA cache_size = -131072")  # 128 MiB of page cache
     con.execute("PRAGMA temp_store = MEMORY")
     return con
+
+
+@functools.cache
+def _expected_columns() -> dict[str, list[tuple]]:
+    con = sqlite3.connect(":memory:")
+    con.executescript(SCHEMA)
+    expected = {table: _columns(con, table) for table in TABLES}
+    con.close()
+    return expected
+
+
+def _columns(con: sqlite3.Connection, table: str) -> list[tuple]:
+    """(name, declared type, not null, primary key) of each column of `table`."""
+    return [(name, kind.upper(), notnull, pk)
+            for _, name, kind, notnull, _, pk in con.execute(f"PRAGMA table_info({table})")]
+
+
+def _check_format(con: sqlite3.Connection, path: Path) -> None:
+    """Refuse a file that is not a spundetect index of this format: tables, columns, version."""
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not set(TABLES) <= tables:
+        missing = ", ".join(t for t in TABLES if t not in tables)
+        raise IndexDamagedError(f"{path}: not a spundetect index (no table {missing}); "
+                                "build one with `spundetect index build`")
+    for table, expected in _expected_columns().items():
+        found = _columns(con, table)
+        if found != expected:
+            raise IndexDamagedError(
+                f"{path}: not a spundetect index (table {table} has columns "
+                f"{', '.join(c[0] for c in found)}; expected {', '.join(c[0] for c in expected)})"
+                "; build one with `spundetect index build`")
+    version = con.execute("PRAGMA user_version").fetchone()[0]
+    row = con.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+    if version != FORMAT_VERSION or (row is not None and row[0] != str(FORMAT_VERSION)):
+        stated = version if row is None or row[0] == str(version) else f"{version}/{row[0]}"
+        raise IndexDamagedError(f"{path}: index format {stated}, this version reads "
+                                f"{FORMAT_VERSION}; {REBUILD}")
+    if con.execute("SELECT value FROM meta WHERE key = 'params'").fetchone() is None:
+        raise IndexDamagedError(f"{path}: not a spundetect index (no build parameters); "
+                                f"{REBUILD}")
+
+
+_BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
+_NOT_A_DATABASE = 26  # SQLITE_NOTADB
+
+
+def _explain(err: Exception, location: str, con: sqlite3.Connection | None,
+             timeout: float) -> InputError:
+    """The one-line error that an SQLite or zlib error met in an index stands for."""
+    code = getattr(err, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    message = str(err).splitlines()[0] if str(err) else type(err).__name__
+    if primary in _BUSY or (primary is None and "database is locked" in message):
+        return IndexLockedError(
+            f"{location}: another process is writing to the index and did not finish within "
+            f"{timeout:g} s; try again when it has")
+    if primary == _NOT_A_DATABASE:
+        return IndexDamagedError(f"{location}: not a spundetect index, or damaged ({message}); "
+                                 f"{REBUILD}")
+    if isinstance(err, (zlib.error, ValueError)):
+        return IndexDamagedError(f"{location}: the index is damaged ({message}); {REBUILD}")
+    problem = _quick_check(con) if con is not None else None
+    if problem is not None:
+        return IndexDamagedError(f"{location}: the index file is damaged ({problem}); {REBUILD}")
+    return InputError(f"{location}: {message}")
+
+
+def _quick_check(con: sqlite3.Connection) -> str | None:
+    """None when PRAGMA quick_check finds the file sound, else its first complaint."""
+    try:
+        if con.in_transaction:
+            con.execute("ROLLBACK")  # the failed change is abandoned; check what is on disk
+        rows = [str(r[0]) for r in con.execute("PRAGMA quick_check(10)")]
+    except sqlite3.Error as err:
+        return str(err).splitlines()[0] if str(err) else type(err).__name__
+    if rows == ["ok"]:
+        return None
+    lines = [line.strip() for row in rows for line in row.splitlines()
+             if line.strip() and not line.startswith("***")]
+    return lines[0] if lines else "PRAGMA quick_check failed"
 
 
 def _iso(stamp: str | None) -> str | None:
