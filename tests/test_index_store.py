@@ -335,7 +335,7 @@ def test_a_damaged_or_foreign_index_stops_every_command_with_one_line(
     for n, path in enumerate(corpus_files(("1",))[:3]):
         (suspects / f"s{n}.txt").write_text(crude_spin(path.read_text(), 0.3, seed=n))
     out = tmp_path / "out.jsonl"
-    earlier = '{"suspect": "elsewhere.txt", "verdict": "unrelated"}\n'
+    earlier = '{"suspect": "elsewhere.txt", "name": "elsewhere.txt", "verdict": "unrelated"}\n'
     argv = {
         "info": ["index", "info", location],
         "check": ["index", "check", location],
