@@ -19,6 +19,7 @@ from detector.lexicon import Lexicon, load_lexicon
 from detector.model import CompactModel, load_model
 from detector.results import PairResult, SuspectResult, evidence_of
 from detector.text import Document, read_document
+from detector.verdict import pair_verdict, paraphrase_probability
 
 
 class Detector:
@@ -36,17 +37,19 @@ class Detector:
         X = np.vstack([pair_features(p, self.model.features) for p in built])
         proba = self.model.predict_proba(X)
         classes = self.model.classes
-        spun = classes.index("spun")
         results = []
         for p, row in zip(built, proba, strict=True):
+            probabilities = {c: float(v) for c, v in zip(classes, row, strict=True)}
+            evidence = evidence_of(p)
             results.append(
                 PairResult(
                     suspect=p.suspect.name,
                     original=p.original.name,
-                    score=float(row[spun]),
-                    verdict=classes[int(np.argmax(row))],
-                    probabilities={c: float(v) for c, v in zip(classes, row, strict=True)},
-                    evidence=evidence_of(p),
+                    score=paraphrase_probability(probabilities),
+                    verdict=pair_verdict(probabilities, evidence["segments"],
+                                         evidence["n_swaps"]),
+                    probabilities=probabilities,
+                    evidence=evidence,
                     suspect_sha256=p.suspect.sha256 or None,
                     original_sha256=p.original.sha256 or None,
                 )

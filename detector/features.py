@@ -20,6 +20,7 @@ from rapidfuzz.distance import Indel
 
 from detector.align import Alignment, align
 from detector.lexicon import FILLERS, STOPWORDS, Lexicon, closed_class_words, load_lexicon
+from detector.segments import Segment, attribute
 from detector.terms import is_name, is_number, is_rare
 from detector.text import Document
 
@@ -74,6 +75,13 @@ class Pair:
     def sentence_bags(self) -> np.ndarray:
         """Dice similarity of every suspect sentence (rows) with every original sentence."""
         return _sentence_bag_similarity(self.suspect, self.original)
+
+    @cached_property
+    def segments(self) -> list[Segment]:
+        """Each suspect sentence with its source sentence and how it was made."""
+        return attribute([t.sentence for t in self.suspect.tokens], self.alignment.suspect_state,
+                         self.alignment.suspect_to_original,
+                         [t.sentence for t in self.original.tokens], self.sentence_bags)
 
     @cached_property
     def aligned_suspect_tokens(self) -> int:
@@ -593,6 +601,53 @@ def paragraph_substitution_max(pair: Pair) -> float:
             kept[token.paragraph] += 1
     rates = [swapped[p] / (swapped[p] + kept[p]) for p in kept if swapped[p] + kept[p] >= 8]
     return max(rates, default=0.0)
+
+
+# --- segments and coverage: rewrites restructure sentences but keep the story -------------
+
+
+@feature
+def segment_matched_share(pair: Pair) -> float:
+    """Share of suspect sentences that come from an original sentence (verbatim, swapped or
+    rewritten)."""
+    segments = pair.segments
+    return _share(sum(s.kind != "new" for s in segments), len(segments))
+
+
+@feature
+def segment_rewritten_share(pair: Pair) -> float:
+    """Share of suspect sentences that reword one original sentence without aligning to it."""
+    segments = pair.segments
+    return _share(sum(s.kind == "rewritten" for s in segments), len(segments))
+
+
+@feature
+def original_sentence_coverage(pair: Pair) -> float:
+    """Share of the original's sentences that some suspect sentence comes from."""
+    used = {s.original for s in pair.segments if s.original is not None}
+    return _share(len(used), pair.original.n_sentences)
+
+
+def _facts(doc: Document) -> set[str]:
+    return set(_cached(doc, "names", _names)) | set(_cached(doc, "numbers", _numbers))
+
+
+@feature
+def original_fact_coverage(pair: Pair) -> float:
+    """Share of the original's distinct names and numbers that the suspect mentions (a rewrite
+    keeps the story's facts; another outlet's report keeps some)."""
+    return _containment(_facts(pair.original), _facts(pair.suspect))
+
+
+def _content_words(doc: Document) -> set[str]:
+    return _cached(doc, "content", lambda d: {w for w in d.words if len(w) > 2
+                                              and w not in STOPWORDS})
+
+
+@feature
+def original_word_coverage(pair: Pair) -> float:
+    """Share of the original's distinct content words that the suspect uses."""
+    return _containment(_content_words(pair.original), _content_words(pair.suspect))
 
 
 FEATURE_NAMES: tuple[str, ...] = tuple(FEATURES)

@@ -8,16 +8,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from detector import segments as segments_mod
 from detector.features import FEATURES, Pair
+from detector.verdict import (
+    DERIVED,
+    PARAPHRASE,
+    VERDICTS,
+    candidate_bar,
+    derived_probability,
+    related,
+)
 
-VERDICTS = ("spun", "copy", "independent", "unrelated")
-DERIVED = ("spun", "copy")
+__all__ = ["DERIVED", "PARAPHRASE", "VERDICTS", "PairResult", "SuspectResult", "error_record",
+           "evidence_of"]
+
 MAX_SWAPS_IN_EVIDENCE = 200
 
 
 @dataclass(frozen=True)
 class PairResult:
-    """How likely `suspect` is machine-paraphrased from `original`, and the evidence.
+    """How likely `suspect` is a paraphrase of `original` (`score`: spun or rewritten), how
+    likely it derives from it at all (`derived`: copy too), the verdict and the evidence.
 
     `suspect_sha256` and `original_sha256` are the SHA-256 of the files' bytes as scored
     (None for texts that did not come from a file), so a report can tell the same files.
@@ -25,8 +36,8 @@ class PairResult:
 
     suspect: str
     original: str
-    score: float  # probability of `spun`
-    verdict: str  # spun, copy, independent or unrelated
+    score: float  # probability of a paraphrase: spun or rewritten
+    verdict: str  # spun, rewritten, copy, independent or unrelated
     probabilities: dict[str, float]
     evidence: dict
     suspect_sha256: str | None = None
@@ -37,6 +48,7 @@ class PairResult:
             "suspect": self.suspect,
             "original": self.original,
             "score": round(self.score, 4),
+            "derived": round(self.derived, 4),
             "verdict": self.verdict,
             "probabilities": {k: round(v, 4) for k, v in self.probabilities.items()},
             "evidence": self.evidence,
@@ -46,8 +58,8 @@ class PairResult:
 
     @property
     def derived(self) -> float:
-        """Probability the suspect derives from the original at all (spun or copied)."""
-        return sum(self.probabilities.get(k, 0.0) for k in DERIVED)
+        """Probability the suspect derives from the original at all (copy, spun, rewritten)."""
+        return derived_probability(self.probabilities)
 
 
 @dataclass(frozen=True)
@@ -63,8 +75,18 @@ class SuspectResult:
         return max(self.candidates, key=lambda r: (r.derived, r.score), default=None)
 
     @property
+    def bar(self) -> float:
+        """The derived probability a source must reach, allowing for the candidates compared."""
+        return candidate_bar(sum(related(r.probabilities) for r in self.candidates))
+
+    @property
     def verdict(self) -> str:
-        return self.best.verdict if self.best else "unrelated"
+        best = self.best
+        if best is None:
+            return "unrelated"
+        if best.verdict in DERIVED and best.derived < self.bar:
+            return "independent"  # about the same subject, but not shown to derive from it
+        return best.verdict
 
     @property
     def score(self) -> float:
@@ -74,7 +96,20 @@ class SuspectResult:
     def source(self) -> str | None:
         """The best candidate when the suspect derives from it, else None."""
         best = self.best
-        return best.original if best and best.verdict in DERIVED else None
+        return best.original if best and self.verdict in DERIVED else None
+
+    @property
+    def sources(self) -> list[dict]:
+        """Every original the suspect draws from (several for a stitched page): the share of
+        the suspect's sentences each supplies and how (its verdict), largest first."""
+        if self.verdict not in DERIVED:
+            return []
+        bar = self.bar
+        found = [r for r in self.candidates if r.verdict in DERIVED and r.derived >= bar]
+        found.sort(key=lambda r: -r.evidence.get("segments", {}).get("matched_share", 0.0))
+        return [{"original": r.original, "verdict": r.verdict,
+                 "share": r.evidence.get("segments", {}).get("matched_share", 0.0)}
+                for r in found]
 
     def to_record(self) -> dict:
         best = self.best
@@ -83,11 +118,14 @@ class SuspectResult:
             "source": self.source,
             "original": best.original if best else None,
             "score": round(self.score, 4),
+            "derived": round(best.derived, 4) if best else 0.0,
             "verdict": self.verdict,
+            "sources": self.sources,
             "probabilities": best.to_record()["probabilities"] if best else {},
             "evidence": best.evidence if best else {},
             "candidates": [
-                {"original": r.original, "score": round(r.score, 4), "verdict": r.verdict,
+                {"original": r.original, "score": round(r.score, 4),
+                 "derived": round(r.derived, 4), "verdict": r.verdict,
                  "sha256": r.original_sha256}
                 for r in sorted(self.candidates, key=lambda r: -r.derived)
             ],
@@ -109,6 +147,7 @@ def evidence_of(pair: Pair) -> dict:
         "substitution_rate": round(FEATURES["substitution_rate"](pair), 4),
         "synonym_share": round(FEATURES["swap_synonym_share"](pair), 4),
         "paragraphs_derived": round(FEATURES["paragraph_derived_share"](pair), 4),
+        "segments": segments_mod.summary(pair.segments),
     }
 
 

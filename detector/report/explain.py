@@ -10,6 +10,7 @@ from detector.report.records import SuspectEntry
 
 _VERDICT_WORDS = {
     "spun": "a machine-spun copy",
+    "rewritten": "a rewrite of the original (reworded or restructured)",
     "copy": "a plain copy",
     "independent": "an independent report of the same news",
     "unrelated": "an unrelated article",

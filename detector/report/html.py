@@ -34,6 +34,7 @@ SOURCE_TAGS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 _VERDICT_LABEL = {
     "spun": "spun",
+    "rewritten": "rewritten",
     "copy": "copy",
     "independent": "independent",
     "unrelated": "unrelated",
@@ -62,7 +63,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
         overflow-wrap: anywhere; }
 .verdict { display: inline-block; padding: .05rem .5rem; border-radius: .7rem; color: #fff;
            font-size: .85rem; font-weight: 600; background: #757575; }
-.verdict.spun { background: #c62828; } .verdict.copy { background: #e65100; }
+.verdict.spun { background: #c62828; } .verdict.rewritten { background: #ad1457; }
+.verdict.copy { background: #e65100; }
 .verdict.independent { background: #2e7d32; } .verdict.unrelated { background: #757575; }
 .verdict.error { background: #37474f; }
 .legend span { margin-right: 1rem; white-space: nowrap; }

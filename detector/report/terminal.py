@@ -12,11 +12,12 @@ from typing import IO
 from detector.align import Alignment, align
 from detector.display import shown
 from detector.report.evidence import match_paragraphs, segments
-from detector.results import SuspectResult
+from detector.results import DERIVED, SuspectResult
 from detector.text import Document
 
 VERDICT_TEXT = {
-    "spun": "SPUN: machine-paraphrased from the original",
+    "spun": "SPUN: machine-paraphrased from the original (words swapped, skeleton kept)",
+    "rewritten": "REWRITTEN: the original's story reworded sentence by sentence or restructured",
     "copy": "COPY: the original's text, copied (possibly with edits or page furniture)",
     "independent": "INDEPENDENT: about the same subject, but not derived from the original",
     "unrelated": "UNRELATED: not about the same subject",
@@ -32,14 +33,23 @@ def summary(result: SuspectResult, *, max_swaps: int = 10) -> str:
     lines = [
         f"suspect:   {shown(result.suspect)}",
         f"verdict:   {VERDICT_TEXT.get(best.verdict, best.verdict)}",
-        f"score:     {best.score:.3f}  (probability the suspect is spun from the original)",
+        f"score:     {best.score:.3f}  (probability the suspect is a paraphrase of the original:"
+        f" spun or rewritten; derived at all: {best.derived:.3f})",
         f"original:  {shown(best.original)}"
         + ("" if result.source else "  (best match, not a source)"),
         f"aligned:   {ev['aligned_share']:.0%} of the suspect lines up with the original, "
         f"{ev['verbatim_share']:.0%} verbatim, {ev['n_swaps']} swaps "
         f"({ev['substitution_rate']:.0%} of aligned words)",
     ]
-    if ev["swaps"] and best.verdict in ("spun", "copy"):
+    segments = ev.get("segments")
+    if segments:
+        lines.append(
+            f"sentences: {segments['verbatim']} verbatim, {segments['swapped']} word-swapped, "
+            f"{segments['rewritten']} rewritten, {segments['new']} not from the original")
+    if len(result.sources) > 1:
+        lines.append("sources:   " + ", ".join(
+            f"{shown(s['original'])} ({s['share']:.0%}, {s['verdict']})" for s in result.sources))
+    if ev["swaps"] and best.verdict in DERIVED:
         swaps = ", ".join(f"{a} -> {b}" for a, b in ev["swaps"][:max_swaps])
         more = ev["n_swaps"] - min(max_swaps, len(ev["swaps"]))
         lines.append(f"swaps:     {swaps}" + (f" (+{more} more)" if more > 0 else ""))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]  # training runs from a source checkout
 CORPUS_DIR = REPO / "data" / "originals"
+REWRITES_DIR = REPO / "data" / "rewrites"  # hand-written rewrites of corpus articles
 
 
 @dataclass(frozen=True)

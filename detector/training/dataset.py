@@ -17,8 +17,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from detector.training.config import CORPUS_DIR
+from detector.training.config import CORPUS_DIR, REWRITES_DIR
 from detector.training.pages import add_chrome, drift
+from detector.training.restructure import restructure
 from detector.training.spinner import STYLES, SpinResult, random_spin, spin, stitch
 
 
@@ -101,6 +102,62 @@ def corpus_hash(directory: Path = CORPUS_DIR) -> str:
     return digest.hexdigest()
 
 
+def corpus_key(path: str | Path) -> str:
+    """`<topic>/<file>`: how rewrites name the corpus article they rewrite."""
+    path = Path(path)
+    return f"{path.parent.name}/{path.name}"
+
+
+def load_rewrites(directory: Path = REWRITES_DIR) -> dict[str, list[tuple[str, str]]]:
+    """Hand-written rewrites, `<style>/<topic>/<file>`, by the corpus article they rewrite:
+    key -> [(style, text)], styles and files in sorted order."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    if not directory.is_dir():
+        return found
+    for path in sorted(directory.glob("*/*/*.txt")):
+        style = path.parent.parent.name
+        text = path.read_text(encoding="utf-8").strip()
+        if text:
+            found.setdefault(corpus_key(path), []).append((style, text))
+    return found
+
+
+# Hand edits an outlet makes to a wire story it runs: (pattern, replacement) on a sentence.
+_HAND_EDITS = [
+    (r"\bsaid\b", "told reporters"), (r"\bThat said\b", "Still"), (r"\babout\b", "around"),
+    (r"\bHowever, ", "But "), (r"\bapproximately\b", "about"), (r"\bannounced\b", "said"),
+    (r", who [^,]+,", ""), (r", which [^,]+,", ""), (r"\bon (Monday|Tuesday|Wednesday|Thursday|"
+    r"Friday|Saturday|Sunday)\b", "this week"), (r"\bpolice\b", "officers"),
+]
+
+
+def hand_edit(text: str, rng: random.Random) -> str:
+    """A wire story as another outlet ran it: trimmed, paragraphs moved, a few sentences
+    edited by hand, maybe a new headline; derived, but not machine-paraphrased."""
+    import re
+
+    paras = _paragraphs(text)
+    if len(paras) > 3 and rng.random() < 0.6:  # trimmed from the bottom
+        paras = paras[: len(paras) - rng.randint(1, min(2, len(paras) - 3))]
+    if len(paras) > 3 and rng.random() < 0.4:  # two paragraphs swapped
+        i = rng.randrange(1, len(paras) - 1)
+        paras[i], paras[i + 1] = paras[i + 1], paras[i]
+    edits = rng.randint(2, 3)
+    for _ in range(edits * 3):
+        if not edits:
+            break
+        k = rng.randrange(len(paras))
+        pattern, repl = rng.choice(_HAND_EDITS)
+        edited = re.sub(pattern, repl, paras[k], count=1)
+        if edited != paras[k]:
+            paras[k] = edited
+            edits -= 1
+    if rng.random() < 0.3:  # a headline of its own
+        paras.insert(0, rng.choice(("UPDATE", "BREAKING", "Latest")) + ": "
+                     + paras[0].split(", ")[0].split(". ")[0][:80].rstrip(".") + ".")
+    return "\n\n".join(paras)
+
+
 def _paragraphs(text: str) -> list[str]:
     return [p for p in text.split("\n\n") if p.strip()]
 
@@ -150,6 +207,7 @@ def generate_pairs(
     negatives_per_article: int = 4,
     chrome: float = 0.4,
     drifted: float = 0.3,
+    rewrites_dir: Path | None = REWRITES_DIR,
 ) -> Iterator[LabelledPair]:
     """Yield the labelled pairs, deterministically for a seed.
 
@@ -163,6 +221,8 @@ def generate_pairs(
     topics = sorted(by_topic)
     headlines = [a.text.split(". ")[0][:90] for a in articles]
     shared_wire = syndicated(articles)
+    rewrites = load_rewrites(rewrites_dir) if rewrites_dir is not None else {}
+    extra = random.Random(seed + 7919)  # the rewrite and edited-copy pairs draw from their own
 
     def page(text: str) -> str:
         return add_chrome(text, rng, rng.sample(headlines, 6)) if rng.random() < chrome else text
@@ -229,6 +289,42 @@ def generate_pairs(
                     text = random_spin(other.text, seed=base + 90 + k).text
                 yield LabelledPair(page(text), original_view(art), "unrelated",
                                    {"kind": "unrelated"}, art.topic, art.path)
+
+        yield from _derived_not_spun(art, by_topic[art.topic], same_event, shared_wire,
+                                     rewrites, extra, page, original_view, base)
+
+
+def _derived_not_spun(art, topic, same_event, shared_wire, rewrites, rng, page, original_view,
+                      base) -> Iterator[LabelledPair]:
+    """Rewrites (hand-written, restructured, and rewrite-like spins), edited syndication and
+    hand-edited copies (`copy`), and rewrites of a sibling report (`independent`)."""
+    for style, text in rewrites.get(corpus_key(art.path), []):
+        yield LabelledPair(page(text), original_view(art), "rewritten",
+                           {"kind": "rewritten", "style": f"rewrite_{style}"}, art.topic, art.path)
+        yield LabelledPair(page(restructure(text, rng)), original_view(art), "rewritten",
+                           {"kind": "rewritten", "style": f"rewrite_{style}_restructured"},
+                           art.topic, art.path)
+    if not rewrites.get(corpus_key(art.path)) and rng.random() < 0.3:
+        spun = spin(art.text, style=rng.choice(("heavy", "backtranslate")),
+                    rate=rng.uniform(0.6, 1.0), seed=base + 97).text
+        yield LabelledPair(page(restructure(spun, rng, rate=0.9)), original_view(art),
+                           "rewritten", {"kind": "rewritten", "style": "synthetic_rewrite"},
+                           art.topic, art.path)
+    partners = [b for b in topic if b != art and frozenset((art.path, b.path)) in shared_wire]
+    if partners:
+        partner = rng.choice(partners)
+        text = hand_edit(partner.text, rng) if rng.random() < 0.5 else partner.text
+        yield LabelledPair(page(text), original_view(art), "copy", {"kind": "copy_syndicated"},
+                           art.topic, art.path)
+    if rng.random() < 0.5:
+        yield LabelledPair(page(hand_edit(art.text, rng)), page(art.text), "copy",
+                           {"kind": "copy_edited"}, art.topic, art.path)
+    sibling_rewrites = [(b, r) for b in same_event for r in rewrites.get(corpus_key(b.path), [])]
+    if sibling_rewrites and rng.random() < 0.5:
+        _, (_, text) = rng.choice(sibling_rewrites)
+        yield LabelledPair(page(text), original_view(art), "independent",
+                           {"kind": "rewrite_sibling"},
+                           art.topic, art.path)
 
 
 def _style(rng: random.Random) -> str:

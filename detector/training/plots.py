@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from detector.training.evaluate import threshold_at_fpr, tpr_at_fpr
+from detector.verdict import NOT_DERIVED, PARAPHRASE
 
 SCORES_FILE = "validation_scores.csv"
 PLOTS_DIR = "plots"
@@ -42,10 +43,10 @@ def save_scores(
     with open(path, "w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
         out.writerow(["label", *STRATUM_FIELDS, "topic", "score", *(f"p_{c}" for c in classes)])
-        spun = list(classes).index("spun")
+        paraphrase = [list(classes).index(c) for c in PARAPHRASE if c in classes]
         for label, stratum, topic, row in zip(labels, strata, topics, proba, strict=True):
             out.writerow([label, *(stratum.get(k, "") for k in STRATUM_FIELDS), topic,
-                          f"{row[spun]:.6f}", *(f"{v:.6f}" for v in row)])
+                          f"{sum(row[k] for k in paraphrase):.6f}", *(f"{v:.6f}" for v in row)])
     return path
 
 
@@ -99,7 +100,7 @@ def _figure(width: float, height: float, ncols: int = 1):
 
 
 def _has_both(scores: dict[str, np.ndarray]) -> bool:
-    y = scores["label"] == "spun"
+    y = np.isin(scores["label"], PARAPHRASE)
     return bool(y.any() and not y.all())
 
 
@@ -109,11 +110,11 @@ def roc_figure(scores: dict[str, np.ndarray]):
 
     fig, (whole, low) = _figure(10, 4.2, ncols=2)
     if _has_both(scores):
-        y = scores["label"] == "spun"
+        y = np.isin(scores["label"], PARAPHRASE)
         fpr, tpr, _ = roc_curve(y, scores["score"])
         auc = roc_auc_score(y, scores["score"])
         for ax in (whole, low):
-            ax.plot(fpr, tpr, color="#c62828", label=f"spun vs rest (AUC {auc:.3f})")
+            ax.plot(fpr, tpr, color="#c62828", label=f"paraphrase vs rest (AUC {auc:.3f})")
         whole.plot([0, 1], [0, 1], ls=":", color="grey", label="chance")
         low.set_xscale("log")
         low.set_xlim(1e-3, 1)
@@ -139,7 +140,7 @@ def precision_recall_figure(scores: dict[str, np.ndarray]):
 
     fig, ax = _figure(5.5, 4.2)
     if _has_both(scores):
-        y = scores["label"] == "spun"
+        y = np.isin(scores["label"], PARAPHRASE)
         precision, recall, _ = precision_recall_curve(y, scores["score"])
         ap = average_precision_score(y, scores["score"])
         ax.plot(recall, precision, color="#c62828", label=f"spun (average precision {ap:.3f})")
@@ -195,8 +196,8 @@ def confusion_figure(scores: dict[str, np.ndarray]):
 
 def figures(scores: dict[str, np.ndarray]) -> dict:
     """Every plot in `PLOTS`, by file name."""
-    cut = threshold_at_fpr(scores["score"][scores["label"] != "spun"])
-    spun = scores["label"] == "spun"
+    cut = threshold_at_fpr(scores["score"][np.isin(scores["label"], NOT_DERIVED)])
+    spun = np.isin(scores["label"], PARAPHRASE)
     return {
         "roc.png": roc_figure(scores),
         "precision_recall.png": precision_recall_figure(scores),

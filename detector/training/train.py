@@ -155,7 +155,7 @@ def train(config: TrainConfig | None = None, *, log=print, **overrides) -> dict:
                                                          folds=folds, jobs=jobs)
     log(f"held-out topics: ROC-AUC {report['roc_auc']:.4f}, "
         f"TPR@1%FPR {report['tpr_at_1pct_fpr']:.4f}, "
-        f"macro-F1 {report['macro_f1_spun_copy_not_derived']:.4f}")
+        f"macro-F1 {report['macro_f1_paraphrase_copy_not_derived']:.4f}")
 
     with threadpool_limits(limits=1):
         pipeline = _fit(X, y, groups, seed)

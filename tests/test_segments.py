@@ -1,0 +1,18 @@
+import numpy as np
+
+from detector.segments import attribute, summary
+
+
+def test_sentences_are_verbatim_swapped_rewritten_or_new():
+    # suspect sentence 0: 4 tokens all equal; 1: aligned with a swap; 2: no alignment but
+    # shares content with original sentence 2; 3: nothing in common.
+    sentence_of = [0] * 4 + [1] * 4 + [2] * 4 + [3] * 4
+    states = ["equal"] * 4 + ["equal", "swap", "equal", "equal"] + ["gap"] * 8
+    to_original = [0, 1, 2, 3, 4, 5, 6, 7] + [-1] * 8
+    original_sentence_of = [0] * 4 + [1] * 4 + [2] * 4
+    content = np.array([[1.0, 0, 0], [0, 0.8, 0], [0.1, 0, 0.5], [0.1, 0.1, 0.2]])
+    segments = attribute(sentence_of, states, to_original, original_sentence_of, content)
+    assert [(s.original, s.kind) for s in segments] == [
+        (0, "verbatim"), (1, "swapped"), (2, "rewritten"), (None, "new")]
+    assert summary(segments) == {"verbatim": 1, "swapped": 1, "rewritten": 1, "new": 1,
+                                 "matched_share": 0.75, "original_sentences_used": 3}

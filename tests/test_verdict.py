@@ -1,0 +1,43 @@
+import pytest
+
+from detector.verdict import (
+    candidate_bar,
+    derived_probability,
+    has_evidence,
+    pair_verdict,
+    paraphrase_probability,
+)
+
+P = {"spun": 0.5, "rewritten": 0.2, "copy": 0.1, "independent": 0.15, "unrelated": 0.05}
+MATCHED = {"verbatim": 2, "swapped": 10, "rewritten": 3, "new": 5, "matched_share": 0.75}
+THIN = {"verbatim": 0, "swapped": 1, "rewritten": 1, "new": 18, "matched_share": 0.1}
+
+
+def test_probabilities_add_the_classes_they_name():
+    assert paraphrase_probability(P) == pytest.approx(0.7)
+    assert derived_probability(P) == pytest.approx(0.8)
+
+
+def test_the_likeliest_class_stands_when_the_evidence_supports_it():
+    assert pair_verdict(P, MATCHED, n_swaps=20) == "spun"
+
+
+def test_no_derived_verdict_without_sentences_from_the_original():
+    assert not has_evidence(THIN)
+    assert pair_verdict(P, THIN, n_swaps=20) == "independent"
+
+
+def test_spun_needs_swaps_else_the_next_derived_class():
+    assert pair_verdict(P, MATCHED, n_swaps=0) == "rewritten"
+
+
+def test_a_short_suspect_needs_as_many_segments_as_it_has():
+    short = {"verbatim": 2, "swapped": 0, "rewritten": 0, "new": 0, "matched_share": 1.0}
+    assert has_evidence(short)
+
+
+def test_the_bar_rises_with_the_candidates_about_the_same_subject():
+    assert candidate_bar(1) == 0.5
+    assert candidate_bar(10) == pytest.approx(0.95)
+    assert candidate_bar(1000) == 0.97
+    assert candidate_bar(0) == 0.5
