@@ -17,8 +17,8 @@ def test_clauses_move_and_sentences_split_and_merge():
                  "agreed to raise the tax on property by two percent.") == [
         "The council met on Monday to discuss the budget for next year.",
         "It agreed to raise the tax on property by two percent."]
-    assert merge("The road is closed.", "Police are at the scene.") == (
-        "The road is closed, and police are at the scene.")
+    assert merge("The road is closed.", "The police are at the scene.") == (
+        "The road is closed, and the police are at the scene.")
 
 
 def test_restructure_is_deterministic_and_keeps_the_words_of_the_story():
