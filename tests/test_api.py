@@ -10,7 +10,10 @@ from detector.text import Document
 def test_score_pair_of_texts(detector, texts):
     result = detector.score_pair(texts["spun"], texts["original"])
     assert 0.0 <= result.score <= 1.0
-    assert result.probabilities["spun"] == result.score
+    p = result.probabilities
+    assert result.score == pytest.approx(p["spun"] + p["rewritten"])
+    assert result.derived == pytest.approx(p["spun"] + p["rewritten"] + p["copy"])
+    assert result.to_record()["derived"] == round(result.derived, 4)
     assert sum(result.probabilities.values()) == pytest.approx(1.0)
     assert ["keeps", "maintains"] in result.evidence["swaps"]
     record = result.to_record()
@@ -52,7 +55,7 @@ def test_score_files_reports_unreadable_input(article_files, tmp_path):
 
 
 def test_default_detector_loads_shipped_model():
-    assert Detector().model.classes == ("copy", "independent", "spun", "unrelated")
+    assert Detector().model.classes == ("copy", "independent", "rewritten", "spun", "unrelated")
 
 
 def test_records_carry_the_sha256_of_the_files_scored(detector, article_files, texts):

@@ -61,7 +61,7 @@ def test_pairs_cover_every_label_and_are_deterministic(articles):
     again = list(generate_pairs(corpus, seed=3))
     assert first == again
     labels = Counter(p.label for p in first)
-    assert set(labels) == {"spun", "copy", "independent", "unrelated"}
+    assert set(labels) == {"spun", "rewritten", "copy", "independent", "unrelated"}
     for pair in first:
         if pair.label == "independent":
             assert pair.suspect != pair.original

@@ -30,8 +30,8 @@ def test_tpr_at_fpr_reads_the_roc_curve():
 
 
 def test_threeway_merges_negatives():
-    assert threeway(["spun", "copy", "independent", "unrelated"]) == [
-        "spun", "copy", "not_derived", "not_derived"]
+    assert threeway(["spun", "rewritten", "copy", "independent", "unrelated"]) == [
+        "paraphrase", "paraphrase", "copy", "not_derived", "not_derived"]
 
 
 def test_summarise_perfect_and_wrong_predictions():
@@ -40,14 +40,14 @@ def test_summarise_perfect_and_wrong_predictions():
               {"kind": "copy_verbatim"}, {"kind": "same_event"}, {"kind": "unrelated"},
               {"kind": "same_event"}]
     perfect = summarise(labels, onehot(labels), CLASSES, strata)
-    assert perfect["roc_auc"] == 1.0 and perfect["macro_f1_spun_copy_not_derived"] == 1.0
+    assert perfect["roc_auc"] == 1.0 and perfect["macro_f1_paraphrase_copy_not_derived"] == 1.0
     wrong = onehot(["spun", "copy", "copy", "independent", "unrelated", "spun"])
     report = summarise(labels, wrong, CLASSES, strata)
-    assert report["strata"]["kind=same_event"]["flagged_spun"] == 0.5
+    assert report["strata"]["kind=same_event"]["flagged_paraphrase"] == 0.5
     assert report["strata"]["rate=0.6-0.7"]["correct"] == 0.0
-    assert report["macro_f1_spun_copy_not_derived"] < 1.0
+    assert report["macro_f1_paraphrase_copy_not_derived"] < 1.0
     text = markdown(report)
-    assert "| kind=same_event | 2 | 0.500 |" in text
+    assert "| kind=same_event | 2 | 0.500 | 0.500 |" in text
 
 
 def test_threshold_leaves_one_percent_of_negatives_above():
