@@ -18,11 +18,22 @@ from detector.api import (
     score_with_index,
     write_report,
 )
-from detector.batch import read_list_file, scan_folder, scan_index, score_pairs_file
 from detector.errors import InputError, ModelError, SpundetectError
 from detector.fetch import Fetcher
 
 __version__ = "0.1.0"
+
+# Batch work loads on first use (its process pool machinery is not needed to score a pair).
+_BATCH = ("read_list_file", "scan_folder", "scan_index", "score_pairs_file")
+
+
+def __getattr__(name: str):
+    if name in _BATCH:
+        from detector import batch
+
+        return getattr(batch, name)
+    raise AttributeError(f"module 'detector' has no attribute {name!r}")
+
 
 __all__ = [
     "Detector",

@@ -25,16 +25,11 @@ from __future__ import annotations
 import codecs
 import contextlib
 import hashlib
-import http.client
 import json
 import os
 import re
-import socket
-import ssl
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -84,19 +79,23 @@ class Fetched(NamedTuple):
     cached: bool = False
 
 
-class _Redirects(urllib.request.HTTPRedirectHandler):
-    """Follow at most `limit` redirects, and only to http or https."""
+def _redirects(limit: int):
+    """A urllib handler that follows at most `limit` redirects, and only to http or https
+    (urllib is imported here, on the first fetch: scoring files never pays for it)."""
+    import urllib.request
 
-    def __init__(self, limit: int):
-        self.max_redirections = limit
-        self.max_repeats = min(limit, self.max_repeats)
+    class Redirects(urllib.request.HTTPRedirectHandler):
+        max_redirections = limit
+        max_repeats = min(limit, urllib.request.HTTPRedirectHandler.max_repeats)
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        scheme = urlsplit(newurl).scheme.lower()
-        if scheme not in SCHEMES:
-            raise InputError(f"{req.full_url}: redirected to a {scheme} URL; only http and "
-                             "https are fetched")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+        def redirect_request(self, req, fp, code, msg, headers, newurl):
+            scheme = urlsplit(newurl).scheme.lower()
+            if scheme not in SCHEMES:
+                raise InputError(f"{req.full_url}: redirected to a {scheme} URL; only http "
+                                 "and https are fetched")
+            return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+    return Redirects()
 
 
 @dataclass(frozen=True)
@@ -138,17 +137,22 @@ class Fetcher:
         return None if self.cache_dir is None else PageCache(Path(self.cache_dir))
 
     def _download(self, url: str) -> Fetched:
+        import http.client
+        import urllib.error
+        import urllib.request
+
         request = urllib.request.Request(url, headers={
             "User-Agent": self.user_agent, "Accept-Encoding": "identity",
             "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5"})
-        opener = urllib.request.build_opener(_Redirects(self.max_redirects))
+        opener = urllib.request.build_opener(_redirects(self.max_redirects))
         deadline = time.monotonic() + self.total_timeout
         try:
             with opener.open(request, timeout=self.timeout) as response:
                 return self._read(url, response, deadline)
         except urllib.error.HTTPError as err:
             err.close()
-            if 300 <= err.code < 400 and _Redirects.inf_msg in str(err.msg):
+            inf_msg = urllib.request.HTTPRedirectHandler.inf_msg
+            if 300 <= err.code < 400 and inf_msg in str(err.msg):
                 raise InputError(f"{url}: too many redirects (more than "
                                  f"{self.max_redirects})") from err
             raise InputError(f"{url}: HTTP {err.code} {err.reason}".rstrip()) from err
@@ -185,6 +189,10 @@ class Fetcher:
 
     def _why(self, reason: object) -> str:
         """What went wrong, in a few words, from what urllib raised."""
+        import http.client
+        import socket
+        import ssl
+
         if isinstance(reason, TimeoutError):
             return f"timed out after {self.timeout:g} s"
         if isinstance(reason, ssl.SSLError):
