@@ -1,25 +1,35 @@
-"""The Python API: score a suspect against originals, one pair or a whole batch.
+"""The Python API: score a suspect against originals, one pair or a whole batch; build, open
+and scan reference indexes; write the HTML report. The command line is a thin layer over it.
 
     >>> from detector import score_files
     >>> result = score_files("suspect.txt", ["original.txt"])
     >>> result.verdict, round(result.score, 2), result.evidence["swaps"][:3]
 
+Suspects and originals may be `http(s)://` URLs wherever files are read (`detector.fetch`).
 Scoring needs numpy and rapidfuzz only; the trained model and lexicon load lazily, once.
+Folder and index scans (`scan_folder`, `scan_index`) are in `detector.batch`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from detector.errors import InputError
 from detector.features import Pair, pair_features
+from detector.fetch import Fetcher, read_input
 from detector.lexicon import Lexicon, load_lexicon
 from detector.model import CompactModel, load_model
 from detector.results import PairResult, SuspectResult, evidence_of
-from detector.text import Document, read_document
+from detector.text import Document
 from detector.verdict import pair_verdict, paraphrase_probability
+
+if TYPE_CHECKING:
+    from detector.index import AddReport, ReferenceIndex
 
 
 class Detector:
@@ -75,7 +85,119 @@ def score_texts(suspect: str, original: str) -> PairResult:
     return Detector().score_pair(suspect, original)
 
 
-def score_files(suspect: str | Path, originals: Sequence[str | Path]) -> SuspectResult:
-    """Score a suspect file against original files; raises `InputError` for unreadable files."""
-    s = read_document(suspect)
-    return Detector().score_suspect(s, [read_document(p) for p in originals])
+def score_files(suspect: str | Path, originals: Sequence[str | Path], *,
+                detector: Detector | None = None, fetcher: Fetcher | None = None
+                ) -> SuspectResult:
+    """Score a suspect file (or URL) against original files (or URLs); raises `InputError`
+    for an input that cannot be read or fetched."""
+    s = read_input(suspect, fetcher)
+    originals = [read_input(p, fetcher) for p in originals]
+    return (detector or Detector()).score_suspect(s, originals)
+
+
+def score_with_index(suspect: str | Path | Document, index: ReferenceIndex | str | Path, *,
+                     top_k: int = 10, detector: Detector | None = None,
+                     fetcher: Fetcher | None = None) -> SuspectResult:
+    """Score a suspect (a file, a URL or a `Document`) against its top-k candidates in a
+    reference index (`spundetect score --index`). The result's record also carries each
+    candidate's index `id` and `retrieval` score."""
+    from detector.index.scan import retrieve, score_retrieved
+
+    doc = suspect if isinstance(suspect, Document) else read_input(suspect, fetcher)
+    with _opened(index) as reference:
+        retrieved = retrieve(doc, reference, top_k)
+    return score_retrieved(detector or Detector(), doc, retrieved)
+
+
+def build_index(originals: str | Path | Sequence[str | Path], location: str | Path = ":memory:",
+                *, jobs: int | None = None, scheduler: str | None = None,
+                progress=None) -> tuple[ReferenceIndex, AddReport]:
+    """A new reference index of `originals` (a folder, searched recursively, or a list of
+    files) at `location` (a new file; ":memory:" for one that lives as long as the object).
+
+    Returns the open index and what was added; originals that could not be read, and
+    subfolders that could not be listed, are in `report.errors`, not raised.
+    `spundetect index build`; `index.add_files` extends an index, `index.remove` shrinks it.
+    """
+    from detector.batch import list_text_files
+    from detector.index import build
+
+    unlisted: dict[Path, str] = {}
+    if isinstance(originals, str | Path):
+        paths = list_text_files(originals, onerror=unlisted.__setitem__)
+    else:
+        paths = [Path(p) for p in originals]
+    index, report = build(paths, location, jobs=jobs, scheduler=scheduler, progress=progress)
+    report.errors[:0] = [{"original": str(folder), "error": error}
+                         for folder, error in unlisted.items()]
+    return index, report
+
+
+def open_index(location: str | Path, *, readonly: bool = False) -> ReferenceIndex:
+    """An existing reference index; use it as a context manager to close it. `InputError`
+    (`IndexDamagedError`) for a file that is not a spundetect index or is damaged."""
+    from detector.index import ReferenceIndex
+
+    return ReferenceIndex.open(location, readonly=readonly)
+
+
+@contextlib.contextmanager
+def _opened(index: ReferenceIndex | str | Path) -> Iterator[ReferenceIndex]:
+    """The index itself, or the one at a path opened read-only for the call."""
+    from detector.index import ReferenceIndex
+
+    if isinstance(index, ReferenceIndex):
+        yield index
+        return
+    with ReferenceIndex.open(index, readonly=True) as opened:
+        yield opened
+
+
+def write_report(records: Iterable[dict] | str | Path, path: str | Path, *,
+                 index: ReferenceIndex | str | Path | None = None,
+                 force: bool = False) -> list[str]:
+    """Write the HTML report (`spundetect report`) of result records to `path`.
+
+    `records` are the dicts `scan_index`, `scan_folder` and `score_pairs_file` yield (or
+    `SuspectResult.to_record()`), or the path of a results file they were written to. A
+    malformed record is left out, named on the page and in the list returned ("record 3:
+    ..."). With `index`, originals' texts come from the index a scan used. An existing
+    `path` is kept unless `force`.
+    """
+    from detector.report.html import report_html
+    from detector.report.records import check_record, load_results
+
+    path = Path(path)
+    if isinstance(records, str | Path):
+        results = load_results(records)
+        good, problems = results.records, results.problems
+        base, name = Path(records).parent, str(records)
+    else:
+        good, problems = [], []
+        for k, record in enumerate(records, start=1):
+            problem = check_record(record)
+            if problem:
+                problems.append(f"record {k}: {problem}")
+            else:
+                good.append(record)
+        if not good:
+            raise InputError("no spundetect result among the records given"
+                             + (f" ({problems[0]})" if problems else ""))
+        base, name = None, ""
+    if path.exists() and not force:  # before the work
+        raise InputError(f"{path}: already exists; use --force to overwrite it")
+    with contextlib.ExitStack() as stack:
+        opened = None if index is None else stack.enter_context(_opened(index))
+        page = report_html(good, base=base, results_name=name, problems=problems, index=opened)
+    try:
+        with open(path, "w" if force else "x", encoding="utf-8") as fh:
+            fh.write(page)
+    except FileExistsError as err:
+        raise InputError(f"{path}: already exists; use --force to overwrite it") from err
+    except IsADirectoryError as err:
+        raise InputError(f"{path}: is a directory, expected a file to write") from err
+    except FileNotFoundError as err:
+        raise InputError(f"{path}: cannot write (no such directory {path.parent})") from err
+    except OSError as err:
+        raise InputError(f"{path}: cannot write ({err.strerror or err})") from err
+    return problems

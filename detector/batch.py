@@ -1,5 +1,8 @@
 """Score many pairs: a PAN-style pairs file, or a folder of suspects against a folder of originals.
 
+Either side of a pairs line may be an `http(s)://` URL (fetched by `detector.fetch`), and a
+list file (`read_list_file`) names suspects by URL or path, one a line.
+
 Lines -> `detector.parallel.pmap` (the one parallel engine of pairs, scan and index); pairs
 results stream back in input order (folder scans, in `detector.index.scan`, as suspects
 finish). A file that cannot be read becomes an error record and the run goes on; callers count
@@ -9,22 +12,25 @@ records to pick an exit code.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from detector.api import Detector
 from detector.errors import InputError, SpundetectError
+from detector.fetch import Fetcher, read_input
 from detector.parallel import default_jobs, pmap
 from detector.results import error_record
-from detector.text import Document, read_document, read_utf8
+from detector.text import Document, read_utf8
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ""}
 
+
 @lru_cache(maxsize=256)
-def _cached_document(path: str) -> Document:
-    """Originals recur across lines of a pairs file: read each once per worker."""
-    return read_document(path)
+def _cached_document(path: str, fetcher: Fetcher | None = None) -> Document:
+    """Originals recur across lines of a pairs file: read (or fetch) each once per worker."""
+    return read_input(path, fetcher)
 
 
 def parse_pairs_file(path: str | Path) -> Iterator[tuple[int, str, str] | dict]:
@@ -47,25 +53,45 @@ def parse_pairs_file(path: str | Path) -> Iterator[tuple[int, str, str] | dict]:
         yield number, parts[0].strip(), parts[1].strip()
 
 
-def _score_line(item: tuple[int, str, str] | dict, detector: Detector) -> dict:
+class _PairsContext(NamedTuple):
+    detector: Detector
+    fetcher: Fetcher | None
+
+
+def _score_line(item: tuple[int, str, str] | dict, context: _PairsContext) -> dict:
     if isinstance(item, dict):
         return item
     _, suspect, original = item
     try:
-        s = read_document(suspect)
-        o = _cached_document(original)
-        return detector.score_pairs([(s, o)])[0].to_record()
+        s = read_input(suspect, context.fetcher)
+        o = _cached_document(original, context.fetcher)
+        return context.detector.score_pairs([(s, o)])[0].to_record()
     except SpundetectError as err:
         return error_record(str(err), suspect=suspect, original=original)
 
 
 def score_pairs_file(
-    path: str | Path, *, detector: Detector | None = None, jobs: int | None = None
+    path: str | Path, *, detector: Detector | None = None, jobs: int | None = None,
+    fetcher: Fetcher | None = None,
 ) -> Iterator[dict]:
-    """Records for each line of a pairs file, in input order."""
+    """Records for each line of a pairs file, in input order (URLs fetched with `fetcher`)."""
     items = list(parse_pairs_file(path))
-    yield from pmap(_score_line, items, context=detector or Detector(), jobs=jobs or default_jobs(),
-                    ordered=True)
+    yield from pmap(_score_line, items, context=_PairsContext(detector or Detector(), fetcher),
+                    jobs=jobs or default_jobs(), ordered=True)
+
+
+def read_list_file(path: str | Path) -> list[str]:
+    """The suspects a list file names, one URL or path a line, in order, each once.
+
+    Blank lines and lines starting with `#` are skipped; relative paths resolve against the
+    current directory. `InputError` if the file cannot be read or names nothing.
+    """
+    text = read_utf8(path, kind="list file")
+    entries = [line.strip() for line in text.splitlines()]
+    listed = list(dict.fromkeys(e for e in entries if e and not e.startswith("#")))
+    if not listed:
+        raise InputError(f"{path}: lists no suspects; expected one URL or path a line")
+    return listed
 
 
 def list_text_files(
@@ -105,22 +131,36 @@ def list_text_files(
     return sorted(found)
 
 
+def list_suspects(suspects: str | Path | Iterable[str | Path]
+                  ) -> tuple[list[Path | str], Path | None, dict[Path, str]]:
+    """What a scan reads: (suspects, the folder they were listed from, unlisted subfolders).
+
+    `suspects` is a folder (its text files, named inside it) or an iterable of paths and URLs
+    (a list file's lines: `read_list_file`), each named as given.
+    """
+    if isinstance(suspects, str | Path):
+        unlisted: dict[Path, str] = {}
+        return list_text_files(suspects, onerror=unlisted.__setitem__), Path(suspects), unlisted
+    return list(dict.fromkeys(suspects)), None, {}
+
+
 def scan_folder(
-    suspects: str | Path,
+    suspects: str | Path | Iterable[str | Path],
     originals: str | Path,
     *,
     detector: Detector | None = None,
     jobs: int | None = None,
     top_k: int = 10,
+    fetcher: Fetcher | None = None,
 ) -> Iterator[dict]:
     """Each suspect against its top-k candidates among the originals, indexed in memory.
 
-    The API form of `spundetect scan --against`; `detector.index.scan` scans a stored index.
+    The API form of `spundetect scan --against`; `suspects` is a folder or a list of paths
+    and URLs. `scan_index` scans a stored index.
     """
-    from detector.index import build, scan
+    from detector.index import build
 
-    unlisted: dict[Path, str] = {}  # subfolders that could not be listed
-    suspect_files = list_text_files(suspects, onerror=unlisted.__setitem__)  # fails before work
+    found = list_suspects(suspects)  # fails before any work
     unlisted_originals: dict[Path, str] = {}
     original_files = list_text_files(originals, onerror=unlisted_originals.__setitem__)
     reference, report = build(original_files, ":memory:", jobs=jobs)
@@ -129,7 +169,41 @@ def scan_folder(
     yield from (error_record(error, original=str(folder))
                 for folder, error in unlisted_originals.items())
     yield from (error_record(e["error"], original=e["original"]) for e in report.errors)
+    yield from _scan_listed(found, reference, detector, top_k=top_k, jobs=jobs, fetcher=fetcher)
+
+
+def scan_index(
+    suspects: str | Path | Iterable[str | Path],
+    index,
+    *,
+    detector: Detector | None = None,
+    jobs: int | None = None,
+    top_k: int = 10,
+    scheduler: str | None = None,
+    fetcher: Fetcher | None = None,
+) -> Iterator[dict]:
+    """Each suspect against its top-k candidates in a reference index (a `ReferenceIndex`, or
+    the path of one, opened read-only for the scan): `spundetect scan --index`.
+
+    `suspects` is a folder or a list of paths and URLs; one record per suspect, as each
+    finishes, plus an error record for each subfolder that could not be listed.
+    """
+    from detector.index import ReferenceIndex
+
+    found = list_suspects(suspects)  # fails before any work
+    if isinstance(index, ReferenceIndex):
+        yield from _scan_listed(found, index, detector, top_k=top_k, jobs=jobs,
+                                scheduler=scheduler, fetcher=fetcher)
+        return
+    with ReferenceIndex.open(index, readonly=True) as opened:
+        yield from _scan_listed(found, opened, detector, top_k=top_k, jobs=jobs,
+                                scheduler=scheduler, fetcher=fetcher)
+
+
+def _scan_listed(found, reference, detector, **options) -> Iterator[dict]:
+    from detector.index import scan
+
+    items, root, unlisted = found
     yield from (error_record(error, suspect=str(folder), source=None)
                 for folder, error in unlisted.items())
-    yield from scan.scan(suspect_files, reference, detector or Detector(), top_k=top_k,
-                         jobs=jobs, root=Path(suspects))
+    yield from scan.scan(items, reference, detector or Detector(), root=root, **options)

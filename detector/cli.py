@@ -6,6 +6,9 @@ bad one recorded as an error record).
 
 Everything printed that came from a file name or a file goes through `display.shown`, so a
 name's control characters or bidi marks never reach the terminal raw.
+
+Suspects and originals may be `http(s)://` URLs (`score`, `pairs`, `scan --urls`): fetched by
+`detector.fetch`, kept in the page cache unless `--no-cache`.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import IO
 from detector import __version__
 from detector.display import shown
 from detector.errors import InputError, SpundetectError
+from detector.fetch import TIMEOUT_S
 
 EXIT_OK = 0
 EXIT_FLAGGED = 1
@@ -41,25 +45,39 @@ def build_parser() -> argparse.ArgumentParser:
                         help="folder of a trained model (default: the shipped one)")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    p = sub.add_parser("score", help="score one suspect file against one or more originals")
-    p.add_argument("suspect", help="the suspect article (UTF-8 text or HTML)")
-    p.add_argument("--against", nargs="+", required=True, metavar="ORIGINAL",
-                   help="candidate original articles")
+    p = sub.add_parser("score", help="score one suspect against originals (files, URLs or "
+                                     "the top K of an index)")
+    p.add_argument("suspect", help="the suspect article: a UTF-8 text or HTML file, or an "
+                                   "http(s) URL")
+    ref = p.add_mutually_exclusive_group(required=True)
+    ref.add_argument("--against", nargs="+", metavar="ORIGINAL",
+                     help="candidate original articles (files or URLs)")
+    ref.add_argument("--index", type=Path, metavar="INDEX",
+                     help="a reference index: score the suspect against its top K candidates")
+    p.add_argument("--top-k", type=_positive, default=10, metavar="K",
+                   help="with --index: candidates scored (default 10)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--full", action="store_true",
                    help="show the whole highlighted text, not just its first screenful")
     p.add_argument("--no-color", action="store_true",
                    help="no colours in the highlighted text (also: NO_COLOR=1)")
+    _fetch_options(p)
 
     p = sub.add_parser("pairs", help="score a PAN-style pairs file (suspect<TAB>original a line)")
     p.add_argument("pairs_file")
     _batch_options(p)
+    _fetch_options(p)
 
     p = sub.add_parser(
-        "scan", help="every suspect in a folder against a reference index (or a folder)",
+        "scan", help="every suspect in a folder (or a list of URLs) against a reference index "
+                     "(or a folder)",
         description="Retrieve each suspect's likeliest originals from the index, score the "
                     "top K with the model, and write one JSON record per suspect.")
-    p.add_argument("suspect_dir")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("suspect_dir", nargs="?", help="a folder of suspects")
+    what.add_argument("--urls", metavar="LIST",
+                      help="instead of a folder: a file listing suspects, one http(s) URL (or "
+                           "path) a line")
     ref = p.add_mutually_exclusive_group(required=True)
     ref.add_argument("--index", type=Path, metavar="INDEX", help="a reference index file")
     ref.add_argument("--against", metavar="ORIGINALS_DIR",
@@ -72,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fail-on", choices=("spun", "derived"), default=None,
                    help="exit 1 if any suspect is spun (or, with `derived`, spun or a copy)")
     _scheduler_option(p)
+    _fetch_options(p)
 
     p = sub.add_parser("index", help="build and maintain a reference index of originals")
     isub = p.add_subparsers(dest="index_command", required=True, parser_class=_Parser)
@@ -115,6 +134,32 @@ def _positive(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
     return number
+
+
+def _seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = 0.0
+    if not 0 < number < 1e6:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {value!r}")
+    return number
+
+
+def _fetch_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-cache", action="store_true",
+                   help="fetch URLs afresh, neither reading nor writing the page cache")
+    p.add_argument("--timeout", type=_seconds, default=TIMEOUT_S, metavar="S",
+                   help=f"seconds a server may take to connect or to send more of a page "
+                        f"(default {TIMEOUT_S:g}); a whole page within 3 times that")
+
+
+def _fetcher(args):
+    from detector.fetch import TOTAL_TIMEOUT_S, Fetcher
+
+    options = {"cache_dir": None} if args.no_cache else {}
+    return Fetcher(timeout=args.timeout, total_timeout=max(TOTAL_TIMEOUT_S, 3 * args.timeout),
+                   **options)
 
 
 def _scheduler_option(p: argparse.ArgumentParser) -> None:
@@ -222,14 +267,27 @@ def _detector(args):
 
 
 def cmd_score(args) -> int:
+    from detector.api import open_index
+    from detector.fetch import read_input
+    from detector.index.scan import retrieve, score_retrieved
     from detector.report.terminal import TEXT_CHARS, summary, text_block, use_color, write_json
-    from detector.text import read_document
 
-    suspect = read_document(args.suspect)
-    originals = [read_document(p) for p in args.against]
-    result = _detector(args).score_suspect(suspect, originals)
+    fetcher = _fetcher(args)
+    suspect = read_input(args.suspect, fetcher)
+    if args.index is not None:
+        with open_index(args.index, readonly=True) as index:
+            retrieved = retrieve(suspect, index, args.top_k)
+        originals = [original for _, original in retrieved]
+        result = score_retrieved(_detector(args), suspect, retrieved)
+    else:
+        originals = [read_input(p, fetcher) for p in args.against]
+        result = _detector(args).score_suspect(suspect, originals)
     if args.json:
         write_json(result.to_record(), sys.stdout)
+        return EXIT_OK
+    if args.index is not None and not originals:
+        print(f"{shown(result.suspect)}: no original in {shown(args.index)} shares a name, "
+              "number or rare word with it")
         return EXIT_OK
     print(summary(result))
     best = result.best
@@ -274,8 +332,8 @@ def cmd_pairs(args) -> int:
     if args.out is not None:
         _check_writable(args.out, replace=args.force)
     detector = _detector(args)  # fails fast on a missing model, before any input
-    return _run_batch(batch.score_pairs_file(args.pairs_file, detector=detector, jobs=args.jobs),
-                      args)
+    return _run_batch(batch.score_pairs_file(args.pairs_file, detector=detector, jobs=args.jobs,
+                                             fetcher=_fetcher(args)), args)
 
 
 def _progress(total: int, initial: int = 0, unit: str = "doc"):
@@ -287,12 +345,13 @@ def _progress(total: int, initial: int = 0, unit: str = "doc"):
 
 def _reference(args):
     """The index to scan against, and error records for originals `--against` could not read."""
+    from detector.api import open_index
     from detector.batch import list_text_files
-    from detector.index import ReferenceIndex, build
+    from detector.index import build
     from detector.results import error_record
 
     if args.index is not None:
-        return ReferenceIndex.open(args.index, readonly=True), []
+        return open_index(args.index, readonly=True), []
     unlisted: dict[Path, str] = {}  # subfolders that could not be listed
     paths = list_text_files(args.against, onerror=unlisted.__setitem__)
     with _progress(len(paths)) as bar:  # originals by absolute path, as an index stores them
@@ -307,7 +366,7 @@ def _reference(args):
 
 def cmd_scan(args) -> int:
     from detector import testhook
-    from detector.batch import list_text_files
+    from detector.batch import list_suspects, read_list_file
     from detector.index import scan as scan_mod
     from detector.report.terminal import write_jsonl
     from detector.results import error_record
@@ -317,6 +376,7 @@ def cmd_scan(args) -> int:
     if args.resume and args.force:
         raise InputError("--resume appends to --out and --force overwrites it: choose one")
     _not_an_input(args.out, args.index, "the index this scan reads")
+    _not_an_input(args.out, args.urls, "the list of suspects")
     if args.out is not None:
         if args.out.exists() and not (args.force or args.resume):
             raise InputError(f"{args.out}: already exists; use --force to overwrite it "
@@ -325,9 +385,10 @@ def cmd_scan(args) -> int:
     # Read what an earlier run wrote, refusing a file scan did not write: no byte changes yet.
     state = scan_mod.resume_state(args.out) if args.resume else scan_mod.ResumeState()
     detector = _detector(args)  # fails fast on a missing model, before any input
-    root = Path(args.suspect_dir)
-    unlisted: dict[Path, str] = {}  # subfolders that could not be listed: a record each
-    suspects = list_text_files(root, onerror=unlisted.__setitem__)
+    # A folder's files named inside `root`, or a list's URLs and paths named as listed;
+    # subfolders that could not be listed get a record each.
+    suspects, root, unlisted = list_suspects(
+        read_list_file(args.urls) if args.urls is not None else args.suspect_dir)
     todo = scan_mod.remaining(suspects, state, root)
     ref, original_errors = _reference(args)
     if state.torn_bytes:
@@ -349,7 +410,7 @@ def cmd_scan(args) -> int:
                                      name=scan_mod.suspect_name(folder, root), source=None), out)
             counts["error"] += 1
         records = scan_mod.scan(todo, ref, detector, top_k=args.top_k, jobs=args.jobs,
-                                scheduler=args.scheduler, root=root)
+                                scheduler=args.scheduler, root=root, fetcher=_fetcher(args))
         # Test hook (SPUNDETECT_TEST_KILL_AFTER_RECORDS=N): SIGKILL this process once it has
         # written N suspect records, so a test can resume a scan stopped at a known point.
         kill = testhook.killer(testhook.KILL_AFTER_RECORDS)
@@ -417,8 +478,9 @@ def _clear_dead_builds(location: Path) -> None:
 
 
 def cmd_index(args) -> int:
+    from detector.api import build_index, open_index
     from detector.batch import list_text_files
-    from detector.index import ReferenceIndex, add_files, build
+    from detector.index import add_files
     from detector.index.ingest import check_target
 
     start = time.perf_counter()
@@ -428,8 +490,8 @@ def cmd_index(args) -> int:
         check_target(args.index)
         paths = list_text_files(args.originals_dir, onerror=unlisted.__setitem__)
         with _progress(len(paths)) as bar:
-            index, report = build(paths, args.index, jobs=args.jobs, scheduler=args.scheduler,
-                                  progress=bar.update)
+            index, report = build_index(paths, args.index, jobs=args.jobs,
+                                        scheduler=args.scheduler, progress=bar.update)
         with index:
             return _report_add(report, time.perf_counter() - start, index, unlisted)
     if args.index_command == "add":
@@ -438,23 +500,23 @@ def cmd_index(args) -> int:
             p = Path(given)
             paths.extend(list_text_files(p, onerror=unlisted.__setitem__) if p.is_dir() else [p])
         _clear_dead_builds(args.index)
-        with ReferenceIndex.open(args.index) as index, _progress(len(paths)) as bar:
+        with open_index(args.index) as index, _progress(len(paths)) as bar:
             report = add_files(index, paths, jobs=args.jobs, scheduler=args.scheduler,
                                progress=bar.update)
             return _report_add(report, time.perf_counter() - start, index, unlisted)
     if args.index_command == "remove":
-        with ReferenceIndex.open(args.index) as index:
+        with open_index(args.index) as index:
             removed = index.remove(args.doc_ids)
             print(f"removed {len(removed)} documents (ids {', '.join(map(str, removed))}); "
                   f"{index.info()['documents']} left")
         return EXIT_OK
     if args.index_command == "check":
-        with ReferenceIndex.open(args.index, readonly=True) as index:
+        with open_index(args.index, readonly=True) as index:
             found = index.check()
         print(f"{found['index']}: no damage found (PRAGMA quick_check ok, "
               f"{found['documents']} stored texts and {found['terms']} term rows read)")
         return EXIT_OK
-    with ReferenceIndex.open(args.index, readonly=True) as index:
+    with open_index(args.index, readonly=True) as index:
         info = index.info()
     if args.json:
         print(json.dumps(info, indent=2, sort_keys=True))
@@ -481,24 +543,13 @@ def cmd_info(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from detector.index import ReferenceIndex
-    from detector.report.html import report_html
-    from detector.report.records import load_results
+    from detector.api import write_report
 
-    results = load_results(args.results)
-    if args.out.exists() and not args.force:  # before the work, as _output would after it
-        raise InputError(f"{args.out}: already exists; use --force to overwrite it")
-    with contextlib.ExitStack() as stack:
-        index = (stack.enter_context(ReferenceIndex.open(args.index, readonly=True))
-                 if args.index is not None else None)
-        page = report_html(results.records, base=Path(args.results).parent,
-                           results_name=args.results, problems=results.problems, index=index)
-    with _output(args.out, args.force) as fh:
-        fh.write(page)
-    skipped = len(results.problems)
+    problems = write_report(args.results, args.out, index=args.index, force=args.force)
+    skipped = len(problems)
     if skipped:
         print(f"spundetect: skipped {skipped} bad record{'' if skipped == 1 else 's'} of "
-              f"{shown(args.results)}, listed in the report (first: {results.problems[0]})",
+              f"{shown(args.results)}, listed in the report (first: {problems[0]})",
               file=sys.stderr)
     print(f"spundetect: wrote {shown(args.out)}", file=sys.stderr)
     return EXIT_INPUT if skipped else EXIT_OK

@@ -1,4 +1,5 @@
 import hashlib
+from pathlib import Path
 
 import pytest
 
@@ -74,3 +75,102 @@ def test_records_carry_the_sha256_of_the_files_scored(detector, article_files, t
         record["suspect_sha256"], record["original_sha256"])
     texts_only = detector.score_pair(texts["spun"], texts["original"]).to_record()
     assert texts_only["suspect_sha256"] is None and texts_only["original_sha256"] is None
+
+
+# --- indexes, scans and reports from Python ---------------------------------------------------
+
+
+@pytest.fixture
+def folders(tmp_path, texts):
+    originals, suspects = tmp_path / "originals", tmp_path / "suspects"
+    originals.mkdir()
+    suspects.mkdir()
+    for name in ("original", "unrelated"):
+        (originals / f"{name}.txt").write_text(texts[name])
+    (originals / "bad.txt").write_bytes(b"caf\xe9")
+    for name in ("spun", "independent"):
+        (suspects / f"{name}.txt").write_text(texts[name])
+    return originals, suspects
+
+
+def test_build_open_and_scan_an_index(folders, tmp_path, tiny_model_dir):
+    import detector as api
+    from detector.model import load_model
+
+    originals, suspects = folders
+    index, report = api.build_index(originals, tmp_path / "ref.sqlite", jobs=1)
+    with index:
+        assert len(index) == 2 and len(report.added) == 2
+        assert [Path(e["original"]).name for e in report.errors] == ["bad.txt"]
+    rules = api.Detector(model=load_model(tiny_model_dir))
+    with api.open_index(tmp_path / "ref.sqlite", readonly=True) as index:
+        assert len(index) == 2
+        by_index = list(api.scan_index(suspects, index, detector=rules, jobs=1))
+    by_path = list(api.scan_index([suspects / "spun.txt", str(suspects / "independent.txt")],
+                                  tmp_path / "ref.sqlite", detector=rules, jobs=1))
+    records = {Path(r["suspect"]).name: r for r in by_index}
+    assert records["spun.txt"]["verdict"] == "spun" and records["spun.txt"]["name"] == "spun.txt"
+    assert Path(records["spun.txt"]["source"]).name == "original.txt"
+    assert records["spun.txt"]["source_id"] == 1
+    assert [r["verdict"] for r in by_path] == [records["spun.txt"]["verdict"],
+                                               records["independent.txt"]["verdict"]]
+    assert "name" not in by_path[0]  # a Path of a list: no folder to be named in
+    assert by_path[1]["name"] == str(suspects / "independent.txt")  # a string: as given
+    result = api.score_with_index(suspects / "spun.txt", tmp_path / "ref.sqlite",
+                                  detector=rules, top_k=1)
+    record = result.to_record()
+    assert result.verdict == "spun" and record["source_id"] == 1
+    assert len(record["candidates"]) == 1 and record["candidates"][0]["retrieval"] > 0
+    with pytest.raises(InputError, match="no such directory"):
+        list(api.scan_index(tmp_path / "none", tmp_path / "ref.sqlite"))
+
+
+def test_scan_a_folder_from_python(folders, detector):
+    import detector as api
+
+    originals, suspects = folders
+    records = list(api.scan_folder([str(suspects / "spun.txt")], originals, detector=detector,
+                                   jobs=1))
+    assert [r["verdict"] for r in records] == ["error", "spun"]  # bad.txt, then the suspect
+    assert records[0]["original"].endswith("bad.txt")
+    assert records[1]["name"] == str(suspects / "spun.txt")
+
+
+def test_write_report_from_records_or_a_results_file(folders, tmp_path, detector):
+    import json
+
+    import detector as api
+
+    originals, suspects = folders
+    records = list(api.scan_folder(suspects, originals, detector=detector, jobs=1))
+    out = tmp_path / "report.html"
+    assert api.write_report(records, out) == []
+    page = out.read_text()
+    assert "spundetect report: 2 suspects" in page and "maintains" in page
+    with pytest.raises(InputError, match="already exists"):
+        api.write_report(records, out)
+    problems = api.write_report([*records, {"verdict": "spun"}], out, force=True)
+    assert len(problems) == 1 and problems[0].startswith("record 4: ")
+    results = tmp_path / "scan.jsonl"
+    results.write_text("".join(json.dumps(r) + "\n" for r in records))
+    assert api.write_report(results, tmp_path / "again.html") == []
+    with pytest.raises(InputError, match="no spundetect result"):
+        api.write_report([{"not": "a record"}], tmp_path / "none.html")
+    assert not (tmp_path / "none.html").exists()
+
+
+def test_readme_python_example_runs(tmp_path, monkeypatch):
+    """Every ```python block of README.md, in order, in a folder holding a copy of seeds/."""
+    import re
+    import shutil
+
+    from tests.conftest import ROOT
+
+    blocks = re.findall(r"^```python\n(.*?)^```$", (ROOT / "README.md").read_text(),
+                        re.MULTILINE | re.DOTALL)
+    assert blocks
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), namespace)

@@ -406,3 +406,44 @@ def test_a_scan_that_fails_before_its_first_record_leaves_no_out(folders, tiny_m
     assert main(["--model", str(tiny_model_dir), "scan", str(tmp_path / "nope"), "--index",
                  str(folders["index"]), "--out", str(out), "--force"]) == 2
     assert out.read_text() == "an earlier result\n"
+
+
+# --- score --index: one suspect against its top K in an index ---------------------------------
+
+
+def test_score_against_an_index(folders, tiny_model_dir, capsys):
+    base = ["--model", str(tiny_model_dir), "score", str(folders["suspects"] / "spun.txt"),
+            "--index", str(folders["index"])]
+    assert main([*base, "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["verdict"] == "spun" and Path(record["source"]).name == "council.txt"
+    assert record["source_id"] == record["candidates"][0]["id"]
+    assert all({"id", "retrieval", "sha256"} <= set(c) for c in record["candidates"])
+    assert 2 <= len(record["candidates"]) <= 10
+    assert main([*base, "--top-k", "1", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["candidates"]) == 1
+    assert main([*base, "--no-color"]) == 0
+    out = capsys.readouterr().out
+    assert f"original:  {folders['originals'] / 'council.txt'}" in out
+    assert "elected[voted]" in out  # the text against the stored original, swaps marked
+
+
+def test_score_against_an_index_without_a_candidate(folders, tiny_model_dir, tmp_path, capsys):
+    lonely = tmp_path / "lonely.txt"
+    lonely.write_text("nothing at all in common here\n")
+    assert main(["--model", str(tiny_model_dir), "score", str(lonely), "--index",
+                 str(folders["index"])]) == 0
+    assert capsys.readouterr().out == (f"{lonely}: no original in {folders['index']} shares a "
+                                       "name, number or rare word with it\n")
+
+
+def test_score_takes_against_or_index(folders, tiny_model_dir, capsys):
+    suspect = str(folders["suspects"] / "spun.txt")
+    for extra in (["--against", suspect, "--index", str(folders["index"])], []):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["--model", str(tiny_model_dir), "score", suspect, *extra])
+        assert exit_info.value.code == 2
+        assert "--against" in capsys.readouterr().err
+    assert main(["--model", str(tiny_model_dir), "score", suspect, "--index",
+                 str(folders["base"] / "none.sqlite")]) == 2
+    assert "none.sqlite" in capsys.readouterr().err

@@ -6,11 +6,15 @@ task; workers (local processes or a Dask cluster) run the pairwise model on thos
 return one record. Records stream back as suspects finish. Workers need neither the index
 nor the files, only spundetect itself, so a cluster needs no shared filesystem.
 
-Every suspect record carries `name`, the suspect's path inside the scanned folder (undecodable
-bytes and controls escaped as `display.shown` writes them). That is what `--resume` matches on,
-so a scan can be continued from any working folder. `resume_state` reads what an earlier,
-killed scan wrote and refuses a file that scan did not write, changing nothing;
-`cut_torn_line` then drops an incomplete last line, so each remaining suspect is scored once.
+Suspects may also be given as a list of paths and `http(s)://` URLs (`scan --urls`): URLs are
+fetched here, in this process, one at a time (`detector.fetch`).
+
+Every suspect record carries `name`, the suspect's path inside the scanned folder, or the
+path or URL as listed (undecodable bytes and controls escaped as `display.shown` writes
+them). That is what `--resume` matches on, so a scan can be continued from any working
+folder. `resume_state` reads what an earlier, killed scan wrote and refuses a file that scan
+did not write, changing nothing; `cut_torn_line` then drops an incomplete last line, so each
+remaining suspect is scored once.
 """
 
 from __future__ import annotations
@@ -23,10 +27,11 @@ from pathlib import Path
 from detector.api import Detector
 from detector.display import shown
 from detector.errors import InputError, SpundetectError
-from detector.index.store import ReferenceIndex
+from detector.fetch import Fetcher, read_input
+from detector.index.store import Candidate, ReferenceIndex
 from detector.model import CompactModel
-from detector.results import error_record
-from detector.text import Document, read_document
+from detector.results import SuspectResult, error_record
+from detector.text import Document
 
 DEFAULT_TOP_K = 10
 
@@ -55,30 +60,67 @@ class ResumeState:
     torn_bytes: int = 0  # length of the incomplete last line (`cut_torn_line` drops it)
 
 
-def suspect_name(path: Path, root: Path) -> str:
+@dataclass(frozen=True)
+class IndexedResult(SuspectResult):
+    """A suspect scored against originals retrieved from an index; its record also gives
+    `source_id` and, per candidate, the index `id` and `retrieval` score."""
+
+    retrieved: dict[str, tuple[int, float]] = field(default_factory=dict)  # path -> (id, score)
+
+    def to_record(self) -> dict:
+        record = super().to_record()
+        ids = self.retrieved
+        record["source_id"] = ids[record["source"]][0] if record["source"] in ids else None
+        for cand in record["candidates"]:
+            cand["id"], cand["retrieval"] = ids.get(cand["original"], (None, None))
+        return record
+
+
+def suspect_name(path: Path | str, root: Path | None) -> str:
     """A suspect's path inside the scanned folder, as records write it: the same from any
-    working folder and for any spelling of the folder (`suspects/`, `../a/suspects`)."""
+    working folder and for any spelling of the folder (`suspects/`, `../a/suspects`). A
+    suspect from a list (a string: a URL or a path) is named as listed."""
+    if isinstance(path, str) or root is None:
+        return shown(str(path))
     return shown(path.relative_to(root).as_posix())
 
 
-def make_tasks(paths: Iterable[Path], index: ReferenceIndex, top_k: int,
-               root: Path | None = None) -> Iterator[ScanTask]:
-    """Read each suspect and retrieve its candidates (in this process, lazily)."""
+def retrieve(doc: Document, index: ReferenceIndex, top_k: int
+             ) -> list[tuple[Candidate, Document]]:
+    """The top-k originals of the index for `doc`, each with its stored text, best first."""
+    found = index.candidates(doc, top_k)
+    stored = index.documents(c.id for c in found)
+    return [(c, stored[c.id]) for c in found if c.id in stored]
+
+
+def score_retrieved(detector: Detector, suspect: Document,
+                    retrieved: list[tuple[Candidate, Document]]) -> IndexedResult:
+    """Score a suspect against what `retrieve` found for it."""
+    result = detector.score_suspect(suspect, [Document(d.text, name=c.path, sha256=d.sha256)
+                                              for c, d in retrieved])
+    return IndexedResult(result.suspect, result.candidates, result.suspect_sha256,
+                         retrieved={c.path: (c.id, round(c.score, 3)) for c, _ in retrieved})
+
+
+def make_tasks(paths: Iterable[Path | str], index: ReferenceIndex, top_k: int,
+               root: Path | None = None, fetcher: Fetcher | None = None) -> Iterator[ScanTask]:
+    """Read (or fetch) each suspect and retrieve its candidates (in this process, lazily).
+
+    A suspect is named (`ScanTask.name`) inside `root`, or as listed when it is a string.
+    """
     for path in paths:
         suspect = str(path)
-        name = suspect_name(path, root) if root is not None else None
+        name = suspect_name(path, root) if root is not None or isinstance(path, str) else None
         try:
-            doc = read_document(path)
+            doc = read_input(path, fetcher)
         except SpundetectError as err:
             yield ScanTask(suspect, None, str(err), name=name)
             continue
-        found = index.candidates(doc, top_k)
-        stored = index.documents(c.id for c in found)
-        kept = [c for c in found if c.id in stored]
+        kept = retrieve(doc, index, top_k)
         yield ScanTask(suspect, doc.text, None,
-                       tuple((c.id, c.path, stored[c.id].text, round(c.score, 3)) for c in kept),
-                       sha256=doc.sha256,
-                       candidate_sha256=tuple(stored[c.id].sha256 for c in kept), name=name)
+                       tuple((c.id, c.path, d.text, round(c.score, 3)) for c, d in kept),
+                       sha256=doc.sha256, candidate_sha256=tuple(d.sha256 for _, d in kept),
+                       name=name)
 
 
 _worker_detectors: dict[int, Detector] = {}
@@ -105,21 +147,19 @@ def score_task(task: ScanTask, context: Detector | CompactModel) -> dict:
         hashes = task.candidate_sha256 or ("",) * len(task.candidates)
         originals = [Document(text, name=path, sha256=sha)
                      for (_, path, text, _), sha in zip(task.candidates, hashes, strict=True)]
-        record = named | _detector_for(context).score_suspect(suspect, originals).to_record()
+        result = _detector_for(context).score_suspect(suspect, originals)
+        ids = {path: (doc_id, retrieval) for doc_id, path, _, retrieval in task.candidates}
+        return named | IndexedResult(result.suspect, result.candidates, result.suspect_sha256,
+                                     retrieved=ids).to_record()
     except SpundetectError as err:
         return error_record(str(err), **named, source=None)
     except Exception as err:  # a bug on one odd page must not end a scan of thousands
         return error_record(f"{task.suspect}: internal error ({type(err).__name__}: {err})",
                             **named, source=None)
-    ids = {path: (doc_id, retrieval) for doc_id, path, _, retrieval in task.candidates}
-    record["source_id"] = ids[record["source"]][0] if record["source"] in ids else None
-    for cand in record["candidates"]:
-        cand["id"], cand["retrieval"] = ids.get(cand["original"], (None, None))
-    return record
 
 
 def scan(
-    paths: Iterable[Path],
+    paths: Iterable[Path | str],
     index: ReferenceIndex,
     detector: Detector,
     *,
@@ -127,18 +167,20 @@ def scan(
     jobs: int | None = None,
     scheduler: str | None = None,
     root: Path | None = None,
+    fetcher: Fetcher | None = None,
 ) -> Iterator[dict]:
-    """One record per suspect path, as each finishes (order is not kept with several jobs).
+    """One record per suspect, as each finishes (order is not kept with several jobs).
 
     With `root`, the folder the paths were listed from, each record carries the suspect's
-    `name` inside it (what `--resume` matches on).
+    `name` inside it (what `--resume` matches on); a suspect given as a string (a URL or a
+    path from a list) is named as given. URLs are fetched with `fetcher`.
     """
     from detector.parallel import pmap
 
     if top_k < 1:
         raise InputError("--top-k must be at least 1")
     context = detector.model if scheduler else detector
-    yield from pmap(score_task, make_tasks(paths, index, top_k, root), context=context,
+    yield from pmap(score_task, make_tasks(paths, index, top_k, root, fetcher), context=context,
                     jobs=jobs, scheduler=scheduler)
 
 
@@ -205,6 +247,7 @@ def cut_torn_line(path: Path, state: ResumeState) -> None:
             fh.truncate(state.complete_bytes)
 
 
-def remaining(paths: Iterable[Path], state: ResumeState, root: Path) -> list[Path]:
-    """The suspects in `root` an earlier run has not written a record for."""
+def remaining(paths: Iterable[Path | str], state: ResumeState, root: Path | None
+              ) -> list[Path | str]:
+    """The suspects (in `root`, or listed) an earlier run has not written a record for."""
     return [p for p in paths if suspect_name(p, root) not in state.done]

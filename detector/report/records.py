@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from detector.errors import InputError
+from detector.fetch import PageCache, default_cache_dir, is_url
 from detector.results import DERIVED, VERDICTS
 from detector.text import Document, decode, read_bytes, read_utf8, sha256_of
 
@@ -292,6 +293,12 @@ def open_document(path: str, base: Path | None = None, sha256: str | None = None
     if not sha256:
         raise InputError(f"{path}: the results hold no SHA-256 of the file scored (written "
                          "by an older spundetect); score it again to see it")
+    if is_url(path):  # a fetched page: shown from the page cache, never fetched again here
+        cached = PageCache(default_cache_dir()).document(path, sha256)
+        if cached is None:
+            raise InputError(f"{path}: not in the page cache as it was scored; score it "
+                             "again to see it")
+        return cached
     given = Path(path)
     places = [given] if given.is_absolute() or base is None else [given, base / given]
     seen: InputError | None = None
