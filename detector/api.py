@@ -49,6 +49,7 @@ class Detector:
                     evidence=evidence_of(p),
                     suspect_sha256=p.suspect.sha256 or None,
                     original_sha256=p.original.sha256 or None,
+                    language=p.suspect.language,
                 )
             )
         return results
@@ -64,7 +65,7 @@ class Detector:
     ) -> SuspectResult:
         """Score one suspect against each original."""
         return SuspectResult(suspect.name, self.score_pairs([(suspect, o) for o in originals]),
-                             suspect_sha256=suspect.sha256 or None)
+                             suspect_sha256=suspect.sha256 or None, language=suspect.language)
 
 
 def score_texts(suspect: str, original: str) -> PairResult:

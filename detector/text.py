@@ -94,6 +94,13 @@ class Document:
         return (self.tokens[-1].sentence + 1) if self.tokens else 0
 
     @cached_property
+    def language(self) -> str | None:
+        """ISO 639 code of the text's language ("en"), None if too short to tell."""
+        from detector.language import identify
+
+        return identify(self.text, self.words)
+
+    @cached_property
     def quotes(self) -> list[str]:
         """Quoted passages of eight characters or more, lower-cased."""
         return [q.lower() for q in _QUOTE.findall(self.text)]

@@ -142,5 +142,6 @@ def test_a_seed_in_a_heavy_page_is_a_copy_of_its_text(tmp_path):
     result = score_files(suspect, [plain])
     assert result.verdict == "copy"
     assert result.best.evidence["aligned_share"] >= 0.9
+    assert result.language == "en"
     with pytest.raises(UnicodeDecodeError):
         suspect.read_bytes().decode("utf-8")

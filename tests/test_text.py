@@ -13,6 +13,7 @@ from detector.text import (
     read_document,
     split_sentences,
 )
+from tests.conftest import GERMAN, ORIGINAL
 
 
 def test_paragraphs_sentences_and_tokens(texts):
@@ -87,6 +88,15 @@ def test_a_page_with_5_kb_of_css_before_html_is_still_a_page():
 def test_a_text_that_mentions_a_tag_stays_text(texts):
     plain = texts["original"].replace("budget for", "budget (see the <p> notes) for")
     assert decode(plain.encode(), "x.txt") == plain
+
+
+@pytest.mark.parametrize(("text", "code"), [(ORIGINAL, "en"), (GERMAN, "de")])
+def test_documents_know_their_language(text, code):
+    assert Document(text).language == code
+
+
+def test_a_short_text_has_no_language():
+    assert Document("Ein kurzer Satz.").language is None
 
 
 def test_read_document_errors_name_the_file(tmp_path: Path):
