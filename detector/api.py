@@ -62,6 +62,7 @@ class Detector:
                     evidence=evidence,
                     suspect_sha256=p.suspect.sha256 or None,
                     original_sha256=p.original.sha256 or None,
+                    language=p.suspect.language,
                 )
             )
         return results
@@ -77,7 +78,7 @@ class Detector:
     ) -> SuspectResult:
         """Score one suspect against each original."""
         return SuspectResult(suspect.name, self.score_pairs([(suspect, o) for o in originals]),
-                             suspect_sha256=suspect.sha256 or None)
+                             suspect_sha256=suspect.sha256 or None, language=suspect.language)
 
 
 def score_texts(suspect: str, original: str) -> PairResult:

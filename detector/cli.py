@@ -270,6 +270,7 @@ def cmd_score(args) -> int:
     from detector.api import open_index
     from detector.fetch import read_input
     from detector.index.scan import retrieve, score_retrieved
+    from detector.language import warning as language_warning
     from detector.report.terminal import TEXT_CHARS, summary, text_block, use_color, write_json
 
     fetcher = _fetcher(args)
@@ -282,6 +283,9 @@ def cmd_score(args) -> int:
     else:
         originals = [read_input(p, fetcher) for p in args.against]
         result = _detector(args).score_suspect(suspect, originals)
+    warning = language_warning(result.language)
+    if warning:
+        print(f"spundetect: {warning}", file=sys.stderr)
     if args.json:
         write_json(result.to_record(), sys.stdout)
         return EXIT_OK
@@ -304,7 +308,7 @@ def _run_batch(records, args) -> int:
 
     from detector.report.terminal import write_jsonl
 
-    counts = {"records": 0, "errors": 0, "spun": 0, "copy": 0}
+    counts = {"records": 0, "errors": 0, "spun": 0, "copy": 0, "not_english": 0}
     start = time.perf_counter()
     with _output(args.out, args.force) as out:
         bar = tqdm(records, unit="rec", disable=not sys.stderr.isatty(), file=sys.stderr)
@@ -316,13 +320,24 @@ def _run_batch(records, args) -> int:
                 counts["errors"] += 1
             elif verdict in counts:
                 counts[verdict] += 1
+            counts["not_english"] += _not_english(record)
     seconds = time.perf_counter() - start
     print(
         f"spundetect: {counts['records']} records, {counts['spun']} spun, {counts['copy']} copies, "
-        f"{counts['errors']} errors, {seconds:.1f} s",
+        f"{counts['errors']} errors{_not_english_note(counts['not_english'])}, {seconds:.1f} s",
         file=sys.stderr,
     )
     return EXIT_INPUT if counts["errors"] else EXIT_OK
+
+
+def _not_english(record: dict) -> bool:
+    """Whether a record's suspect is in a language other than English (its score unreliable)."""
+    return record.get("language") not in (None, "en")
+
+
+def _not_english_note(count: int) -> str:
+    """", 2 not in English" for a batch summary, or "" when every suspect was English."""
+    return f", {count} not in English" if count else ""
 
 
 def cmd_pairs(args) -> int:
@@ -396,7 +411,7 @@ def cmd_scan(args) -> int:
         print(f"spundetect: dropped an incomplete last line ({state.torn_bytes} bytes) of "
               f"{shown(args.out)}; that suspect is scanned again", file=sys.stderr)
     counts = {"spun": state.verdicts.get("spun", 0), "copy": state.verdicts.get("copy", 0),
-              "error": state.verdicts.get("error", 0)}
+              "error": state.verdicts.get("error", 0), "not_english": state.not_english}
     earlier = len(suspects) - len(todo)
     start = time.perf_counter()
     kept = args.out.stat().st_size if args.resume and args.out.exists() else None
@@ -422,12 +437,14 @@ def cmd_scan(args) -> int:
                 bar.update(1)
                 if record["verdict"] in counts:
                     counts[record["verdict"]] += 1
+                counts["not_english"] += _not_english(record)
     seconds = time.perf_counter() - start
     rate = len(todo) / seconds if seconds > 0 else 0.0
     note = f" ({earlier} from an earlier run)" if args.resume and earlier else ""
     print(
         f"spundetect: scanned {len(suspects)} suspects{note}, {counts['spun']} spun, "
-        f"{counts['copy']} copies, {counts['error']} errors, {seconds:.1f} s "
+        f"{counts['copy']} copies, {counts['error']} errors"
+        f"{_not_english_note(counts['not_english'])}, {seconds:.1f} s "
         f"({rate:.1f} suspects/s)",
         file=sys.stderr,
     )

@@ -32,6 +32,8 @@ class PairResult:
 
     `suspect_sha256` and `original_sha256` are the SHA-256 of the files' bytes as scored
     (None for texts that did not come from a file), so a report can tell the same files.
+    `language` is the suspect's language ("en"; None if too short to tell): the model is
+    trained on English, so a score for another language is unreliable.
     """
 
     suspect: str
@@ -42,6 +44,7 @@ class PairResult:
     evidence: dict
     suspect_sha256: str | None = None
     original_sha256: str | None = None
+    language: str | None = None
 
     def to_record(self) -> dict:
         return {
@@ -54,6 +57,7 @@ class PairResult:
             "evidence": self.evidence,
             "suspect_sha256": self.suspect_sha256,
             "original_sha256": self.original_sha256,
+            "language": self.language,
         }
 
     @property
@@ -69,6 +73,7 @@ class SuspectResult:
     suspect: str
     candidates: list[PairResult] = field(default_factory=list)
     suspect_sha256: str | None = None
+    language: str | None = None  # the suspect's, as in PairResult
 
     @property
     def best(self) -> PairResult | None:
@@ -131,6 +136,7 @@ class SuspectResult:
             ],
             "suspect_sha256": self.suspect_sha256,
             "original_sha256": best.original_sha256 if best else None,
+            "language": self.language,
         }
 
 

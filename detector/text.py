@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
 
+from detector import html
 from detector.errors import InputError
 
 MAX_BYTES = 20_000_000  # larger than any article; guards against scoring a disk image by mistake
@@ -24,9 +25,6 @@ _TOKEN = re.compile(r"\d+(?:[.,:]\d+)*(?:st|nd|rd|th|s|%)?|\w+(?:[-'’]\w+)*", 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _QUOTE = re.compile(r"[\"“”]([^\"“”]{8,}?)[\"“”]")
-_HTML_HINT = re.compile(r"<(html|body|div|p|article)\b", re.IGNORECASE)
-_HTML_TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.IGNORECASE | re.DOTALL)
-_HTML_BLOCK = re.compile(r"</?(p|div|br|h[1-6]|li|article|section|tr)\b[^>]*>", re.IGNORECASE)
 
 
 class Token(NamedTuple):
@@ -96,6 +94,13 @@ class Document:
         return (self.tokens[-1].sentence + 1) if self.tokens else 0
 
     @cached_property
+    def language(self) -> str | None:
+        """ISO 639 code of the text's language ("en"), None if too short to tell."""
+        from detector.language import identify
+
+        return identify(self.text, self.words)
+
+    @cached_property
     def quotes(self) -> list[str]:
         """Quoted passages of eight characters or more, lower-cased."""
         return [q.lower() for q in _QUOTE.findall(self.text)]
@@ -114,30 +119,25 @@ def normalise(text: str) -> str:
     return text.translate(drop) if drop else text
 
 
-def html_to_text(html: str) -> str:
-    """Visible text of an HTML page, block elements as paragraphs (scripts and styles dropped)."""
-    import html as html_lib
-
-    text = _HTML_BLOCK.sub("\n\n", html)
-    text = _HTML_TAG.sub(" ", text)
-    text = html_lib.unescape(text)
-    return "\n\n".join(re.sub(r"[ \t]+", " ", b).strip() for b in _PARAGRAPH_BREAK.split(text))
-
-
 def decode(data: bytes, name: str = "input") -> str:
-    """Decode bytes as UTF-8 text, refusing binary or empty input with a one-line reason."""
+    """A file's bytes as text: an HTML page's article (see `detector.html`), or a UTF-8 text.
+
+    Refuses empty, binary and non-UTF-8 texts, and anything without a word, in one line.
+    """
     if not data.strip():
         raise InputError(f"{name}: file is empty")
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{name}: looks like a binary file, expected UTF-8 text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise InputError(
-            f"{name}: not valid UTF-8 (byte {err.start}); convert it, e.g. `iconv -t UTF-8`"
-        ) from err
-    if _HTML_HINT.search(text[:4096]):
-        text = html_to_text(text)
+    page = html.sniff(data)
+    if page is not None:
+        text = html.page_text(page)
+    else:
+        if b"\x00" in data[:8192]:
+            raise InputError(f"{name}: looks like a binary file, expected UTF-8 text")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            raise InputError(
+                f"{name}: not valid UTF-8 (byte {err.start}); convert it, e.g. `iconv -t UTF-8`"
+            ) from err
     text = normalise(text)
     if not _TOKEN.search(text):
         raise InputError(f"{name}: contains no words")

@@ -42,6 +42,14 @@ UNRELATED = """A rare comet will be visible from the northern hemisphere next mo
 The comet last passed near Earth about 50,000 years ago and can be seen with binoculars before dawn.
 """
 
+# The original's story in German: the model is trained on English, so scoring warns.
+GERMAN = """Der Stadtrat hat am Dienstag einen neuen Haushalt für das kommende Jahr beschlossen.
+
+Bürgermeisterin Linda Park sagte, mit dem Plan würden zwölf neue Lehrer bezahlt und drei Brücken repariert. "Dieser Haushalt hält unsere Versprechen an die Familien", sagte Park nach der Sitzung.
+
+Kritiker warfen dem Rat vor, die steigenden Wohnkosten übersehen zu haben. Die Abstimmung ging sieben zu zwei aus, der Haushalt tritt im Juli in Kraft.
+"""
+
 
 @pytest.fixture
 def texts() -> dict[str, str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from detector import cli
-from tests.conftest import seed
+from tests.conftest import GERMAN, seed
 
 
 @pytest.fixture
@@ -57,6 +57,35 @@ def test_usage_errors_exit_2(run, capsys):
     assert "--against" in capsys.readouterr().err
     code, _, err = run("pairs", "nope.tsv", "--jobs", "0")
     assert code == 2 and "--jobs" in err
+
+
+def test_score_warns_about_a_suspect_not_in_english(run, article_files, tmp_path):
+    german = tmp_path / "german.txt"
+    german.write_text(GERMAN, encoding="utf-8")
+    code, out, err = run("score", german, "--against", article_files["original"], "--json")
+    assert code == 0 and json.loads(out)["language"] == "de"
+    assert err == ("spundetect: warning: suspect looks like German (de), the model is trained "
+                   "on English\n")
+
+
+def test_batches_count_suspects_not_in_english(run, article_files, tmp_path):
+    german = tmp_path / "german.txt"
+    german.write_text(GERMAN, encoding="utf-8")
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text(f"{german}\t{article_files['original']}\n"
+                     f"{article_files['spun']}\t{article_files['original']}\n")
+    code, out, err = run("pairs", pairs, "--jobs", "1")
+    assert [json.loads(line)["language"] for line in out.splitlines()] == ["de", "en"]
+    assert code == 0 and "0 errors, 1 not in English," in err
+
+    originals, suspects = tmp_path / "o", tmp_path / "s"
+    originals.mkdir()
+    suspects.mkdir()
+    (originals / "orig.txt").write_text(article_files["original"].read_text())
+    (suspects / "german.txt").write_text(GERMAN, encoding="utf-8")
+    (suspects / "spun.txt").write_text(article_files["spun"].read_text())
+    code, out, err = run("scan", suspects, "--against", originals, "--jobs", "1")
+    assert code == 0 and "0 errors, 1 not in English," in err
 
 
 def test_pairs_streams_jsonl_and_records_errors(run, article_files, tmp_path):
@@ -156,9 +185,10 @@ def test_scan_folder(run, article_files, tmp_path):
     suspects.mkdir()
     (originals / "orig.txt").write_text(article_files["original"].read_text())
     (suspects / "copy.txt").write_text(article_files["original"].read_text())
-    code, out, _ = run("scan", suspects, "--against", originals, "--jobs", "1")
+    code, out, err = run("scan", suspects, "--against", originals, "--jobs", "1")
     record = json.loads(out)
     assert code == 0 and record["source"].endswith("orig.txt") and record["verdict"] == "copy"
+    assert record["language"] == "en" and "English" not in err
 
 
 def test_info_shows_metadata(run):

@@ -176,7 +176,7 @@ def test_output_is_never_overwritten_silently(folders, tiny_model_dir, tmp_path,
 
 def test_resume_state_reads_without_writing_then_cuts_a_torn_last_line(tmp_path):
     out = tmp_path / "out.jsonl"
-    good = [{"suspect": "s/a.txt", "name": "a.txt", "verdict": "spun"},
+    good = [{"suspect": "s/a.txt", "name": "a.txt", "verdict": "spun", "language": "de"},
             {"original": "/o/o.txt", "score": None, "verdict": "error"}]
     out.write_text("".join(json.dumps(r) + "\n" for r in good) + '{"suspect": "s/b.t')
     before = out.read_bytes()
@@ -185,6 +185,7 @@ def test_resume_state_reads_without_writing_then_cuts_a_torn_last_line(tmp_path)
     assert state.done == {"a.txt"} and state.originals_reported == {"/o/o.txt"}
     assert state.torn_bytes == len('{"suspect": "s/b.t') and state.verdicts == {"spun": 1,
                                                                               "error": 1}
+    assert state.not_english == 1  # the summary of the resumed scan counts it
     scan_mod.cut_torn_line(out, state)
     assert out.read_text().endswith("\n") and len(out.read_text().splitlines()) == 2
     root = tmp_path / "s"

@@ -9,11 +9,11 @@ from detector.errors import InputError
 from detector.text import (
     Document,
     decode,
-    html_to_text,
     read_bytes,
     read_document,
     split_sentences,
 )
+from tests.conftest import GERMAN, ORIGINAL
 
 
 def test_paragraphs_sentences_and_tokens(texts):
@@ -61,12 +61,42 @@ def test_decode_refuses_unusable_input(data, message):
         decode(data, "x.txt")
 
 
-def test_html_is_reduced_to_visible_text():
+def test_html_is_reduced_to_its_text():
     html = ("<html><head><script>alert('x')</script><style>p{}</style></head>"
             "<body><p>First &amp; one.</p><p>Second para.</p></body></html>")
-    text = html_to_text(html)
-    assert "alert" not in text and "First & one." in text
     assert Document(decode(html.encode())).paragraphs == ["First & one.", "Second para."]
+
+
+def test_a_windows_1252_page_decodes_but_a_latin_1_text_does_not():
+    page = ('<html><head><meta charset="windows-1252"></head><body><p>The café reopened.</p>'
+            "<p>It had been closed since March.</p></body></html>")
+    assert "The café reopened." in decode(page.encode("cp1252"), "x.html")
+    with pytest.raises(InputError, match=r"not valid UTF-8.*iconv"):
+        decode("The café reopened.".encode("cp1252"), "x.txt")
+
+
+def test_a_page_with_5_kb_of_css_before_html_is_still_a_page():
+    css = "".join(f".c{k} {{ margin: {k}px; color: #333; }}\n" for k in range(200))
+    page = (f"<style>{css}</style><html><body><nav><a href='/'>Home</a></nav>"
+            "<p>The story itself.</p><p>Its second paragraph.</p></body></html>")
+    assert len(css) > 5000
+    text = decode(page.encode(), "x.html")
+    assert "margin" not in text and "<p>" not in text
+    assert "The story itself." in text
+
+
+def test_a_text_that_mentions_a_tag_stays_text(texts):
+    plain = texts["original"].replace("budget for", "budget (see the <p> notes) for")
+    assert decode(plain.encode(), "x.txt") == plain
+
+
+@pytest.mark.parametrize(("text", "code"), [(ORIGINAL, "en"), (GERMAN, "de")])
+def test_documents_know_their_language(text, code):
+    assert Document(text).language == code
+
+
+def test_a_short_text_has_no_language():
+    assert Document("Ein kurzer Satz.").language is None
 
 
 def test_read_document_errors_name_the_file(tmp_path: Path):

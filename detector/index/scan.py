@@ -56,6 +56,7 @@ class ResumeState:
     done: set[str] = field(default_factory=set)  # `name` of each suspect with a record
     originals_reported: set[str] = field(default_factory=set)  # unreadable originals recorded
     verdicts: dict[str, int] = field(default_factory=dict)
+    not_english: int = 0  # suspects whose language is not English
     complete_bytes: int = 0  # length of the complete lines
     torn_bytes: int = 0  # length of the incomplete last line (`cut_torn_line` drops it)
 
@@ -225,6 +226,7 @@ def resume_state(path: Path) -> ResumeState:
                                             "error record")
         verdict = str(record.get("verdict"))
         state.verdicts[verdict] = state.verdicts.get(verdict, 0) + 1
+        state.not_english += record.get("language") not in (None, "en")
     torn = data[end:]
     if torn and not any(torn.startswith(s) or s.startswith(torn) for s in _RECORD_STARTS):
         raise _not_a_scan(path, len(lines) + 1, "not a whole line and not the start of a record")
