@@ -18,11 +18,25 @@ from typing import NamedTuple
 
 from rapidfuzz.distance import Indel, Levenshtein
 
-from detector.text import Document
+from detector.text import Document, Token
 
 MAX_SWAP = 3  # a swap replaces at most this many tokens ("since" -> "considering that")
 MAX_INSERT = 2  # an insertion of at most this many tokens is a filler, not new text
 MIN_ANCHOR = 4  # identical runs of at least this many tokens anchor the alignment
+
+
+PASSAGE_KINDS = {"equal": "verbatim", "swap": "swapped", "insert": "inserted",
+                 "delete": "deleted"}  # block kind -> passage kind; gaps are not passages
+
+
+class Passage(NamedTuple):
+    """An aligned stretch as character offsets: `suspect` and `original` are (start, end) into
+    each Document's `text`; a side with no words (an insertion's original) is an empty range
+    where they would stand. `kind` is verbatim, swapped, inserted or deleted."""
+
+    kind: str
+    suspect: tuple[int, int]
+    original: tuple[int, int]
 
 
 class Block(NamedTuple):
@@ -86,12 +100,34 @@ class Alignment:
                     out[j] = min(b.i1 + k * span // max(b.j2 - b.j1, 1), b.i2 - 1)
         return out
 
+    def passages(self) -> list[Passage]:
+        """The aligned stretches (not the gaps) in order, as character offsets into both texts.
+
+        One passage a block, so tokens of one kind in a row make one passage (`align` merges
+        neighbouring edits). A verbatim passage's two slices hold the same words, up to case.
+        """
+        o, s = self.original.tokens, self.suspect.tokens
+        return [Passage(PASSAGE_KINDS[b.kind], _span(s, b.j1, b.j2), _span(o, b.i1, b.i2))
+                for b in self.blocks if b.kind in PASSAGE_KINDS]
+
     def aligned_share(self, side: str = "suspect") -> float:
         """Share of one side's tokens that are verbatim or swapped (not gaps)."""
         state = self.suspect_state if side == "suspect" else self.original_state
         if not state:
             return 0.0
         return sum(k in ("equal", "swap", "insert", "delete") for k in state) / len(state)
+
+
+def _span(tokens: Sequence[Token], lo: int, hi: int) -> tuple[int, int]:
+    """Character offsets of tokens [lo, hi); for no tokens, the empty range where token `lo`
+    would start (after the last token at the end of the text)."""
+    if hi > lo:
+        last = tokens[hi - 1]
+        return tokens[lo].start, last.start + len(last.text)
+    if lo < len(tokens):
+        return tokens[lo].start, tokens[lo].start
+    end = tokens[-1].start + len(tokens[-1].text) if tokens else 0
+    return end, end
 
 
 def anchors(original: Sequence[str], suspect: Sequence[str], size: int = MIN_ANCHOR

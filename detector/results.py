@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from detector.features import FEATURES, Pair
 
 VERDICTS = ("spun", "copy", "independent", "unrelated")
-DERIVED = ("spun", "copy")
+DERIVED = ("spun", "copy", "rewritten")  # verdicts that name a source (those a model has)
 MAX_SWAPS_IN_EVIDENCE = 200
+MAX_PASSAGES_IN_EVIDENCE = 1000  # about 30 kB of JSON; n_passages says how many there were
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class PairResult:
             "suspect": self.suspect,
             "original": self.original,
             "score": round(self.score, 4),
+            "derived": round(self.derived, 4),
             "verdict": self.verdict,
             "probabilities": {k: round(v, 4) for k, v in self.probabilities.items()},
             "evidence": self.evidence,
@@ -46,7 +48,8 @@ class PairResult:
 
     @property
     def derived(self) -> float:
-        """Probability the suspect derives from the original at all (spun or copied)."""
+        """Probability the suspect derives from the original at all: copied, spun or (with a
+        model that has the class) rewritten. What candidates are ranked by."""
         return sum(self.probabilities.get(k, 0.0) for k in DERIVED)
 
 
@@ -60,7 +63,12 @@ class SuspectResult:
 
     @property
     def best(self) -> PairResult | None:
-        return max(self.candidates, key=lambda r: (r.derived, r.score), default=None)
+        return max(self.candidates, key=_rank_key, default=None)
+
+    @property
+    def ranked(self) -> list[PairResult]:
+        """The candidates, likeliest source first (highest probability of being derived)."""
+        return sorted(self.candidates, key=_rank_key, reverse=True)
 
     @property
     def verdict(self) -> str:
@@ -83,23 +91,32 @@ class SuspectResult:
             "source": self.source,
             "original": best.original if best else None,
             "score": round(self.score, 4),
+            "derived": round(best.derived, 4) if best else 0.0,
             "verdict": self.verdict,
             "probabilities": best.to_record()["probabilities"] if best else {},
             "evidence": best.evidence if best else {},
             "candidates": [
-                {"original": r.original, "score": round(r.score, 4), "verdict": r.verdict,
+                {"original": r.original, "score": round(r.score, 4),
+                 "derived": round(r.derived, 4), "verdict": r.verdict,
+                 "aligned_share": r.evidence.get("aligned_share"),
+                 "original_aligned_share": r.evidence.get("original_aligned_share"),
                  "sha256": r.original_sha256}
-                for r in sorted(self.candidates, key=lambda r: -r.derived)
+                for r in self.ranked
             ],
             "suspect_sha256": self.suspect_sha256,
             "original_sha256": best.original_sha256 if best else None,
         }
 
 
+def _rank_key(result: PairResult) -> tuple[float, float]:
+    return result.derived, result.score
+
+
 def evidence_of(pair: Pair) -> dict:
-    """What a person can check: the swaps, and how much of the text lines up."""
+    """What a person can check: the swaps, how much of the text lines up, and where."""
     alignment = pair.alignment
     swaps = [[a, b] for a, b in alignment.swaps]
+    passages = alignment.passages()
     return {
         "swaps": swaps[:MAX_SWAPS_IN_EVIDENCE],
         "n_swaps": len(swaps),
@@ -109,6 +126,9 @@ def evidence_of(pair: Pair) -> dict:
         "substitution_rate": round(FEATURES["substitution_rate"](pair), 4),
         "synonym_share": round(FEATURES["swap_synonym_share"](pair), 4),
         "paragraphs_derived": round(FEATURES["paragraph_derived_share"](pair), 4),
+        "passages": [{"kind": p.kind, "suspect": list(p.suspect), "original": list(p.original)}
+                     for p in passages[:MAX_PASSAGES_IN_EVIDENCE]],
+        "n_passages": len(passages),
     }
 
 

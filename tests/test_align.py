@@ -93,3 +93,30 @@ def test_seed_spin_aligns_the_body_sentence_not_the_photo_caption():
     assert a.swaps[:2] == [("meet", "satisfy"), ("travel", "take a trip")]
     verbatim = a.suspect_state.count("equal") / len(suspect.tokens)
     assert verbatim > 0.6484  # the Levenshtein script alone gave 64.84%
+
+
+def test_passages_are_character_offsets_of_each_stretch():
+    original = Document("China has tried to strike a balance since the war began in Ukraine.")
+    suspect = Document("China has actually tried to strike a balance considering that the "
+                       "war in Ukraine.")
+    a = align(original, suspect)
+    shown = [(p.kind, suspect.text[slice(*p.suspect)], original.text[slice(*p.original)])
+             for p in a.passages()]
+    assert shown == [
+        ("verbatim", "China has", "China has"),
+        ("inserted", "actually", ""),
+        ("verbatim", "tried to strike a balance", "tried to strike a balance"),
+        ("swapped", "considering that", "since"),
+        ("verbatim", "the war", "the war"),
+        ("deleted", "", "began"),
+        ("verbatim", "in Ukraine", "in Ukraine"),
+    ]
+    inserted = a.passages()[1]
+    assert inserted.original == (original.text.index("tried"),) * 2  # where it would stand
+
+
+def test_gaps_are_not_passages(texts):
+    a = align(Document(texts["original"]), Document(texts["original"] + "\n\n" +
+                                                    texts["unrelated"]))
+    assert [p.kind for p in a.passages()] == ["verbatim"]
+    assert a.passages()[0].suspect == (0, texts["original"].rindex("July") + len("July"))
