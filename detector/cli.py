@@ -119,9 +119,13 @@ def build_parser() -> argparse.ArgumentParser:
                     "folder.",
         epilog=_examples(
             "spundetect pairs pairs.tsv --out results.jsonl",
-            "spundetect pairs pairs.tsv --jobs 4 | jq -c '[.suspect, .verdict, .derived]'"))
+            "spundetect pairs pairs.tsv --jobs 4 | jq -c '[.suspect, .verdict, .derived]'",
+            "spundetect pairs pairs.tsv --format pan --out detections/"))
     p.add_argument("pairs_file", help="a text file of suspect<TAB>original lines")
     _batch_options(p)
+    p.add_argument("--format", choices=("jsonl", "pan"), default="jsonl",
+                   help="jsonl: one JSON record a line (default); pan: PAN's text-alignment "
+                        "XML, one file a pair in the folder --out names")
 
     p = sub.add_parser(
         "scan", help="every suspect in a folder against a reference index (or a folder)",
@@ -398,12 +402,58 @@ def _run_batch(records, args) -> int:
 def cmd_pairs(args) -> int:
     from detector import batch
 
+    if args.format == "pan":
+        return _pairs_pan(args)
     _not_an_input(args.out, args.pairs_file, "the pairs file")
     if args.out is not None:
         _check_writable(args.out, replace=args.force)
     detector = _detector(args)  # fails fast on a missing model, before any input
     return _run_batch(batch.score_pairs_file(args.pairs_file, detector=detector, jobs=args.jobs),
                       args)
+
+
+def _pairs_pan(args) -> int:
+    """`pairs --format pan`: one PAN XML file per pair in the folder --out names."""
+    from tqdm import tqdm
+
+    from detector import batch
+    from detector.report.pan import pan_name, pan_xml
+
+    folder = args.out
+    if folder is None:
+        raise InputError("--format pan writes one file a pair: give the folder for them "
+                         "with --out DIR")
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{folder}: is a file; --format pan writes into a folder")
+    if folder.is_dir() and any(folder.iterdir()) and not args.force:
+        raise InputError(f"{folder}: already holds files; use --force to write among them "
+                         "(same names are overwritten) or give an empty folder")
+    if not folder.parent.is_dir():
+        raise InputError(f"{folder}: cannot write (no such directory {folder.parent})")
+    detector = _detector(args)
+    counts = {"records": 0, "errors": 0, "spun": 0, "copy": 0}
+    start = time.perf_counter()
+    records = batch.score_pairs_file(args.pairs_file, detector=detector, jobs=args.jobs)
+    for record in tqdm(records, unit="rec", disable=not sys.stderr.isatty(), file=sys.stderr):
+        counts["records"] += 1
+        verdict = record.get("verdict")
+        if verdict == "error":
+            counts["errors"] += 1
+            print(f"spundetect: skipped {shown(record['error'])}", file=sys.stderr)
+            continue
+        counts[verdict] = counts.get(verdict, 0) + 1
+        folder.mkdir(exist_ok=True)
+        try:
+            (folder / pan_name(record)).write_text(pan_xml(record), encoding="utf-8")
+        except OSError as err:
+            raise InputError(f"{folder}: cannot write ({err.strerror or err})") from err
+    print(
+        f"spundetect: {count(counts['records'], 'record')}, {counts['spun']} spun, "
+        f"{count(counts['copy'], 'copy', 'copies')}, {count(counts['errors'], 'error')}, "
+        f"{time.perf_counter() - start:.1f} s; PAN XML in {shown(folder)}",
+        file=sys.stderr,
+    )
+    return EXIT_INPUT if counts["errors"] else EXIT_OK
 
 
 def _progress(total: int, initial: int = 0, unit: str = "doc"):
