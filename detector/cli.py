@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO
 
 from detector import __version__
-from detector.display import shown
+from detector.display import count, shown
 from detector.errors import InputError, SpundetectError
 from detector.fetch import TIMEOUT_S
 
@@ -33,53 +33,138 @@ EXIT_FLAGGED = 1
 EXIT_INPUT = 2
 
 
+GLOBAL_OPTIONS = {"--model": "DIR"}  # options of `spundetect` itself, before the command
+
+
+class _Formatter(argparse.HelpFormatter):
+    """Wraps each line of a description or epilog on its own; indented lines (the examples)
+    are kept as written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        import textwrap
+
+        return "\n".join(
+            indent + line if not line or line.startswith(" ") else
+            textwrap.fill(line, width, initial_indent=indent, subsequent_indent=indent)
+            for line in text.splitlines())
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str):  # one line, exit 2, as argparse does, without the usage dump
-        self.exit(EXIT_INPUT, f"{self.prog}: error: {shown(message)} (see --help)\n")
+        self.exit(EXIT_INPUT, f"{self.prog}: error: {shown(message)}{_hint(message)} "
+                              "(see --help)\n")
+
+
+def _hint(message: str) -> str:
+    """The likely fix for a common mistake argparse reports, or ""."""
+    if message.startswith("unrecognized arguments:"):
+        given = message.split(":", 1)[1].split()
+        for option, metavar in GLOBAL_OPTIONS.items():
+            if any(g == option or g.startswith(option + "=") for g in given):
+                return (f"; put {option} before the command: spundetect {option} {metavar} "
+                        "COMMAND ...")
+    return ""
+
+
+def _examples(*commands: str, note: str = "") -> str:
+    """An epilog: example command lines, then a note."""
+    return "examples:\n" + "\n".join(f"  {c}" for c in commands) + (f"\n\n{note}" if note else "")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="spundetect", description="Detect machine-spun copies of articles.")
+    parser = _Parser(
+        prog="spundetect",
+        description="Detect machine-spun copies of articles: align a suspect with candidate "
+                    "originals and say how likely it is copied or spun from each.",
+        epilog=_examples(
+            "spundetect score suspect.txt --against original.txt",
+            "spundetect scan suspects/ --against originals/ --out scan.jsonl",
+            "spundetect --model build/model-small score suspect.txt --against original.txt",
+            note="spundetect COMMAND --help describes each command."))
     parser.add_argument("--version", action="version", version=f"spundetect {__version__}")
-    parser.add_argument("--model", type=Path, default=None,
-                        help="folder of a trained model (default: the shipped one)")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser.add_argument("--model", type=Path, default=None, metavar="DIR",
+                        help="folder of a trained model (default: the shipped one); goes "
+                             "before the command")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
+                                metavar="COMMAND", help="what to do (one of those below)")
 
-    p = sub.add_parser("score", help="score one suspect against originals (files, URLs or "
-                                     "the top K of an index)")
+    p = sub.add_parser(
+        "score", help="score one suspect against originals (files, URLs or the top K of an "
+                      "index)",
+        description="Score one suspect against each original: a summary (verdict, how much "
+                    "of each text matches, the swaps, the other candidates ranked by the "
+                    "probability of being derived), then the suspect's matching text with "
+                    "every swap marked.",
+        epilog=_examples(
+            "spundetect score suspect.txt --against original.txt",
+            "spundetect score suspect.txt --against a.txt b.txt c.txt --full",
+            "spundetect score https://example.org/page.html --against original.txt",
+            "spundetect score suspect.txt --index ref.sqlite --top-k 5",
+            "spundetect score suspect.html --against original.txt --json | jq .evidence.swaps",
+            note="To compare a folder of suspects with a folder of originals, use "
+                 "`spundetect scan`."))
     p.add_argument("suspect", help="the suspect article: a UTF-8 text or HTML file, or an "
                                    "http(s) URL")
     ref = p.add_mutually_exclusive_group(required=True)
     ref.add_argument("--against", nargs="+", metavar="ORIGINAL",
-                     help="candidate original articles (files or URLs)")
+                     help="one or more candidate original articles (files or URLs, not folders)")
     ref.add_argument("--index", type=Path, metavar="INDEX",
                      help="a reference index: score the suspect against its top K candidates")
     p.add_argument("--top-k", type=_positive, default=10, metavar="K",
                    help="with --index: candidates scored (default 10)")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON object (the record described in the README) instead")
     p.add_argument("--full", action="store_true",
-                   help="show the whole highlighted text, not just its first screenful")
+                   help="show the whole highlighted text, paragraphs with no match included, not "
+                        "just the first screenful of matching ones")
     p.add_argument("--no-color", action="store_true",
                    help="no colours in the highlighted text (also: NO_COLOR=1)")
     _fetch_options(p)
 
-    p = sub.add_parser("pairs", help="score a PAN-style pairs file (suspect<TAB>original a line)")
-    p.add_argument("pairs_file")
+    p = sub.add_parser(
+        "pairs", help="score a PAN-style pairs file (suspect<TAB>original a line)",
+        description="Score each suspect<TAB>original line of a pairs file and write one JSON "
+                    "record per line, in input order; a summary goes to stderr. Blank lines "
+                    "and # comments are skipped; relative paths resolve against the current "
+                    "folder.",
+        epilog=_examples(
+            "spundetect pairs pairs.tsv --out results.jsonl",
+            "spundetect pairs pairs.tsv --jobs 4 | jq -c '[.suspect, .verdict, .derived]'",
+            "spundetect pairs pairs.tsv --format pan --out detections/"))
+    p.add_argument("pairs_file", help="a text file of suspect<TAB>original lines")
     _batch_options(p)
     _fetch_options(p)
+    p.add_argument("--format", choices=("jsonl", "pan"), default="jsonl",
+                   help="jsonl: one JSON record a line (default); pan: PAN's text-alignment "
+                        "XML, one file a pair in the folder --out names")
 
     p = sub.add_parser(
         "scan", help="every suspect in a folder (or a list of URLs) against a reference index "
                      "(or a folder)",
         description="Retrieve each suspect's likeliest originals from the index, score the "
-                    "top K with the model, and write one JSON record per suspect.")
+                    "top K with the model, and write one JSON record per suspect (JSON Lines "
+                    "to --out or to a pipe). Every scan ends with a table of the flagged "
+                    "suspects, likeliest copy first; on a terminal without --out that table is "
+                    "all it prints.",
+        epilog=_examples(
+            "spundetect scan suspects/ --against originals/",
+            "spundetect scan suspects/ --index ref.sqlite --out scan.jsonl",
+            "spundetect scan suspects/ --index ref.sqlite --out scan.jsonl --resume",
+            "spundetect scan --urls pages.txt --index ref.sqlite --out scan.jsonl",
+            "spundetect scan suspects/ --index ref.sqlite --fail-on spun > scan.jsonl"))
     what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("suspect_dir", nargs="?", help="a folder of suspects")
+    what.add_argument("suspect_dir", nargs="?",
+                      help="a folder of suspect articles (subfolders included)")
     what.add_argument("--urls", metavar="LIST",
                       help="instead of a folder: a file listing suspects, one http(s) URL (or "
                            "path) a line")
     ref = p.add_mutually_exclusive_group(required=True)
-    ref.add_argument("--index", type=Path, metavar="INDEX", help="a reference index file")
+    ref.add_argument("--index", type=Path, metavar="INDEX",
+                     help="a reference index file made by `spundetect index build`")
     ref.add_argument("--against", metavar="ORIGINALS_DIR",
                      help="a folder of originals (indexed in memory for this scan)")
     _batch_options(p)
@@ -87,42 +172,78 @@ def build_parser() -> argparse.ArgumentParser:
                    help="candidates scored per suspect (default 10)")
     p.add_argument("--resume", action="store_true",
                    help="continue a scan that was stopped: append the suspects not yet in --out")
-    p.add_argument("--fail-on", choices=("spun", "derived"), default=None,
-                   help="exit 1 if any suspect is spun (or, with `derived`, spun or a copy)")
+    p.add_argument("--fail-on", choices=("spun", "paraphrase", "derived"), default=None,
+                   help="exit 1 if any suspect is spun (`paraphrase`: spun or rewritten; "
+                        "`derived`: spun, rewritten or a copy)")
     _scheduler_option(p)
     _fetch_options(p)
 
-    p = sub.add_parser("index", help="build and maintain a reference index of originals")
-    isub = p.add_subparsers(dest="index_command", required=True, parser_class=_Parser)
-    q = isub.add_parser("build", help="index every text file in a folder into a new index")
-    q.add_argument("originals_dir")
-    q.add_argument("index", type=Path)
-    q.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    p = sub.add_parser(
+        "index", help="build and maintain a reference index of originals",
+        description="A reference index holds originals' texts and the anchors `scan --index` "
+                    "retrieves candidates by.",
+        epilog=_examples(
+            "spundetect index build originals/ ref.sqlite",
+            "spundetect index add ref.sqlite new-article.txt more-originals/",
+            "spundetect index info ref.sqlite",
+            note="spundetect index SUBCOMMAND --help describes each subcommand."))
+    isub = p.add_subparsers(dest="index_command", required=True, parser_class=_Parser,
+                            metavar="SUBCOMMAND", help="what to do with the index")
+    q = isub.add_parser("build", help="index every text file in a folder into a new index",
+                        description="Index every text or HTML file under a folder into a new "
+                                    "index file (an existing one is refused).",
+                        epilog=_examples("spundetect index build originals/ ref.sqlite --jobs 4"))
+    q.add_argument("originals_dir", help="the folder of originals (subfolders included)")
+    q.add_argument("index", type=Path, help="the index file to create")
+    _jobs_option(q)
     _scheduler_option(q)
-    q = isub.add_parser("add", help="add files or folders of originals (one transaction)")
-    q.add_argument("index", type=Path)
-    q.add_argument("paths", nargs="+", metavar="PATH")
-    q.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    q = isub.add_parser("add", help="add files or folders of originals (one transaction)",
+                        description="Add files or folders of originals; a path already in the "
+                                    "index keeps its id (changed bytes replace its text).",
+                        epilog=_examples("spundetect index add ref.sqlite a.txt more/"))
+    q.add_argument("index", type=Path, help="the index file to add to")
+    q.add_argument("paths", nargs="+", metavar="PATH", help="original files or folders")
+    _jobs_option(q)
     _scheduler_option(q)
-    q = isub.add_parser("remove", help="remove documents by id (or stored path)")
-    q.add_argument("index", type=Path)
-    q.add_argument("doc_ids", nargs="+", metavar="DOC_ID")
-    q = isub.add_parser("info", help="documents, size on disk and build parameters")
-    q.add_argument("index", type=Path)
+    q = isub.add_parser("remove", help="remove documents by id (or stored path)",
+                        description="Remove documents from the index by id or by stored path.",
+                        epilog=_examples("spundetect index remove ref.sqlite 3 17"))
+    q.add_argument("index", type=Path, help="the index file")
+    q.add_argument("doc_ids", nargs="+", metavar="DOC_ID",
+                   help="document ids (a scan record's `source_id`, a candidate's `id`) or "
+                        "stored paths")
+    q = isub.add_parser("info", help="documents, size on disk and build parameters",
+                        description="Documents, words, anchor terms, size on disk, dates and "
+                                    "build parameters of an index.",
+                        epilog=_examples("spundetect index info ref.sqlite --json"))
+    q.add_argument("index", type=Path, help="the index file")
     q.add_argument("--json", action="store_true", help="print one JSON object")
     q = isub.add_parser("check", help="look for damage: the file's structure (PRAGMA "
-                                      "quick_check), every stored text, every posting")
-    q.add_argument("index", type=Path)
+                                      "quick_check), every stored text, every posting",
+                        description="Read the whole index looking for damage; exit 0 when "
+                                    "there is none.",
+                        epilog=_examples("spundetect index check ref.sqlite"))
+    q.add_argument("index", type=Path, help="the index file")
 
-    p = sub.add_parser("report", help="an HTML report, suspects beside their originals, "
-                                      "from the results of `pairs` or `scan`")
+    p = sub.add_parser(
+        "report", help="an HTML report, suspects beside their originals, "
+                       "from the results of `pairs` or `scan`",
+        description="Write a self-contained HTML page: each suspect beside its original with "
+                    "every swap marked, from the records `pairs` or `scan` wrote.",
+        epilog=_examples(
+            "spundetect report results.jsonl --out report.html",
+            "spundetect report scan.jsonl --index ref.sqlite --out report.html --force"))
     p.add_argument("results", help="JSON Lines written by `spundetect pairs` or `scan`")
     p.add_argument("--out", type=Path, required=True, help="the HTML file to write")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     p.add_argument("--index", type=Path, metavar="INDEX", default=None,
                    help="take originals' texts from the index a `scan --index` used")
 
-    sub.add_parser("info", help="show the model's version, features and validation metrics")
+    sub.add_parser("info", help="show the model's version, features and validation metrics",
+                   description="Print the model's metadata as JSON: version, scikit-learn "
+                               "version, features, training-data hash, validation metrics.",
+                   epilog=_examples("spundetect info",
+                                    "spundetect --model build/model-small info"))
     return parser
 
 
@@ -167,10 +288,17 @@ def _scheduler_option(p: argparse.ArgumentParser) -> None:
                    help="run the work on this Dask scheduler (e.g. tcp://10.0.0.5:8786)")
 
 
+def _jobs_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="worker processes (default: all cores)")
+
+
 def _batch_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--out", type=Path, help="write JSON Lines here instead of stdout")
+    p.add_argument("--out", type=Path, metavar="FILE",
+                   help="write JSON Lines here instead of stdout (never overwritten "
+                        "without --force)")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
-    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    _jobs_option(p)
 
 
 class _LazyFile:
@@ -273,6 +401,14 @@ def cmd_score(args) -> int:
     from detector.language import warning as language_warning
     from detector.report.terminal import TEXT_CHARS, summary, text_block, use_color, write_json
 
+    if Path(args.suspect).is_dir():
+        raise InputError(f"{args.suspect}: is a folder; to score every file in it use "
+                         f"`spundetect scan` (spundetect scan {args.suspect} --against ...)")
+    for given in args.against or ():
+        if Path(given).is_dir():
+            raise InputError(f"{given}: is a folder; to compare with every file in it use "
+                             f"`spundetect scan` (spundetect scan SUSPECTS_DIR --against "
+                             f"{given})")
     fetcher = _fetcher(args)
     suspect = read_input(args.suspect, fetcher)
     if args.index is not None:
@@ -299,7 +435,7 @@ def cmd_score(args) -> int:
         original = next(o for o in originals if o.name == best.original)
         print()
         print(text_block(suspect, original, color=use_color(sys.stdout, args.no_color),
-                         max_chars=None if args.full else TEXT_CHARS))
+                         max_chars=None if args.full else TEXT_CHARS, unmatched=args.full))
     return EXIT_OK
 
 
@@ -308,7 +444,7 @@ def _run_batch(records, args) -> int:
 
     from detector.report.terminal import write_jsonl
 
-    counts = {"records": 0, "errors": 0, "spun": 0, "copy": 0, "not_english": 0}
+    counts = {"records": 0, "errors": 0, "spun": 0, "rewritten": 0, "copy": 0, "not_english": 0}
     start = time.perf_counter()
     with _output(args.out, args.force) as out:
         bar = tqdm(records, unit="rec", disable=not sys.stderr.isatty(), file=sys.stderr)
@@ -323,8 +459,10 @@ def _run_batch(records, args) -> int:
             counts["not_english"] += _not_english(record)
     seconds = time.perf_counter() - start
     print(
-        f"spundetect: {counts['records']} records, {counts['spun']} spun, {counts['copy']} copies, "
-        f"{counts['errors']} errors{_not_english_note(counts['not_english'])}, {seconds:.1f} s",
+        f"spundetect: {count(counts['records'], 'record')}, {counts['spun']} spun, "
+        f"{counts['rewritten']} rewritten, {count(counts['copy'], 'copy', 'copies')}, "
+        f"{count(counts['errors'], 'error')}{_not_english_note(counts['not_english'])}, "
+        f"{seconds:.1f} s",
         file=sys.stderr,
     )
     return EXIT_INPUT if counts["errors"] else EXIT_OK
@@ -343,12 +481,58 @@ def _not_english_note(count: int) -> str:
 def cmd_pairs(args) -> int:
     from detector import batch
 
+    if args.format == "pan":
+        return _pairs_pan(args)
     _not_an_input(args.out, args.pairs_file, "the pairs file")
     if args.out is not None:
         _check_writable(args.out, replace=args.force)
     detector = _detector(args)  # fails fast on a missing model, before any input
     return _run_batch(batch.score_pairs_file(args.pairs_file, detector=detector, jobs=args.jobs,
                                              fetcher=_fetcher(args)), args)
+
+
+def _pairs_pan(args) -> int:
+    """`pairs --format pan`: one PAN XML file per pair in the folder --out names."""
+    from tqdm import tqdm
+
+    from detector import batch
+    from detector.report.pan import pan_name, pan_xml
+
+    folder = args.out
+    if folder is None:
+        raise InputError("--format pan writes one file a pair: give the folder for them "
+                         "with --out DIR")
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{folder}: is a file; --format pan writes into a folder")
+    if folder.is_dir() and any(folder.iterdir()) and not args.force:
+        raise InputError(f"{folder}: already holds files; use --force to write among them "
+                         "(same names are overwritten) or give an empty folder")
+    if not folder.parent.is_dir():
+        raise InputError(f"{folder}: cannot write (no such directory {folder.parent})")
+    detector = _detector(args)
+    counts = {"records": 0, "errors": 0, "spun": 0, "copy": 0}
+    start = time.perf_counter()
+    records = batch.score_pairs_file(args.pairs_file, detector=detector, jobs=args.jobs)
+    for record in tqdm(records, unit="rec", disable=not sys.stderr.isatty(), file=sys.stderr):
+        counts["records"] += 1
+        verdict = record.get("verdict")
+        if verdict == "error":
+            counts["errors"] += 1
+            print(f"spundetect: skipped {shown(record['error'])}", file=sys.stderr)
+            continue
+        counts[verdict] = counts.get(verdict, 0) + 1
+        folder.mkdir(exist_ok=True)
+        try:
+            (folder / pan_name(record)).write_text(pan_xml(record), encoding="utf-8")
+        except OSError as err:
+            raise InputError(f"{folder}: cannot write ({err.strerror or err})") from err
+    print(
+        f"spundetect: {count(counts['records'], 'record')}, {counts['spun']} spun, "
+        f"{count(counts['copy'], 'copy', 'copies')}, {count(counts['errors'], 'error')}, "
+        f"{time.perf_counter() - start:.1f} s; PAN XML in {shown(folder)}",
+        file=sys.stderr,
+    )
+    return EXIT_INPUT if counts["errors"] else EXIT_OK
 
 
 def _progress(total: int, initial: int = 0, unit: str = "doc"):
@@ -383,7 +567,7 @@ def cmd_scan(args) -> int:
     from detector import testhook
     from detector.batch import list_suspects, read_list_file
     from detector.index import scan as scan_mod
-    from detector.report.terminal import write_jsonl
+    from detector.report.terminal import TABLE_ROWS, scan_table, table_entry, write_jsonl
     from detector.results import error_record
 
     if args.resume and args.out is None:
@@ -410,19 +594,34 @@ def cmd_scan(args) -> int:
         scan_mod.cut_torn_line(args.out, state)
         print(f"spundetect: dropped an incomplete last line ({state.torn_bytes} bytes) of "
               f"{shown(args.out)}; that suspect is scanned again", file=sys.stderr)
-    counts = {"spun": state.verdicts.get("spun", 0), "copy": state.verdicts.get("copy", 0),
+    counts = {"spun": state.verdicts.get("spun", 0),
+              "rewritten": state.verdicts.get("rewritten", 0),
+              "copy": state.verdicts.get("copy", 0),
               "error": state.verdicts.get("error", 0), "not_english": state.not_english}
     earlier = len(suspects) - len(todo)
     start = time.perf_counter()
     kept = args.out.stat().st_size if args.resume and args.out.exists() else None
+    # On a terminal, without --out, the records (kilobytes each) would bury the progress bar:
+    # only the table is printed. Otherwise the table follows the records, on stderr when the
+    # records take stdout.
+    interactive = args.out is None and sys.stdout.isatty()
+    entries = _earlier_entries(args.out, kept) if kept else []  # what the table lists
+
+    def write(record: dict, out) -> None:
+        if not interactive:
+            write_jsonl(record, out)
+        entry = table_entry(record)
+        if entry is not None:
+            entries.append(entry)
+
     with _output(args.out, args.force, append=args.resume) as out, _undone_on_error(out, kept):
         for record in original_errors:
             if shown(record["original"]) not in state.originals_reported:
-                write_jsonl(record, out)
+                write(record, out)
                 counts["error"] += 1
         for folder in scan_mod.remaining(unlisted, state, root):
-            write_jsonl(error_record(unlisted[folder], suspect=str(folder),
-                                     name=scan_mod.suspect_name(folder, root), source=None), out)
+            write(error_record(unlisted[folder], suspect=str(folder),
+                               name=scan_mod.suspect_name(folder, root), source=None), out)
             counts["error"] += 1
         records = scan_mod.scan(todo, ref, detector, top_k=args.top_k, jobs=args.jobs,
                                 scheduler=args.scheduler, root=root, fetcher=_fetcher(args))
@@ -431,7 +630,7 @@ def cmd_scan(args) -> int:
         kill = testhook.killer(testhook.KILL_AFTER_RECORDS)
         with _progress(len(suspects), earlier, unit="suspect") as bar:
             for written, record in enumerate(records, start=1):
-                write_jsonl(record, out)
+                write(record, out)
                 if kill is not None:
                     kill(written)
                 bar.update(1)
@@ -441,17 +640,41 @@ def cmd_scan(args) -> int:
     seconds = time.perf_counter() - start
     rate = len(todo) / seconds if seconds > 0 else 0.0
     note = f" ({earlier} from an earlier run)" if args.resume and earlier else ""
+    records_out = sys.stderr if args.out is None and not interactive else sys.stdout
+    kept_in = str(args.out) if args.out is not None else "the records on stdout"
+    print(scan_table(entries, len(suspects), limit=None if interactive else TABLE_ROWS,
+                     kept_in=kept_in), file=records_out, flush=True)
+    if interactive:
+        print("spundetect: stdout is a terminal, so the JSON records were not printed; "
+              "use --out FILE or a pipe to keep them", file=sys.stderr)
     print(
-        f"spundetect: scanned {len(suspects)} suspects{note}, {counts['spun']} spun, "
-        f"{counts['copy']} copies, {counts['error']} errors"
-        f"{_not_english_note(counts['not_english'])}, {seconds:.1f} s "
-        f"({rate:.1f} suspects/s)",
+        f"spundetect: scanned {count(len(suspects), 'suspect')}{note}, {counts['spun']} spun, "
+        f"{counts['rewritten']} rewritten, {count(counts['copy'], 'copy', 'copies')}, "
+        f"{count(counts['error'], 'error')}{_not_english_note(counts['not_english'])}, "
+        f"{seconds:.1f} s ({rate:.1f} suspects/s)",
         file=sys.stderr,
     )
     if counts["error"]:
         return EXIT_INPUT
-    flagged = counts["spun"] + (counts["copy"] if args.fail_on == "derived" else 0)
+    flagged = (counts["spun"]
+               + (counts["rewritten"] if args.fail_on in ("paraphrase", "derived") else 0)
+               + (counts["copy"] if args.fail_on == "derived" else 0))
     return EXIT_FLAGGED if args.fail_on and flagged else EXIT_OK
+
+
+def _earlier_entries(out: Path, size: int) -> list[dict]:
+    """The table entries of the records an earlier run wrote to `out` (its first `size` bytes,
+    which `--resume` checked), so a resumed scan's table lists them too."""
+    from detector.report.terminal import table_entry
+
+    entries = []
+    with open(out, encoding="utf-8") as fh:
+        for line in fh.read(size).splitlines():
+            with contextlib.suppress(ValueError):
+                entry = table_entry(json.loads(line))
+                if entry is not None:
+                    entries.append(entry)
+    return entries
 
 
 @contextlib.contextmanager
@@ -476,7 +699,7 @@ def _report_add(report, seconds: float, index, unlisted: dict[Path, str]) -> int
     info = index.info()
     print(f"{len(report.added)} added, {len(report.replaced)} replaced, "
           f"{len(report.unchanged)} unchanged, {len(errors)} unreadable in "
-          f"{seconds:.1f} s; {shown(info['index'])} holds {info['documents']} documents "
+          f"{seconds:.1f} s; {shown(info['index'])} holds {count(info['documents'], 'document')} "
           f"({_size(info['size_bytes'])})")
     return EXIT_INPUT if errors else EXIT_OK
 
@@ -524,14 +747,16 @@ def cmd_index(args) -> int:
     if args.index_command == "remove":
         with open_index(args.index) as index:
             removed = index.remove(args.doc_ids)
-            print(f"removed {len(removed)} documents (ids {', '.join(map(str, removed))}); "
+            ids = ", ".join(map(str, removed))
+            print(f"removed {count(len(removed), 'document')} (ids {ids}); "
                   f"{index.info()['documents']} left")
         return EXIT_OK
     if args.index_command == "check":
         with open_index(args.index, readonly=True) as index:
             found = index.check()
         print(f"{found['index']}: no damage found (PRAGMA quick_check ok, "
-              f"{found['documents']} stored texts and {found['terms']} term rows read)")
+              f"{count(found['documents'], 'stored text')} and {count(found['terms'], 'term row')} "
+              "read)")
         return EXIT_OK
     with open_index(args.index, readonly=True) as index:
         info = index.info()

@@ -1,4 +1,5 @@
-"""How text from a file name or a file is shown: never a raw control character.
+"""How text from a file name or a file is shown: never a raw control character. And counts,
+always in the right number ("1 error", "2 errors").
 
 A file name may hold escape codes (which retitle or clear a terminal), bidi overrides (which
 reverse how a name reads) or bytes that are not UTF-8 (decoded with surrogate escapes). Every
@@ -33,3 +34,8 @@ def shown(text: object) -> str:
 def path_text(path: str | bytes | os.PathLike) -> str:
     """A path as a str, undecodable bytes kept as surrogate escapes (the file system's way)."""
     return os.fsdecode(path)
+
+
+def count(n: int, word: str, plural: str | None = None) -> str:
+    """`n` and `word` in the right number: "1 swap", "2 swaps", "0 copies" (plural given)."""
+    return f"{n} {word if n == 1 else plural or word + 's'}"

@@ -23,6 +23,7 @@ __all__ = ["DERIVED", "PARAPHRASE", "VERDICTS", "PairResult", "SuspectResult", "
            "evidence_of"]
 
 MAX_SWAPS_IN_EVIDENCE = 200
+MAX_PASSAGES_IN_EVIDENCE = 1000  # about 30 kB of JSON; n_passages says how many there were
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,8 @@ class PairResult:
 
     @property
     def derived(self) -> float:
-        """Probability the suspect derives from the original at all (copy, spun, rewritten)."""
+        """Probability the suspect derives from the original at all (copy, spun, rewritten):
+        what candidates are ranked by."""
         return derived_probability(self.probabilities)
 
 
@@ -77,7 +79,12 @@ class SuspectResult:
 
     @property
     def best(self) -> PairResult | None:
-        return max(self.candidates, key=lambda r: (r.derived, r.score), default=None)
+        return max(self.candidates, key=_rank_key, default=None)
+
+    @property
+    def ranked(self) -> list[PairResult]:
+        """The candidates, likeliest source first (highest probability of being derived)."""
+        return sorted(self.candidates, key=_rank_key, reverse=True)
 
     @property
     def bar(self) -> float:
@@ -131,8 +138,10 @@ class SuspectResult:
             "candidates": [
                 {"original": r.original, "score": round(r.score, 4),
                  "derived": round(r.derived, 4), "verdict": r.verdict,
+                 "aligned_share": r.evidence.get("aligned_share"),
+                 "original_aligned_share": r.evidence.get("original_aligned_share"),
                  "sha256": r.original_sha256}
-                for r in sorted(self.candidates, key=lambda r: -r.derived)
+                for r in self.ranked
             ],
             "suspect_sha256": self.suspect_sha256,
             "original_sha256": best.original_sha256 if best else None,
@@ -140,10 +149,15 @@ class SuspectResult:
         }
 
 
+def _rank_key(result: PairResult) -> tuple[float, float]:
+    return result.derived, result.score
+
+
 def evidence_of(pair: Pair) -> dict:
-    """What a person can check: the swaps, and how much of the text lines up."""
+    """What a person can check: the swaps, how much of the text lines up, and where."""
     alignment = pair.alignment
     swaps = [[a, b] for a, b in alignment.swaps]
+    passages = alignment.passages()
     return {
         "swaps": swaps[:MAX_SWAPS_IN_EVIDENCE],
         "n_swaps": len(swaps),
@@ -154,6 +168,9 @@ def evidence_of(pair: Pair) -> dict:
         "synonym_share": round(FEATURES["swap_synonym_share"](pair), 4),
         "paragraphs_derived": round(FEATURES["paragraph_derived_share"](pair), 4),
         "segments": segments_mod.summary(pair.segments),
+        "passages": [{"kind": p.kind, "suspect": list(p.suspect), "original": list(p.original)}
+                     for p in passages[:MAX_PASSAGES_IN_EVIDENCE]],
+        "n_passages": len(passages),
     }
 
 

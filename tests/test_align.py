@@ -1,5 +1,6 @@
-from detector.align import align
-from detector.text import Document
+from detector.align import MIN_ANCHOR, align, anchors
+from detector.text import Document, read_document
+from tests.conftest import seed
 
 
 def kinds(alignment):
@@ -43,3 +44,79 @@ def test_suspect_to_original_maps_aligned_tokens():
     assert a.suspect_to_original == [0, 1, 2, 3]
     a = align(Document("a b c"), Document("x y z w v u"))
     assert set(a.suspect_to_original) == {-1}
+
+
+def test_a_sentence_aligns_where_it_occurs_word_for_word_not_to_a_caption():
+    original = Document("Photo: Russian President Vladimir Putin shakes hands with Chinese "
+                        "President Xi Jinping in Beijing.\n\nChinese leader Xi Jinping will "
+                        "travel to Russia next week to meet Putin.")
+    suspect = Document("Chinese leader Xi Jinping will take a trip to Russia next week to meet "
+                       "Putin.")
+    a = align(original, suspect)
+    assert a.swaps == [("travel", "take a trip")]
+    caption = original.text.index("Chinese leader")
+    assert all(state == "gap" for token, state in zip(original.tokens, a.original_state,
+                                                      strict=True) if token.start < caption)
+
+
+def test_anchors_are_identical_runs_in_order_without_overlap():
+    o = "a b c d x e f g h y a b c d".split()
+    s = "q a b c d e f g h z a b c d".split()
+    runs = anchors(o, s)
+    assert runs == [(0, 1, 4), (5, 5, 4), (10, 10, 4)]
+    for i, j, n in runs:
+        assert o[i : i + n] == s[j : j + n] and n >= MIN_ANCHOR
+    assert anchors("a b c".split(), "a b c".split()) == []  # shorter than an anchor
+    assert anchors(o, "a b x c d".split()) == []
+
+
+def test_short_texts_still_align_without_anchors():
+    a = align(Document("Xi met Putin."), Document("Xi saw Putin."))
+    assert a.swaps == [("met", "saw")]
+
+
+def test_blocks_cover_both_texts_in_order(texts):
+    a = align(Document(texts["original"]), Document(texts["spun"] + "\n\n" + texts["unrelated"]))
+    i = j = 0
+    for b in a.blocks:
+        assert (b.i1, b.j1) == (i, j) and b.i2 >= b.i1 and b.j2 >= b.j1
+        i, j = b.i2, b.j2
+    assert (i, j) == (len(a.original.tokens), len(a.suspect.tokens))
+    assert not any(x.kind == y.kind == "equal" for x, y in zip(a.blocks, a.blocks[1:],
+                                                                strict=False))
+
+
+def test_seed_spin_aligns_the_body_sentence_not_the_photo_caption():
+    original, suspect = read_document(seed("000")), read_document(seed("004"))
+    a = align(original, suspect)
+    assert ("President", "leader") not in a.swaps
+    assert a.swaps[:2] == [("meet", "satisfy"), ("travel", "take a trip")]
+    verbatim = a.suspect_state.count("equal") / len(suspect.tokens)
+    assert verbatim > 0.6484  # the Levenshtein script alone gave 64.84%
+
+
+def test_passages_are_character_offsets_of_each_stretch():
+    original = Document("China has tried to strike a balance since the war began in Ukraine.")
+    suspect = Document("China has actually tried to strike a balance considering that the "
+                       "war in Ukraine.")
+    a = align(original, suspect)
+    shown = [(p.kind, suspect.text[slice(*p.suspect)], original.text[slice(*p.original)])
+             for p in a.passages()]
+    assert shown == [
+        ("verbatim", "China has", "China has"),
+        ("inserted", "actually", ""),
+        ("verbatim", "tried to strike a balance", "tried to strike a balance"),
+        ("swapped", "considering that", "since"),
+        ("verbatim", "the war", "the war"),
+        ("deleted", "", "began"),
+        ("verbatim", "in Ukraine", "in Ukraine"),
+    ]
+    inserted = a.passages()[1]
+    assert inserted.original == (original.text.index("tried"),) * 2  # where it would stand
+
+
+def test_gaps_are_not_passages(texts):
+    a = align(Document(texts["original"]), Document(texts["original"] + "\n\n" +
+                                                    texts["unrelated"]))
+    assert [p.kind for p in a.passages()] == ["verbatim"]
+    assert a.passages()[0].suspect == (0, texts["original"].rindex("July") + len("July"))

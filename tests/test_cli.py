@@ -1,5 +1,6 @@
 """The command line, in-process through `main(argv)` and as a real process."""
 
+import argparse
 import hashlib
 import json
 import os
@@ -98,7 +99,7 @@ def test_pairs_streams_jsonl_and_records_errors(run, article_files, tmp_path):
     assert code == 2  # finished, but an input was bad
     assert [r["verdict"] for r in records][1] == "error"
     assert records[2]["verdict"] == "copy"
-    assert "3 records" in err and "1 errors" in err
+    assert "3 records" in err and "1 error," in err
 
 
 def test_out_file_is_never_overwritten_silently(run, article_files, tmp_path):
@@ -176,7 +177,7 @@ def test_names_and_texts_from_files_are_printed_escaped(run, article_files, tmp_
     code, out, err = run("index", "build", folder, tmp_path / f"{ESC_NAME}.sqlite")
     assert code == 2 and not raw(out + err)
     assert err == f"spundetect: skipped {folder}/\\x1b]0;owned\\x07.txt: file is empty\n"
-    assert "\\x1b]0;owned\\x07.txt.sqlite holds 1 documents" in out
+    assert "\\x1b]0;owned\\x07.txt.sqlite holds 1 document " in out
 
 
 def test_scan_folder(run, article_files, tmp_path):
@@ -275,7 +276,7 @@ def test_pairs_records_fifos_and_devices_and_goes_on(tiny_model_dir, article_fil
         f"{fifo}: not a regular file (a FIFO); give a text file",
         None]
     assert records[-1]["verdict"] == "copy"
-    assert proc.stderr.startswith("spundetect: 5 records, 0 spun, 1 copies, 4 errors")
+    assert proc.stderr.startswith("spundetect: 5 records, 0 spun, 1 copy, 4 errors")
 
 
 @pytest.mark.parametrize(("command", "kind"), [("pairs", "pairs file"),
@@ -376,7 +377,7 @@ def test_score_shows_highlighted_text_plain_when_piped(run, article_files, monke
     monkeypatch.delenv("NO_COLOR", raising=False)
     code, out, _ = run("score", article_files["spun"], "--against", article_files["original"])
     assert code == 0 and "\033[" not in out
-    assert out.index("aligned:") < out.index("text:") < out.index("elected[voted]")
+    assert out.index("matches:") < out.index("text:") < out.index("elected[voted]")
 
 
 class _Terminal:
@@ -411,3 +412,92 @@ def test_score_full_shows_every_paragraph(run, article_files, tmp_path):
     _, full, _ = run("score", long, "--against", original, "--full")
     assert "more paragraphs (--full shows all)" in short
     assert "--full shows all" not in full and full.count("elected[voted]") == 8
+
+
+# --- hints, help and the scan table ----------------------------------------------------------
+
+
+def test_score_against_a_folder_points_to_scan(run, article_files, tmp_path):
+    code, out, err = run("score", article_files["spun"], "--against", tmp_path)
+    assert code == 2 and out == ""
+    assert err == (f"spundetect: error: {tmp_path}: is a folder; to compare with every file in "
+                   f"it use `spundetect scan` (spundetect scan SUSPECTS_DIR --against "
+                   f"{tmp_path})\n")
+    code, _, err = run("score", tmp_path, "--against", article_files["original"])
+    assert code == 2 and "is a folder; to score every file in it use `spundetect scan`" in err
+
+
+@pytest.mark.parametrize("spelling", [["--model", "x"], ["--model=x"]])
+def test_a_global_option_after_the_command_says_where_it_goes(capsys, spelling):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["score", "a.txt", "--against", "b.txt", *spelling])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "put --model before the command: spundetect --model DIR COMMAND ..." in err
+
+
+def _parsers(parser):
+    """Every parser of the command line: the top one, each command and subcommand."""
+    yield parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                yield from _parsers(sub)
+
+
+def test_every_command_describes_each_argument_and_shows_an_example():
+    for parser in _parsers(cli.build_parser()):
+        for action in parser._actions:
+            assert action.help, f"{parser.prog}: {action.dest} has no help"
+        help_text = parser.format_help()
+        assert "examples:\n  spundetect " in help_text, parser.prog
+        assert parser.description, parser.prog
+
+
+def _scan_folders(article_files, tmp_path):
+    originals, suspects = tmp_path / "o", tmp_path / "s"
+    originals.mkdir()
+    suspects.mkdir()
+    (originals / "orig.txt").write_text(article_files["original"].read_text())
+    (suspects / "copy.txt").write_text(article_files["original"].read_text())
+    (suspects / "other.txt").write_text(article_files["unrelated"].read_text())
+    return suspects, originals
+
+
+def test_scan_on_a_terminal_prints_a_table_not_json(run, article_files, tmp_path, monkeypatch):
+    suspects, originals = _scan_folders(article_files, tmp_path)
+    monkeypatch.setattr(sys.stdout, "isatty", _Terminal.isatty, raising=False)
+    code, out, err = run("scan", suspects, "--against", originals, "--jobs", "1")
+    assert code == 0 and "{" not in out
+    lines = out.splitlines()
+    assert lines[0] == "flagged: 1 of 2 suspects, likeliest copy first"
+    assert lines[2].split()[1:] == ["copy", "100%", "100%", "0", "copy.txt",
+                                    str(originals / "orig.txt")]
+    assert "JSON records were not printed; use --out FILE or a pipe" in err
+    assert err.splitlines()[-1].startswith("spundetect: scanned 2 suspects, 0 spun, 1 copy, "
+                                           "0 errors")
+
+
+def test_scan_piped_writes_records_to_stdout_and_the_table_to_stderr(run, article_files,
+                                                                     tmp_path):
+    suspects, originals = _scan_folders(article_files, tmp_path)
+    code, out, err = run("scan", suspects, "--against", originals, "--jobs", "1")
+    assert code == 0 and len([json.loads(line) for line in out.splitlines()]) == 2
+    assert err.startswith("flagged: 1 of 2 suspects") and "copy.txt" in err
+    assert err.splitlines()[-1].startswith("spundetect: scanned 2 suspects")
+
+
+def test_scan_with_out_ends_with_the_table_on_stdout(run, article_files, tmp_path):
+    suspects, originals = _scan_folders(article_files, tmp_path)
+    results = tmp_path / "scan.jsonl"
+    code, out, err = run("scan", suspects, "--against", originals, "--jobs", "1", "--out",
+                         results)
+    assert code == 0 and out.startswith("flagged: 1 of 2 suspects") and "copy.txt" in out
+    assert "flagged" not in err
+    assert len(results.read_text().splitlines()) == 2
+    (suspects / "again.txt").write_text(article_files["original"].read_text())
+    code, out, _ = run("scan", suspects, "--against", originals, "--jobs", "1", "--out",
+                       results, "--resume")
+    assert code == 0 and out.startswith("flagged: 2 of 3 suspects")  # the earlier one too
+    assert "again.txt" in out and "copy.txt" in out

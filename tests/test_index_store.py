@@ -169,7 +169,7 @@ def test_index_commands(tmp_path, article_files, capsys):
     assert '"documents": 2' in capsys.readouterr().out
 
     assert main(["index", "remove", str(location), "1"]) == 0
-    assert "removed 1 documents (ids 1); 1 left" in capsys.readouterr().out
+    assert "removed 1 document (ids 1); 1 left" in capsys.readouterr().out
     assert main(["index", "remove", str(location), "7"]) == 2
     assert "no such document" in capsys.readouterr().err
     assert main(["index", "info", str(tmp_path / "nope.sqlite")]) == 2
@@ -245,7 +245,7 @@ def test_a_held_write_lock_is_waited_for_then_refused_with_one_line(tmp_path, ar
     capsys.readouterr()
     assert main(add) == 0
     assert main(["index", "remove", str(location), "1"]) == 0
-    assert "removed 1 documents (ids 1); 1 left" in capsys.readouterr().out
+    assert "removed 1 document (ids 1); 1 left" in capsys.readouterr().out
 
 
 def test_two_adds_of_the_same_files_at_once_skip_what_the_other_added(tmp_path):

@@ -19,7 +19,8 @@ def test_explain_says_the_numbers_in_words():
     assert "62% of the suspect word for word" in text
     assert "38% of the one-word swaps are dictionary synonyms" in text
     assert "“meet” became “satisfy”" in text
-    assert "2 of the suspect's 3 paragraphs match" in text and "1 have no counterpart" in text
+    assert "2 of the suspect's 3 paragraphs match" in text and "1 has no counterpart" in text
+    assert "the mark of a thesaurus run" in text
 
 
 def test_explain_never_rounds_a_probability_to_certainty():
@@ -36,3 +37,33 @@ def test_explain_for_an_independent_report_skips_swap_talk():
     text = " ".join(explain(entry))
     assert "12% of the suspect's words line up" in text and "independently" in text
     assert "swapped" not in text
+
+
+def _spun(synonyms, swaps=(("meet", "satisfy"),), n_swaps=1):
+    return SuspectEntry("s.txt", "spun", 0.9, "o.txt", evidence={
+        "aligned_share": 0.8, "original_aligned_share": 0.7, "substitution_rate": 0.1,
+        "verbatim_share": 0.7, "synonym_share": synonyms, "n_swaps": n_swaps,
+        "swaps": [list(s) for s in swaps]})
+
+
+def test_no_thesaurus_claim_without_synonyms():
+    text = " ".join(explain(_spun(0.0)))
+    assert "thesaurus run over the text" not in text and "mark of" not in text
+    assert "None of the one-word swaps are dictionary synonyms" in text
+    assert "(1 swap)" in text and "covering 70% of the original's words" in text
+    few = " ".join(explain(_spun(0.1)))
+    assert "Only 10% of the one-word swaps" in few and "mark of" not in few
+    assert "mark of a thesaurus run" in " ".join(explain(_spun(0.5)))
+
+
+def test_no_synonym_sentence_without_one_word_swaps():
+    text = " ".join(explain(_spun(0.0, swaps=[("since", "considering that")])))
+    assert "one-word swaps" not in text
+
+
+def test_one_paragraph_is_said_in_the_singular():
+    text = " ".join(explain(_spun(0.5), [ParagraphMatch(0, 0, 1.0), ParagraphMatch(1, 0, 0.9)]))
+    assert "2 of the suspect's 2 paragraphs match a paragraph of the original; 0 have" in text
+    text = " ".join(explain(_spun(0.5), [ParagraphMatch(0, 0, 1.0), ParagraphMatch(1, None, 0)]))
+    assert "1 of the suspect's 2 paragraphs matches a paragraph" in text
+    assert "1 has no counterpart" in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from detector.display import count
 from detector.report.evidence import ParagraphMatch
 from detector.report.records import SuspectEntry
 
@@ -15,6 +16,9 @@ _VERDICT_WORDS = {
     "independent": "an independent report of the same news",
     "unrelated": "an unrelated article",
 }
+
+
+THESAURUS_MARK = 0.2  # a synonym share at least this high is called a thesaurus run's mark
 
 
 def _pct(x: float) -> str:
@@ -47,6 +51,8 @@ def explain(entry: SuspectEntry, matches: Sequence[ParagraphMatch] | None = None
         return lines
     aligned = ev.get("aligned_share", 0.0)
     sentence = f"{_pct(aligned)} of the suspect's words line up with the original in the same order"
+    if "original_aligned_share" in ev:
+        sentence += f", covering {_pct(ev['original_aligned_share'])} of the original's words"
     if aligned < 0.5:
         sentence += ("; an article written independently shares names, numbers and quotes "
                      "but few stretches of text")
@@ -57,25 +63,21 @@ def explain(entry: SuspectEntry, matches: Sequence[ParagraphMatch] | None = None
         rate = ev.get("substitution_rate", 0.0)
         lines.append(
             f"Of the original's words that line up, {_pct(rate)} were swapped for other words "
-            f"({n_swaps} swap{'' if n_swaps == 1 else 's'}), leaving {_pct(verbatim)} of the "
+            f"({count(n_swaps, 'swap')}), leaving {_pct(verbatim)} of the "
             "suspect word for word as in the original. A plain copy swaps next to nothing; "
             "article spinners swap roughly 10% to 70%."
         )
-        if n_swaps:
-            synonyms = ev.get("synonym_share", 0.0)
-            example = next((f"“{a}” became “{b}”" for a, b in ev.get("swaps", [])
-                            if " " not in a and " " not in b), "")
-            lines.append(
-                f"{_pct(synonyms)} of the one-word swaps are dictionary synonyms (WordNet), "
-                "the mark of a thesaurus run over the text rather than a rewrite by a person"
-                + (f"; for example {example}." if example else ".")
-            )
+        one_word = [(a, b) for a, b in ev.get("swaps", []) if " " not in a and " " not in b]
+        if n_swaps and one_word:
+            lines.append(_synonyms(ev.get("synonym_share", 0.0), one_word[0]))
     if matches:
         n = len(matches)
         kept = sum(m.original is not None for m in matches)
         lines.append(
-            f"{kept} of the suspect's {n} paragraphs match a paragraph of the original; "
-            f"{n - kept} have no counterpart there (greyed below)."
+            f"{kept} of the suspect's {count(n, 'paragraph')} "
+            f"{'matches' if kept == 1 else 'match'} a paragraph of the original; "
+            f"{n - kept} {'has' if n - kept == 1 else 'have'} no counterpart there "
+            "(greyed below)."
         )
         if len(source_names) > 1:
             counts = Counter(m.source for m in matches if m.original is not None)
@@ -85,3 +87,16 @@ def explain(entry: SuspectEntry, matches: Sequence[ParagraphMatch] | None = None
         lines.append(f"{_pct(ev['paragraphs_derived'])} of the suspect's paragraphs come mostly "
                      "from the original.")
     return lines
+
+
+def _synonyms(share: float, example: tuple[str, str]) -> str:
+    """What the synonym share says: a thesaurus run's mark only when there are enough."""
+    said = f"; for example “{example[0]}” became “{example[1]}”."
+    if share >= THESAURUS_MARK:
+        return (f"{_pct(share)} of the one-word swaps are dictionary synonyms (WordNet), the mark "
+                "of a thesaurus run over the text rather than a rewrite by a person" + said)
+    if share <= 0:
+        return ("None of the one-word swaps are dictionary synonyms (WordNet), so they do not "
+                "show a thesaurus run" + said)
+    return (f"Only {_pct(share)} of the one-word swaps are dictionary synonyms (WordNet), too few "
+            "to show a thesaurus run" + said)

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from typing import IO
 
 from detector.align import Alignment, align
-from detector.display import shown
+from detector.display import count, shown
 from detector.report.evidence import match_paragraphs, segments
 from detector.results import DERIVED, SuspectResult
 from detector.text import Document
@@ -24,8 +25,9 @@ VERDICT_TEXT = {
 }
 
 
-def summary(result: SuspectResult, *, max_swaps: int = 10) -> str:
-    """A few lines a person reads: verdict, score, best source, top swaps, other candidates."""
+def summary(result: SuspectResult, *, max_swaps: int = 10, max_others: int = 10) -> str:
+    """A few lines a person reads: verdict, how likely derived, how much of each text matches,
+    top swaps, and the other candidates, likeliest source first."""
     best = result.best
     if best is None:
         return f"{shown(result.suspect)}: no originals to compare with"
@@ -33,14 +35,19 @@ def summary(result: SuspectResult, *, max_swaps: int = 10) -> str:
     lines = [
         f"suspect:   {shown(result.suspect)}",
         f"verdict:   {VERDICT_TEXT.get(best.verdict, best.verdict)}",
-        f"score:     {best.score:.3f}  (probability the suspect is a paraphrase of the original:"
-        f" spun or rewritten; derived at all: {best.derived:.3f})",
+        f"derived:   {best.derived:.3f}  (probability the suspect is taken from the original, "
+        "word for word or reworded)",
+        f"score:     {best.score:.3f}  (probability the suspect is a paraphrase of the original: "
+        "spun or rewritten)",
         f"original:  {shown(best.original)}"
         + ("" if result.source else "  (best match, not a source)"),
-        f"aligned:   {ev['aligned_share']:.0%} of the suspect lines up with the original, "
-        f"{ev['verbatim_share']:.0%} verbatim, {ev['n_swaps']} swaps "
+        f"matches:   {ev['aligned_share']:.0%} of the suspect matches the original, "
+        f"{ev['verbatim_share']:.0%} word for word, {count(ev['n_swaps'], 'swap')} "
         f"({ev['substitution_rate']:.0%} of aligned words)",
     ]
+    if "original_aligned_share" in ev:
+        lines.append(f"uses:      {ev['original_aligned_share']:.0%} of the original "
+                     "appears in the suspect")
     segments = ev.get("segments")
     if segments:
         lines.append(
@@ -53,12 +60,33 @@ def summary(result: SuspectResult, *, max_swaps: int = 10) -> str:
         swaps = ", ".join(f"{a} -> {b}" for a, b in ev["swaps"][:max_swaps])
         more = ev["n_swaps"] - min(max_swaps, len(ev["swaps"]))
         lines.append(f"swaps:     {swaps}" + (f" (+{more} more)" if more > 0 else ""))
-    others = [r for r in result.candidates if r is not best]
+    others = [r for r in result.ranked if r is not best]
     if others:
-        lines.append("others:")
-        for r in sorted(others, key=lambda r: -r.derived)[:10]:
-            lines.append(f"  {r.score:.3f} {r.verdict:<11} {shown(r.original)}")
+        lines.append("others:    likeliest source first")
+        rows = [("derived", "score", "verdict", "matches", "uses", "original")]
+        rows += [(f"{r.derived:.3f}", f"{r.score:.3f}", r.verdict,
+                  _share(r.evidence.get("aligned_share")),
+                  _share(r.evidence.get("original_aligned_share")), shown(r.original))
+                 for r in others[:max_others]]
+        lines += ["  " + line for line in table(rows, right=(0, 1, 3, 4))]
+        if len(others) > max_others:
+            lines.append(f"  (+{len(others) - max_others} more)")
     return "\n".join(lines)
+
+
+def _share(value) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def table(rows: Sequence[Sequence[str]], right: Sequence[int] = ()) -> list[str]:
+    """Rows as lines of aligned columns two spaces apart; columns in `right` right-aligned."""
+    widths = [max(len(row[k]) for row in rows) for k in range(len(rows[0]))]
+    out = []
+    for row in rows:
+        cells = [cell.rjust(w) if k in right else cell.ljust(w)
+                 for k, (cell, w) in enumerate(zip(row, widths, strict=True))]
+        out.append("  ".join(cells).rstrip())
+    return out
 
 
 # ANSI styles for the highlighted text: swaps stand out, what they replaced and what has no
@@ -83,13 +111,15 @@ def use_color(stream: IO[str], no_color: bool = False) -> bool:
 
 
 def highlighted_text(
-    alignment: Alignment, *, color: bool = False, max_chars: int | None = TEXT_CHARS
+    alignment: Alignment, *, color: bool = False, max_chars: int | None = TEXT_CHARS,
+    unmatched: bool = False,
 ) -> str:
     """The suspect's text with every swap written `satisfy[meet]` and every addition `+word`.
 
-    Paragraphs with no counterpart in the original start with `[no match]` (and are dim in
-    colour). Stops after the paragraph that passes `max_chars` (None: the whole text) and says
-    how many paragraphs were left out.
+    Paragraphs with no counterpart in the original are no evidence: each run of them is left
+    out and counted (`[12 paragraphs with no match left out]`), or with `unmatched` shown,
+    starting with `[no match]` (and dim in colour). Stops after the paragraph that passes
+    `max_chars` (None: the whole text) and says how many paragraphs were left out.
     """
 
     def style(kind: str, text: str) -> str:
@@ -97,12 +127,25 @@ def highlighted_text(
 
     matches = match_paragraphs([alignment])
     out: list[str] = []
-    shown = 0
-    for m in matches:
-        if max_chars is not None and shown >= max_chars:
-            rest = len(matches) - len(out)
-            out.append(f"... {rest} more paragraph{'s' if rest != 1 else ''} (--full shows all)")
+    shown_chars, skipped = 0, 0
+
+    def left_out() -> None:
+        nonlocal skipped
+        if skipped:
+            out.append(style("gap", f"[{count(skipped, 'paragraph')} with no match left out]"))
+            skipped = 0
+
+    for k, m in enumerate(matches):
+        if max_chars is not None and shown_chars >= max_chars:
+            left_out()
+            rest = len(matches) - k
+            out.append(f"... {count(rest, 'more paragraph', 'more paragraphs')} "
+                       "(--full shows all)")
             break
+        if m.original is None and not unmatched:
+            skipped += 1
+            continue
+        left_out()
         parts = []
         for seg in segments(alignment, m.suspect):
             if m.original is None:
@@ -119,19 +162,23 @@ def highlighted_text(
         if m.original is None:
             line = style("gap", UNMATCHED + line)
         out.append(line)
-        shown += len(alignment.suspect.paragraphs[m.suspect])
+        shown_chars += len(alignment.suspect.paragraphs[m.suspect])
+    else:
+        left_out()
     return "\n\n".join(out)
 
 
 def text_block(
     suspect: Document, original: Document, *, color: bool = False,
-    max_chars: int | None = TEXT_CHARS,
+    max_chars: int | None = TEXT_CHARS, unmatched: bool = False,
 ) -> str:
     """A legend line, then the suspect's text highlighted against one original."""
+    no_match = (f"{UNMATCHED.strip()} = paragraph with no counterpart" if unmatched else
+                "paragraphs with no counterpart are left out (--full shows them)")
     legend = (f"text:      the suspect against {shown(original.name)}; swapped[original word], "
-              f"+added word, {UNMATCHED.strip()} = paragraph with no counterpart")
+              f"+added word; {no_match}")
     return legend + "\n\n" + highlighted_text(align(original, suspect), color=color,
-                                                max_chars=max_chars)
+                                                max_chars=max_chars, unmatched=unmatched)
 
 
 def _shown_strings(value):
@@ -155,3 +202,69 @@ def write_jsonl(record: dict, out: IO[str]) -> None:
     """One record a line, flushed so a reader sees it at once."""
     out.write(json.dumps(_shown_strings(record), ensure_ascii=False) + "\n")
     out.flush()
+
+
+# --- the table a scan ends with ---------------------------------------------------------------
+
+TABLE_ROWS = 20  # rows of a scan's table when its records are kept elsewhere
+
+
+def record_derived(record: dict) -> float:
+    """A record's probability of being derived (older records: summed from probabilities)."""
+    if isinstance(record.get("derived"), int | float):
+        return float(record["derived"])
+    probabilities = record.get("probabilities") or {}
+    return sum(float(probabilities.get(k, 0.0)) for k in DERIVED)
+
+
+def table_entry(record: dict) -> dict | None:
+    """What `scan_table` needs of a flagged or error record (not its kilobytes of evidence);
+    None for a record that is neither."""
+    verdict = record.get("verdict")
+    if verdict == "error":
+        return {k: record.get(k) for k in ("suspect", "name", "verdict", "error")}
+    if verdict not in DERIVED:
+        return None
+    ev = record.get("evidence") or {}
+    return {"suspect": record.get("suspect"), "name": record.get("name"), "verdict": verdict,
+            "derived": record_derived(record), "source": record.get("source"),
+            "evidence": {k: ev.get(k) for k in ("aligned_share", "original_aligned_share",
+                                                "n_swaps")}}
+
+
+def scan_table(records: Sequence[dict], scanned: int, *, limit: int | None = None,
+               kept_in: str | None = None) -> str:
+    """The flagged suspects of a scan (copied, spun...), likeliest first, then its errors.
+
+    `records` are the flagged and error records; `scanned` counts every suspect. With `limit`,
+    at most that many rows of each, and a line saying the rest are in `kept_in`.
+    """
+    flagged = sorted((r for r in records if r.get("verdict") in DERIVED),
+                     key=lambda r: (-record_derived(r), shown(r.get("name") or r["suspect"])))
+    errors = [r for r in records if r.get("verdict") == "error"]
+    if not flagged:
+        lines = [f"flagged: none of the {count(scanned, 'suspect')}"]
+    else:
+        lines = [f"flagged: {len(flagged)} of {count(scanned, 'suspect')}, likeliest copy first"]
+        rows = [("derived", "verdict", "matches", "uses", "swaps", "suspect", "source")]
+        for r in flagged[:limit]:
+            ev = r.get("evidence") or {}
+            rows.append((f"{record_derived(r):.3f}", r["verdict"], _share(ev.get("aligned_share")),
+                         _share(ev.get("original_aligned_share")),
+                         "-" if ev.get("n_swaps") is None else str(ev["n_swaps"]),
+                         shown(r.get("name") or r["suspect"]), shown(r.get("source") or "-")))
+        lines += ["  " + line for line in table(rows, right=(0, 2, 3, 4))]
+        lines += _more(len(flagged), limit, kept_in)
+        lines.append("  derived: probability the suspect is taken from the source; matches: "
+                     "share of the suspect found in it; uses: share of it the suspect uses")
+    if errors:
+        lines.append(f"errors: {len(errors)}")
+        lines += [f"  {shown(r.get('error', ''))}" for r in errors[:limit]]
+        lines += _more(len(errors), limit, kept_in)
+    return "\n".join(lines)
+
+
+def _more(n: int, limit: int | None, kept_in: str | None) -> list[str]:
+    if limit is None or n <= limit:
+        return []
+    return [f"  (+{n - limit} more{f' in {shown(kept_in)}' if kept_in else ''})"]

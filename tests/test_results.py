@@ -1,0 +1,88 @@
+"""What scoring returns: records, the evidence and its passages, candidates ranked by derived."""
+
+import pytest
+
+from detector import results
+from detector.features import Pair
+from detector.lexicon import load_lexicon
+from detector.results import PairResult, SuspectResult, evidence_of
+from detector.text import Document, read_document
+from tests.conftest import seed
+
+
+@pytest.fixture(scope="module")
+def seed_evidence():
+    suspect, original = read_document(seed("004")), read_document(seed("000"))
+    return evidence_of(Pair(suspect, original, load_lexicon()))
+
+
+def _file_text(prefix: str) -> str:
+    return seed(prefix).read_bytes().decode("utf-8")  # the file itself, not the Document
+
+
+def _words(text: str) -> list[str]:
+    return Document(text).words if text.strip() else []
+
+
+def test_verbatim_passages_hold_the_same_words_in_both_files(seed_evidence):
+    suspect, original = _file_text("004"), _file_text("000")
+    verbatim = [p for p in seed_evidence["passages"] if p["kind"] == "verbatim"]
+    assert len(verbatim) > 50
+    for p in verbatim:
+        s, o = suspect[slice(*p["suspect"])], original[slice(*p["original"])]
+        assert _words(s) == _words(o) != [], (s, o)
+    assert suspect[slice(*verbatim[0]["suspect"])] == "China’s Xi to"
+
+
+def test_swapped_passages_point_at_the_swapped_words(seed_evidence):
+    suspect, original = _file_text("004"), _file_text("000")
+    swapped = [p for p in seed_evidence["passages"] if p["kind"] == "swapped"]
+    assert len(swapped) == seed_evidence["n_swaps"] == 129
+    for p, (was, became) in zip(swapped, seed_evidence["swaps"], strict=True):
+        assert _words(suspect[slice(*p["suspect"])]) == _words(became)
+        assert _words(original[slice(*p["original"])]) == _words(was)
+    first = swapped[0]
+    assert (suspect[slice(*first["suspect"])], original[slice(*first["original"])]) == (
+        "satisfy", "meet")
+
+
+def test_passages_are_in_suspect_order_and_counted(seed_evidence):
+    passages = seed_evidence["passages"]
+    assert seed_evidence["n_passages"] == len(passages)
+    assert {p["kind"] for p in passages} <= {"verbatim", "swapped", "inserted", "deleted"}
+    starts = [p["suspect"][0] for p in passages]
+    assert starts == sorted(starts)
+    assert all(set(p) == {"kind", "suspect", "original"} for p in passages)
+
+
+def test_passages_are_capped(monkeypatch, texts):
+    monkeypatch.setattr(results, "MAX_PASSAGES_IN_EVIDENCE", 3)
+    evidence = evidence_of(Pair(Document(texts["spun"]), Document(texts["original"]),
+                                load_lexicon()))
+    assert len(evidence["passages"]) == 3 and evidence["n_passages"] > 3
+
+
+def _result(original, verdict, probabilities):
+    return PairResult("s.txt", original, probabilities["spun"], verdict, probabilities,
+                      {"aligned_share": 1.0, "original_aligned_share": 0.9})
+
+
+def test_records_carry_derived_and_rank_candidates_by_it():
+    copy = _result("copy.txt", "copy", {"spun": 0.005, "copy": 0.99, "independent": 0.005,
+                                        "unrelated": 0.0})
+    weak = _result("weak.txt", "spun", {"spun": 0.5, "copy": 0.0, "independent": 0.5,
+                                        "unrelated": 0.0})
+    record = SuspectResult("s.txt", [weak, copy]).to_record()
+    assert record["source"] == "copy.txt" and record["derived"] == 0.995
+    assert record["score"] == 0.005  # still the probability of a spun copy
+    assert [(c["original"], c["derived"]) for c in record["candidates"]] == [
+        ("copy.txt", 0.995), ("weak.txt", 0.5)]
+    assert record["candidates"][0]["aligned_share"] == 1.0
+    assert record["candidates"][0]["original_aligned_share"] == 0.9
+    assert copy.to_record()["derived"] == 0.995
+
+
+def test_derived_counts_a_rewritten_class_when_the_model_has_one():
+    rewritten = _result("r.txt", "rewritten", {"spun": 0.1, "copy": 0.0, "rewritten": 0.8,
+                                                "independent": 0.1, "unrelated": 0.0})
+    assert rewritten.derived == pytest.approx(0.9)
