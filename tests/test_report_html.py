@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -72,6 +73,12 @@ def record(suspect, original, verdict="spun", score=0.95, *, base=Path(), **evid
             "suspect_sha256": sha(base / suspect), "original_sha256": sha(base / original)}
 
 
+def verbatim_runs(markup: str) -> list[str]:
+    """The stretches of a paragraph's markup that no mark, insertion or deletion covers."""
+    cut = re.sub(r"<(mark|ins|del)\b[^>]*>.*?</\1>", "|", markup)
+    return [run.strip() for run in re.sub(r"<[^>]+>", "", cut).split("|") if run.strip()]
+
+
 def write(tmp_path, name, text):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -81,13 +88,17 @@ def write(tmp_path, name, text):
 def test_swaps_verbatim_and_fillers_are_marked_differently():
     a = align(Document("China has tried to meet the press since the war began."),
               Document("China has actually tried to satisfy the press since the war started."))
-    suspect = Elements(paragraph_html(segments(a, 0)))
+    markup = paragraph_html(segments(a, 0))
+    suspect = Elements(markup)
     (swap, swap2) = suspect.all("mark", "swap")
-    assert (swap["text"], swap["data-orig"], swap["title"]) == ("satisfy", "meet", "original: meet")
+    assert (swap["text"], swap["data-orig"]) == ("satisfy", "meet")
     assert swap2["text"] == "started" and swap2["data-orig"] == "began"
     assert [e["text"] for e in suspect.all("ins", "filler")] == ["actually"]
-    assert [e["text"] for e in suspect.all("span", "same")] == [
-        "China has", "tried to", "the press since the war"]
+    # one verbatim background for the paragraph; the marked stretches sit inside it
+    (same,) = suspect.all("span", "same")
+    assert same["text"] == "China has actually tried to satisfy the press since the war started."
+    assert same["index"] < swap["index"] < swap2["index"] < same["end"]
+    assert verbatim_runs(markup) == ["China has", "tried to", "the press since the war", "."]
     original = Elements(paragraph_html(segments(a, 0, "original"), "original"))
     assert [(e["text"], e["data-repl"]) for e in original.all("mark", "swapped")] == [
         ("meet", "satisfy"), ("began", "started")]
@@ -275,8 +286,6 @@ def check_seed_page(page: str) -> None:
     section = Elements(page.split('id="suspect-1"')[1].split("</section>")[0])
     marks = {(m["text"], m["data-orig"]) for m in section.all("mark", "swap")}
     assert ("satisfy", "meet") in marks
-    title = next(m for m in section.all("mark", "swap") if m["text"] == "satisfy")
-    assert title["title"] == "original: meet"
     unmatched = [r["text"] for r in section.all("tr", "unmatched")]
     assert any("International Criminal Court" in t for t in unmatched)
     paired = " ".join(r["text"] for r in section.all("tr", "pair"))

@@ -65,7 +65,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .verdict.spun { background: #c62828; } .verdict.copy { background: #e65100; }
 .verdict.independent { background: #2e7d32; } .verdict.unrelated { background: #757575; }
 .verdict.error { background: #37474f; }
-.legend span { margin-right: 1rem; white-space: nowrap; }
+.legend > span { margin-right: 1rem; white-space: nowrap; }
 ul.why li { margin: .2rem 0; }
 table.sbs { width: 100%; table-layout: fixed; margin-top: .6rem; }
 table.sbs th { text-align: left; padding: .4rem .8rem; background: #f3f3f6;
@@ -77,12 +77,19 @@ table.sbs td p { margin: 0; }
 .same { background: #e4f3e6; }
 mark.swap { background: #ffd54f; color: inherit; font-weight: 600; border-radius: 2px; }
 mark.swapped { background: #ffe8c2; color: inherit; text-decoration: underline dotted #b26a00; }
+mark.swap, mark.swapped { position: relative; }
+mark.swap:hover::before, mark.swapped:hover::before { position: absolute; left: 0;
+  bottom: 100%; z-index: 1; padding: .1rem .4rem; border-radius: .2rem; white-space: nowrap;
+  background: #1d1d1f; color: #fff; font: 400 .8rem/1.4 system-ui, sans-serif; }
+mark.swap:hover::before { content: "original: " attr(data-orig); }
+mark.swapped:hover::before { content: "the suspect has: " attr(data-repl); }
 ins.added { background: #e6dcf7; text-decoration: underline dotted #6a3fb5; }
 ins.added.filler { font-style: italic; }
 .new, .unused { color: #8d8d92; }
 del { color: #a33; }
 tr.unmatched td, tr.unused td { background: #f6f6f8; color: #8d8d92; }
 tr.unmatched .same, tr.unused .same { background: none; }
+tr.pair .same .new, tr.pair .same .unused, tr.pair .same del { background: #fff; }
 td.empty { font-family: system-ui, sans-serif; font-size: .85rem; font-style: italic; }
 .tag { display: inline-block; min-width: 1.4em; margin-right: .4rem; padding: 0 .3rem;
        border-radius: .3rem; color: #fff; font: 600 .75rem/1.4 system-ui, sans-serif;
@@ -95,6 +102,7 @@ body:has(#inline-originals:checked) mark.swap::after { content: " [" attr(data-o
   font-weight: normal; color: #8a4b00; }
 @media print {
   p.toggle { display: none; }
+  mark.swap:hover::before, mark.swapped:hover::before { content: none; }
   mark.swap::after { content: " [" attr(data-orig) "]"; font-weight: normal; }
   mark.swapped::after { content: " [" attr(data-repl) "]"; }
   main { max-width: none; padding: 0; }
@@ -124,33 +132,35 @@ def _verdict(verdict: str) -> str:
 
 
 def paragraph_html(parts: Iterable[Segment], side: str = "suspect", lead: str = "") -> str:
-    """One paragraph's stretches as marked-up HTML (escaped); `lead` is markup put first."""
-    out = [lead]
+    """One paragraph's stretches as marked-up HTML (escaped); `lead` is markup put first.
+
+    A paragraph with verbatim stretches is one `span.same` (the verbatim background) holding
+    the marked stretches, which draw their own background: one element per paragraph rather
+    than one per verbatim run keeps a report of hundreds of suspects small.
+    """
+    parts = list(parts)
+    out = []
     for seg in parts:
         text = _e(seg.text)
-        if seg.kind == "":
+        if seg.kind in ("", "equal"):
             out.append(text)
-        elif seg.kind == "equal":
-            out.append(f'<span class="same">{text}</span>')
         elif seg.kind == "swap" and side == "suspect":
-            other = _e(seg.other)
-            out.append(f'<mark class="swap" title="original: {other}" data-orig="{other}">'
-                       f"{text}</mark>")
+            out.append(f'<mark class=swap data-orig="{_e(seg.other)}">{text}</mark>')
         elif seg.kind == "swap":
-            other = _e(seg.other)
-            out.append(f'<mark class="swapped" title="the suspect has: {other}" '
-                       f'data-repl="{other}">{text}</mark>')
+            out.append(f'<mark class=swapped data-repl="{_e(seg.other)}">{text}</mark>')
         elif seg.kind == "insert":
-            css, title = (("added filler", "filler word added by the spinner") if seg.is_filler
-                          else ("added", "added: not in the original"))
-            out.append(f'<ins class="{css}" title="{title}">{text}</ins>')
+            css = '"added filler"' if seg.is_filler else "added"
+            out.append(f"<ins class={css}>{text}</ins>")
         elif seg.kind == "delete":
-            out.append(f'<del title="left out of the suspect">{text}</del>')
+            out.append(f"<del>{text}</del>")
         elif side == "suspect":
-            out.append(f'<span class="new" title="no counterpart in the original">{text}</span>')
+            out.append(f"<span class=new>{text}</span>")
         else:
-            out.append(f'<span class="unused" title="not in the suspect">{text}</span>')
-    return "<p>" + "".join(out) + "</p>"
+            out.append(f"<span class=unused>{text}</span>")
+    inner = "".join(out)
+    if any(seg.kind == "equal" for seg in parts):
+        inner = f"<span class=same>{inner}</span>"
+    return f"<p>{lead}{inner}</p>"
 
 
 def _tag(source: int | None, several: bool) -> str:
@@ -193,8 +203,8 @@ def side_by_side_html(alignments: Sequence[Alignment], rows: Sequence[Row],
                 "in the suspect"
                 f"</summary>{inner}</details></td></tr>")
         else:
-            body.extend(f'<tr class="unused"><td class="s empty">not in the suspect</td>'
-                        f'<td class="o">{original_cell(r)}</td></tr>' for r in pending)
+            body.extend(f'<tr class=unused><td class="s empty">not in the suspect</td>'
+                        f"<td class=o>{original_cell(r)}</td></tr>" for r in pending)
         pending.clear()
 
     for row in rows:
@@ -205,11 +215,11 @@ def side_by_side_html(alignments: Sequence[Alignment], rows: Sequence[Row],
         source = row.source if row.source is not None else 0
         left = paragraph_html(segments(alignments[source], row.suspect, "suspect"), "suspect")
         if row.original is None:
-            body.append(f'<tr class="unmatched"><td class="s">{left}</td>'
+            body.append(f'<tr class=unmatched><td class=s>{left}</td>'
                         f'<td class="o empty">no counterpart in the original</td></tr>')
         else:
-            body.append(f'<tr class="pair"><td class="s">{left}</td>'
-                        f'<td class="o">{original_cell(row)}</td></tr>')
+            body.append(f"<tr class=pair><td class=s>{left}</td>"
+                        f"<td class=o>{original_cell(row)}</td></tr>")
     flush()
     return f'<table class="sbs">{head}<tbody>{"".join(body)}</tbody></table>'
 
@@ -333,11 +343,12 @@ def problems_html(problems: Sequence[str]) -> str:
 
 
 LEGEND = (
-    '<p class="legend"><span><span class="same">verbatim</span> copied word for word</span>'
-    '<span><mark class="swap" title="original: meet" data-orig="meet">satisfy</mark> '
-    "swapped (hover to see the original word)</span>"
-    '<span><ins class="added filler">actually</ins> added filler</span>'
-    '<span><span class="new">grey</span> no counterpart</span>'
+    '<p class="legend"><span><span class="same">verbatim</span> copied word for word</span> '
+    '<span><mark class=swap data-orig="meet">satisfy</mark> '
+    "swapped (hover to see the original word)</span> "
+    "<span><ins class=added>added</ins> not in the original "
+    '(<ins class="added filler">actually</ins>: a filler word)</span> '
+    "<span><span class=new>grey</span> no counterpart on the other side</span> "
     "<span><del>struck</del> left out of the suspect</span></p>"
 )
 
