@@ -1,11 +1,13 @@
 """The HTML report: each suspect beside its original, paragraph to paragraph, every swap marked.
 
-Plain functions from results records to one self-contained page: inline CSS, no scripts, no
-external assets, and a Content-Security-Policy that would refuse them anyway. Every string
-that comes from an article or a results file goes through `html.escape`, so a suspect holding
-`<script>` shows that text and runs nothing; every name and string from a results file also
-goes through `display.shown`, so control and bidi characters cannot change how it reads.
-An article's text is shown only when the file still has the SHA-256 the record holds for it.
+Plain functions from results records to one self-contained page: inline CSS, one inline
+script of ours (`table.SCRIPT`: sorting and filtering the table of suspects), no external
+assets, and a Content-Security-Policy that allows that one script by its hash and refuses
+anything else. The page reads the same without the script. Every string that comes from an
+article or a results file goes through `html.escape`, so a suspect holding `<script>` shows
+that text and runs nothing; every name and string from a results file also goes through
+`display.shown`, so control and bidi characters cannot change how it reads. An article's text
+is shown only when the file still has the SHA-256 the record holds for it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from detector.errors import SpundetectError
 from detector.report.evidence import Row, Segment, match_paragraphs, segments, side_by_side
 from detector.report.explain import explain
 from detector.report.records import SuspectEntry, group_results, open_document
+from detector.report.table import CSS as TABLE_CSS
+from detector.report.table import SCRIPT, script_hash, table_html, table_rows, verdict_badge
 from detector.results import VERDICTS
 from detector.text import Document
 
@@ -30,15 +34,8 @@ if TYPE_CHECKING:
 
 COLLAPSE_UNUSED = 3  # runs of this many unused original paragraphs fold into one line
 MAX_PROBLEMS_LISTED = 1000  # skipped records named on the page; the rest are counted
+OPEN_SECTIONS = 20  # suspects whose side-by-side view is open; the rest fold (a faster page)
 SOURCE_TAGS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-_VERDICT_LABEL = {
-    "spun": "spun",
-    "copy": "copy",
-    "independent": "independent",
-    "unrelated": "unrelated",
-    "error": "error",
-}
 
 CSS = """
 :root { --ink: #1d1d1f; --muted: #6b6b70; --line: #d9d9de; }
@@ -62,6 +59,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
         overflow-wrap: anywhere; }
 .verdict { display: inline-block; padding: .05rem .5rem; border-radius: .7rem; color: #fff;
            font-size: .85rem; font-weight: 600; background: #757575; }
+.verdict.flagged { background: #ad1457; }
 .verdict.spun { background: #c62828; } .verdict.copy { background: #e65100; }
 .verdict.independent { background: #2e7d32; } .verdict.unrelated { background: #757575; }
 .verdict.error { background: #37474f; }
@@ -98,6 +96,9 @@ td.empty { font-family: system-ui, sans-serif; font-size: .85rem; font-style: it
 .src-3 { background: #ad1457; } .src-4 { background: #4e342e; } .src-5 { background: #558b2f; }
 .repeat { font-family: system-ui, sans-serif; font-size: .8rem; color: var(--muted); }
 details > summary { cursor: pointer; color: var(--muted); }
+@media screen {  /* sections off screen are laid out only once scrolled to: opens fast */
+  section.suspect { content-visibility: auto; contain-intrinsic-size: auto 1200px; }
+}
 body:has(#inline-originals:checked) mark.swap::after { content: " [" attr(data-orig) "]";
   font-weight: normal; color: #8a4b00; }
 @media print {
@@ -124,8 +125,7 @@ def _name(value: object) -> str:
 
 
 def _verdict(verdict: str) -> str:
-    css = verdict if verdict in _VERDICT_LABEL else ""
-    return f'<span class="verdict {css}">{_e(verdict)}</span>'
+    return verdict_badge(verdict)
 
 
 # --- paragraphs ---------------------------------------------------------------------------------
@@ -231,14 +231,18 @@ def side_by_side_html(alignments: Sequence[Alignment], rows: Sequence[Row],
 DocumentLoader = Callable[[str, str | None, int | None], Document]
 
 
-def suspect_html(entry: SuspectEntry, anchor: str, load: DocumentLoader) -> str:
+def suspect_html(entry: SuspectEntry, anchor: str, load: DocumentLoader, *,
+                 fold: bool = False) -> str:
     """A suspect's section: verdict, best source, the reasons in words, the side-by-side view.
 
     The texts are shown only when `load` finds the files that were scored; otherwise the
-    section keeps the record's numbers and says why the texts are not there.
+    section keeps the record's numbers and says why the texts are not there. With `fold`, the
+    side-by-side view of a derived suspect starts folded too (the page's script opens it when
+    the table links to it, and before printing).
     """
     out = [f'<section class="suspect" id="{_e(anchor)}">',
-           f'<h2>{_verdict(entry.verdict)} <span class=path>{_name(entry.suspect)}</span></h2>']
+           '<h2><a class="back" href="#summary">&uarr; table of suspects</a>'
+           f"{_verdict(entry.verdict)} <span class=path>{_name(entry.suspect)}</span></h2>"]
     if entry.original is None:
         out.append('<p class="note">No original to compare with.</p></section>')
         return "".join(out)
@@ -268,8 +272,11 @@ def suspect_html(entry: SuspectEntry, anchor: str, load: DocumentLoader) -> str:
                    "changed since they were scored. The marks below are this version's.</p>")
     rows = side_by_side(matches, [len(a.original.paragraphs) for a in alignments])
     table = side_by_side_html(alignments, rows, names)
-    if entry.derived:
+    if entry.derived and not fold:
         out.append("<h3>Side by side</h3>" + table)
+    elif entry.derived:
+        out.append('<details class="fold"><summary>Side by side (folded to keep a long report '
+                   f"quick to open)</summary>{table}</details>")
     else:
         out.append("<details><summary>Side by side with the closest original</summary>"
                    f"{table}</details>")
@@ -293,34 +300,6 @@ def _candidates(candidates: Sequence[dict]) -> str:
 
 
 # --- the page -----------------------------------------------------------------------------------
-
-
-def summary_html(entries: Sequence[SuspectEntry], anchors: Sequence[str]) -> str:
-    """The table of suspects, spun first, each linking to its section."""
-    rows = []
-    for k, (entry, anchor) in enumerate(zip(entries, anchors, strict=True), start=1):
-        ev = entry.evidence
-        if entry.source:
-            source = f"<span class=path>{_name(entry.source)}</span>"
-            if len(entry.sources) > 1:
-                source += f" and {len(entry.sources) - 1} more"
-        elif entry.original:
-            source = f'<span class="note">none (closest: <span class=path>' \
-                     f"{_name(entry.original)}</span>)</span>"
-        else:
-            source = '<span class="note">none</span>'
-        aligned = ev.get("aligned_share")
-        swaps = ev.get("n_swaps")
-        rows.append(
-            f'<tr><td class="num">{k}</td>'
-            f'<td><a class=path href="#{_e(anchor)}">{_name(entry.suspect)}</a></td>'
-            f"<td>{_verdict(entry.verdict)}</td>"
-            f'<td class="num">{entry.score:.3f}</td><td>{source}</td>'
-            f'<td class="num">{"" if aligned is None else f"{float(aligned):.0%}"}</td>'
-            f'<td class="num">{"" if swaps is None else _e(swaps)}</td></tr>')
-    return ('<table class="summary"><tr><th class="num">#</th><th>suspect</th><th>verdict</th>'
-            '<th class="num">score</th><th>source</th><th class="num">aligned</th>'
-            f'<th class="num">swaps</th></tr>{"".join(rows)}</table>')
 
 
 def errors_html(errors: Sequence[dict]) -> str:
@@ -387,6 +366,7 @@ def report_html(records: Iterable[dict], *, base: Path | None = None,
         return found
 
     anchors = [f"suspect-{k}" for k in range(1, len(entries) + 1)]
+    rows = table_rows(entries)
     plural = {"copy": "copies"}
     counts = []
     for v in VERDICTS:
@@ -398,8 +378,8 @@ def report_html(records: Iterable[dict], *, base: Path | None = None,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<meta http-equiv=\"Content-Security-Policy\" "
-        "content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-        f"<title>{_e(title)}</title><style>{CSS}</style></head><body>",
+        f"content=\"default-src 'none'; style-src 'unsafe-inline'; script-src {script_hash()}\">",
+        f"<title>{_e(title)}</title><style>{CSS}{TABLE_CSS}</style></head><body>",
         "<main>",
         f"<h1>{_e(title)}</h1>",
         f'<p class="meta">Made by spundetect {_e(__version__)}{source}: '
@@ -411,13 +391,15 @@ def report_html(records: Iterable[dict], *, base: Path | None = None,
         '<p class="toggle"><input type="checkbox" id="inline-originals"> '
         '<label for="inline-originals">write the original word after every swap '
         "(printing always does)</label></p>",
-        '<section id="summary"><h2>Suspects, spun first</h2>', summary_html(entries, anchors),
-        "</section>",
+        '<section id="summary"><h2>Suspects</h2>', table_html(rows, anchors), "</section>",
+        # right after the table, so that it sorts and filters before the rest has loaded
+        f"<script>{SCRIPT}</script>",
     ]
     if problems:
         parts.append(problems_html(problems))
     if errors:
         parts.append(errors_html(errors))
-    parts.extend(suspect_html(e, a, load) for e, a in zip(entries, anchors, strict=True))
+    parts.extend(suspect_html(e, a, load, fold=k >= OPEN_SECTIONS)
+                 for k, (e, a) in enumerate(zip(entries, anchors, strict=True)))
     parts.append("</main></body></html>\n")
     return "\n".join(parts)
