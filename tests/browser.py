@@ -75,6 +75,13 @@ class Browser:
         self.close()
 
     def close(self) -> None:
+        """Ask Chromium to quit (so that it ends its own helper processes), then make sure."""
+        if self.process.poll() is None and self._write >= 0:
+            with contextlib.suppress(BrowserError, OSError):
+                self.timeout = 10
+                self.send("Browser.close")
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=10)
         for fd in (self._write, self._read):
             if fd >= 0:
                 with contextlib.suppress(OSError):

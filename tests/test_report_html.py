@@ -467,6 +467,27 @@ def test_browser_sorts_filters_and_searches_the_table(tmp_path, texts, monkeypat
         click('a[href="#suspect-1"]')
         assert browser.evaluate(f"{folded}.open") is True
 
+        # printing opens every folded view, and closes again those it opened
+        every = 'Array.from(document.querySelectorAll("details.fold")).map(d => d.open)'
+        browser.evaluate(f"{folded}.open = false")
+        browser.evaluate('window.dispatchEvent(new Event("beforeprint"))')
+        assert browser.evaluate(every) == [True]
+        browser.evaluate('window.dispatchEvent(new Event("afterprint"))')
+        assert browser.evaluate(every) == [False]
+
+
+def test_without_javascript_the_table_lists_every_suspect(tmp_path, texts):
+    from tests.browser import Browser
+
+    page = write(tmp_path, "table.html", report_html(table_records(tmp_path, texts)))
+    with Browser(tmp_path / "profile", executable=chromium()) as browser:
+        browser.send("Emulation.setScriptExecutionDisabled", session=True, value=True)
+        browser.open(page)
+        assert browser.evaluate('document.documentElement.getAttribute("data-controls")') is None
+        assert browser.evaluate('document.getElementById("controls").getClientRects().length') == 0
+        assert len(browser.evaluate(VISIBLE_ROWS)) == 6
+        assert browser.evaluate('document.querySelector("#suspect-1 h3 + table.sbs") !== null')
+
 
 # --- a scan against an index, reported with and without it --------------------------------
 
