@@ -234,8 +234,11 @@ def build_parser() -> argparse.ArgumentParser:
             "spundetect report results.jsonl --out report.html",
             "spundetect report scan.jsonl --index ref.sqlite --out report.html --force"))
     p.add_argument("results", help="JSON Lines written by `spundetect pairs` or `scan`")
-    p.add_argument("--out", type=Path, required=True, help="the HTML file to write")
-    p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    p.add_argument("--out", type=Path, default=None, help="the HTML file to write")
+    p.add_argument("--csv", type=Path, default=None, metavar="FILE",
+                   help="also (or only) write the table of suspects as CSV")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite --out and --csv if they exist")
     p.add_argument("--index", type=Path, metavar="INDEX", default=None,
                    help="take originals' texts from the index a `scan --index` used")
 
@@ -358,13 +361,14 @@ def _check_writable(path: Path, *, replace: bool) -> None:
         raise InputError(f"{path}: cannot write (permission denied)")
 
 
-def _not_an_input(out: Path | None, given: str | Path | None, what: str) -> None:
+def _not_an_input(out: Path | None, given: str | Path | None, what: str,
+                  option: str = "--out") -> None:
     """Refuse an --out that is one of the command's inputs (the index a scan reads...)."""
     if out is None or given is None:
         return
     with contextlib.suppress(OSError):  # either one missing: not the same file
         if os.path.samefile(out, given):
-            raise InputError(f"{out}: is {what} ({given}); --out takes a file "
+            raise InputError(f"{out}: is {what} ({given}); {option} takes a file "
                              "of its own (nothing was changed)")
 
 
@@ -785,15 +789,46 @@ def cmd_info(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from detector.api import write_report
+    from detector.index import ReferenceIndex
+    from detector.report.html import report_html
+    from detector.report.records import group_results, load_results
+    from detector.report.table import table_rows, write_csv
 
-    problems = write_report(args.results, args.out, index=args.index, force=args.force)
-    skipped = len(problems)
+    if args.out is None and args.csv is None:
+        raise InputError("nothing to write: give --out FILE (the HTML page), --csv FILE "
+                         "(the table of suspects) or both")
+    if args.out is not None and args.csv is not None and (
+            args.out.resolve() == args.csv.resolve()):
+        raise InputError(f"{args.csv}: is --out too; give the page and the CSV a file each")
+    for path, option in ((args.out, "--out"), (args.csv, "--csv")):
+        if path is not None:  # before the work, as _output would after it
+            _check_writable(path, replace=args.force)
+            _not_an_input(path, args.results, "the results file", option)
+            _not_an_input(path, args.index, "the index", option)
+    results = load_results(args.results)
+    page = None
+    if args.out is not None:
+        with contextlib.ExitStack() as stack:
+            index = (stack.enter_context(ReferenceIndex.open(args.index, readonly=True))
+                     if args.index is not None else None)
+            page = report_html(results.records, base=Path(args.results).parent,
+                               results_name=args.results, problems=results.problems,
+                               index=index)
+    if page is not None:
+        with _output(args.out, args.force) as fh:
+            fh.write(page)
+        print(f"spundetect: wrote {shown(args.out)}", file=sys.stderr)
+    if args.csv is not None:
+        rows = table_rows(group_results(results.records)[0])
+        with _output(args.csv, args.force) as fh:
+            write_csv(rows, fh)
+        print(f"spundetect: wrote {shown(args.csv)}", file=sys.stderr)
+    skipped = len(results.problems)
     if skipped:
+        where = "listed in the report" if args.out is not None else "not in the CSV"
         print(f"spundetect: skipped {skipped} bad record{'' if skipped == 1 else 's'} of "
-              f"{shown(args.results)}, listed in the report (first: {problems[0]})",
+              f"{shown(args.results)}, {where} (first: {results.problems[0]})",
               file=sys.stderr)
-    print(f"spundetect: wrote {shown(args.out)}", file=sys.stderr)
     return EXIT_INPUT if skipped else EXIT_OK
 
 

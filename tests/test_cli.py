@@ -334,6 +334,50 @@ def test_report_never_overwrites_without_force(tmp_path, texts, capsys):
     assert out.read_text().startswith("<!DOCTYPE html>")
 
 
+def test_report_csv_writes_the_table_of_suspects(tmp_path, texts, capsys):
+    import csv
+
+    results = report_results(tmp_path, texts)
+    page, table = tmp_path / "report.html", tmp_path / "table.csv"
+    assert cli.main(["report", str(results), "--out", str(page), "--csv", str(table)]) == 0
+    err = capsys.readouterr().err
+    assert f"wrote {page}" in err and f"wrote {table}" in err
+    rows = list(csv.DictReader(table.open(encoding="utf-8", newline="")))
+    assert rows == [{"suspect": "s.txt", "verdict": "spun", "score": "0.9",
+                     "derived_probability": "1", "source": "o.txt", "original": "o.txt",
+                     "suspect_matched_share": "0.95", "original_used_share": "",
+                     "n_swaps": "20"}]  # the error record is listed in the page, not here
+    assert page.read_text().startswith("<!DOCTYPE html>")
+    only = tmp_path / "only.csv"  # the table alone: no page, no texts read
+    assert cli.main(["report", str(results), "--csv", str(only)]) == 0
+    assert only.read_text(encoding="utf-8") == table.read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.glob("*.html")) == ["report.html"]
+
+
+def test_report_csv_follows_the_rules_of_out(tmp_path, texts, capsys):
+    results = report_results(tmp_path, texts)
+    page, table = tmp_path / "report.html", tmp_path / "table.csv"
+    table.write_text("mine")
+    assert cli.main(["report", str(results), "--out", str(page), "--csv", str(table)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"spundetect: error: {table}: already exists; use --force to overwrite it\n"
+    assert table.read_text() == "mine" and not page.exists()  # checked before any work
+    assert cli.main(["report", str(results), "--csv", str(table), "--force"]) == 0
+    assert table.read_text().startswith("suspect,verdict,")
+    capsys.readouterr()
+    for argv, said in [
+        ([], "nothing to write: give --out FILE"),
+        (["--out", str(page), "--csv", str(page)], "is --out too"),
+        (["--csv", str(results), "--force"], "is the results file"),
+        (["--csv", str(tmp_path / "no" / "t.csv")], "cannot write (no such directory"),
+        (["--csv", str(tmp_path), "--force"], "is a directory"),
+    ]:
+        assert cli.main(["report", str(results), *argv]) == 2, argv
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and said in err, (argv, err)
+    assert results.read_text().startswith('{"suspect"') and not page.exists()
+
+
 def test_report_refuses_a_bad_results_file_in_one_line(tmp_path, capsys):
     out = tmp_path / "report.html"
     assert cli.main(["report", str(tmp_path / "none.jsonl"), "--out", str(out)]) == 2

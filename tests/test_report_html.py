@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -12,6 +13,7 @@ import pytest
 from detector.align import align
 from detector.report.evidence import segments
 from detector.report.html import paragraph_html, report_html
+from detector.report.table import SCRIPT, script_hash
 from detector.text import Document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,6 +74,19 @@ def record(suspect, original, verdict="spun", score=0.95, *, base=Path(), **evid
             "suspect_sha256": sha(base / suspect), "original_sha256": sha(base / original)}
 
 
+def without_our_script(page: str) -> str:
+    """The page less its one script, ours (`table.SCRIPT`): whatever else runs came in."""
+    ours = f"<script>{SCRIPT}</script>"
+    assert page.lower().count("<script") == 1 and page.count(ours) == 1
+    return page.replace(ours, "")
+
+
+def verbatim_runs(markup: str) -> list[str]:
+    """The stretches of a paragraph's markup that no mark, insertion or deletion covers."""
+    cut = re.sub(r"<(mark|ins|del)\b[^>]*>.*?</\1>", "|", markup)
+    return [run.strip() for run in re.sub(r"<[^>]+>", "", cut).split("|") if run.strip()]
+
+
 def write(tmp_path, name, text):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -81,13 +96,17 @@ def write(tmp_path, name, text):
 def test_swaps_verbatim_and_fillers_are_marked_differently():
     a = align(Document("China has tried to meet the press since the war began."),
               Document("China has actually tried to satisfy the press since the war started."))
-    suspect = Elements(paragraph_html(segments(a, 0)))
+    markup = paragraph_html(segments(a, 0))
+    suspect = Elements(markup)
     (swap, swap2) = suspect.all("mark", "swap")
-    assert (swap["text"], swap["data-orig"], swap["title"]) == ("satisfy", "meet", "original: meet")
+    assert (swap["text"], swap["data-orig"]) == ("satisfy", "meet")
     assert swap2["text"] == "started" and swap2["data-orig"] == "began"
     assert [e["text"] for e in suspect.all("ins", "filler")] == ["actually"]
-    assert [e["text"] for e in suspect.all("span", "same")] == [
-        "China has", "tried to", "the press since the war"]
+    # one verbatim background for the paragraph; the marked stretches sit inside it
+    (same,) = suspect.all("span", "same")
+    assert same["text"] == "China has actually tried to satisfy the press since the war started."
+    assert same["index"] < swap["index"] < swap2["index"] < same["end"]
+    assert verbatim_runs(markup) == ["China has", "tried to", "the press since the war", "."]
     original = Elements(paragraph_html(segments(a, 0, "original"), "original"))
     assert [(e["text"], e["data-repl"]) for e in original.all("mark", "swapped")] == [
         ("meet", "satisfy"), ("began", "started")]
@@ -161,7 +180,7 @@ def test_everything_from_articles_and_results_is_escaped(tmp_path, texts):
         {**record(suspect, original), "suspect": "other.txt", "verdict": '"><script>x</script>'},
     ]
     page = report_html(records)
-    lowered = page.lower()
+    lowered = without_our_script(page).lower()
     for tag in ("<script", "<img", "<iframe", "<svg", "<b>", "<i>", "<em>", "<u>"):
         assert tag not in lowered, tag
     assert "evil&lt;i&gt;.txt" in page and "&lt;svg onload=alert(1)&gt;" in page
@@ -176,8 +195,12 @@ def test_page_is_self_contained(tmp_path, texts):
     page = report_html([record(suspect, original)])
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     for external in ("http:", "https:", "src=", "<link", "url(", "@import", "<script"):
-        assert external not in page, external
-    assert "default-src 'none'" in page and "<style>" in page
+        assert external not in without_our_script(page), external
+    for fetch in ("fetch(", "XMLHttpRequest", "import(", "eval(", "innerHTML", "src"):
+        assert fetch not in SCRIPT, fetch  # the script reads and moves what is there
+    # the policy allows our script by its hash, and nothing else
+    policy = f"default-src 'none'; style-src 'unsafe-inline'; script-src {script_hash()}"
+    assert f'content="{policy}"' in page and "<style>" in page
 
 
 def test_unreadable_or_changed_files_are_reported_not_fatal(tmp_path, texts):
@@ -275,8 +298,6 @@ def check_seed_page(page: str) -> None:
     section = Elements(page.split('id="suspect-1"')[1].split("</section>")[0])
     marks = {(m["text"], m["data-orig"]) for m in section.all("mark", "swap")}
     assert ("satisfy", "meet") in marks
-    title = next(m for m in section.all("mark", "swap") if m["text"] == "satisfy")
-    assert title["title"] == "original: meet"
     unmatched = [r["text"] for r in section.all("tr", "unmatched")]
     assert any("International Criminal Court" in t for t in unmatched)
     paired = " ".join(r["text"] for r in section.all("tr", "pair"))
@@ -324,8 +345,148 @@ def test_browser_renders_the_highlights_and_runs_nothing(seed_report, tmp_path, 
     original = write(tmp_path, "o.txt", texts["original"])
     evil = write(tmp_path, "evil.html", report_html([record(suspect, original)]))
     dom = browse(evil, tmp_path / "profile", "--dump-dom").stdout
-    assert "<pwned" not in dom and "<script" not in dom.lower()
+    assert "<pwned" not in dom and "<script" not in without_our_script(dom).lower()
+    assert 'data-controls="ready"' in dom  # the policy let our script run
     assert attack in "".join(e["text"] for e in Elements(dom).all("td", "s"))
+
+
+def table_records(tmp_path, texts) -> list[dict]:
+    """Six suspects of every verdict; the first, spun from council.txt, with its files."""
+    spun = write(tmp_path, "a_spun.txt", texts["spun"])
+    council = write(tmp_path, "council.txt", texts["original"])
+
+    def rec(name, original, verdict, score, derived):
+        probabilities = None if derived is None else {
+            "spun": score, "copy": round(derived - score, 4),
+            "independent": round(1 - derived, 4), "unrelated": 0.0}
+        return {"suspect": name, "original": original, "score": score, "verdict": verdict,
+                **({"probabilities": probabilities} if probabilities else {}),
+                "evidence": {"aligned_share": 0.5, "n_swaps": 3}}
+
+    return [
+        record(spun, council, "spun", 0.95),
+        rec("b_copy.txt", "council.txt", "copy", 0.10, 0.9),
+        rec("c_spun.txt", "comet.txt", "spun", 0.60, 0.7),
+        rec("d_indep.txt", "council.txt", "independent", 0.05, 0.06),
+        rec("e_unrel.txt", "comet.txt", "unrelated", 0.01, 0.01),
+        rec("f_indep.txt", "comet.txt", "independent", 0.20, None),
+    ]
+
+
+VISIBLE_ROWS = """Array.from(document.querySelectorAll("#suspects tbody tr"))
+  .filter(row => row.getClientRects().length > 0)
+  .map(row => row.querySelector("a").textContent.split("/").pop())"""
+
+CONTROLS_READY = """new Promise(resolve => {
+  const ready = () => document.documentElement.getAttribute("data-controls") === "ready";
+  if (ready()) { resolve(true); return; }
+  new MutationObserver((_, seen) => { if (ready()) { seen.disconnect(); resolve(true); } })
+    .observe(document.documentElement, {attributes: true});
+})"""
+
+
+def test_browser_sorts_filters_and_searches_the_table(tmp_path, texts, monkeypatch):
+    from detector.report import html
+    from tests.browser import Browser
+
+    monkeypatch.setattr(html, "OPEN_SECTIONS", 1)  # the other sections start folded
+    page = write(tmp_path, "table.html", report_html(table_records(tmp_path, texts)))
+    names = ["a_spun.txt", "c_spun.txt", "b_copy.txt", "f_indep.txt", "d_indep.txt",
+             "e_unrel.txt"]
+    with Browser(tmp_path / "profile", executable=chromium()) as browser:
+        browser.open(page)
+        assert browser.evaluate(CONTROLS_READY) is True
+
+        def rows() -> list[str]:
+            return browser.evaluate(VISIBLE_ROWS)
+
+        def click(selector: str) -> None:
+            browser.evaluate(f"document.querySelector({selector!r}).click()")
+
+        def shown() -> str:
+            return browser.evaluate('document.getElementById("shown-count").textContent')
+
+        assert rows() == names  # flagged first, then by score, as the page was written
+        assert shown() == "showing 6 of 6"
+        click("th[data-sort=score] button")
+        assert rows() == ["a_spun.txt", "c_spun.txt", "f_indep.txt", "b_copy.txt",
+                          "d_indep.txt", "e_unrel.txt"]
+        assert browser.evaluate('document.querySelector("th[data-sort=score]")'
+                                '.getAttribute("aria-sort")') == "descending"
+        click("th[data-sort=score] button")
+        assert rows() == ["e_unrel.txt", "d_indep.txt", "b_copy.txt", "f_indep.txt",
+                          "c_spun.txt", "a_spun.txt"]
+        click("th[data-sort=derived] button")  # f has no probabilities: last either way
+        assert rows() == ["a_spun.txt", "b_copy.txt", "c_spun.txt", "d_indep.txt",
+                          "e_unrel.txt", "f_indep.txt"]
+        click("th[data-sort=derived] button")
+        assert rows()[-1] == "f_indep.txt" and rows()[0] == "e_unrel.txt"
+        click("th[data-sort=name] button")
+        assert rows() == sorted(names)
+        click("th[data-sort=score] button")
+
+        # one verdict: untick every other
+        for verdict in ("spun", "copy", "unrelated"):
+            click(f"input[name=verdict][value={verdict}]")
+        assert rows() == ["f_indep.txt", "d_indep.txt"] and shown() == "showing 2 of 6"
+
+        # the search box, typed into, finds suspects by their original's name too
+        browser.evaluate('document.getElementById("find").focus()')
+        browser.insert_text("COMET")
+        assert rows() == ["f_indep.txt"]
+        click("input[name=verdict][value=spun]")
+        assert rows() == ["c_spun.txt", "f_indep.txt"]
+        browser.insert_text("zzz")
+        assert rows() == [] and shown() == "showing 0 of 6"
+        assert browser.evaluate('document.getElementById("no-match").hidden') is False
+        browser.evaluate('const f = document.getElementById("find"); f.value = "";'
+                         'f.dispatchEvent(new Event("input"))')
+        assert rows() == ["a_spun.txt", "c_spun.txt", "f_indep.txt", "d_indep.txt"]
+
+        # flagged only, on top of the ticked verdicts, then alone
+        click("#flagged-only")
+        assert rows() == ["a_spun.txt", "c_spun.txt"]
+        for verdict in ("copy", "unrelated"):
+            click(f"input[name=verdict][value={verdict}]")
+        assert rows() == ["a_spun.txt", "c_spun.txt", "b_copy.txt"]
+        click("#flagged-only")
+        assert len(rows()) == 6
+
+        # a row links to its section, which links back; a folded side-by-side opens
+        folded = 'document.querySelector("#suspect-1 details.fold")'
+        assert browser.evaluate(f"{folded} === null")  # the first section is open
+        click('a[href="#suspect-1"]')
+        assert browser.evaluate("location.hash") == "#suspect-1"
+        assert browser.evaluate('document.querySelector("#suspect-1 a.back")'
+                                '.getAttribute("href")') == "#summary"
+        monkeypatch.setattr(html, "OPEN_SECTIONS", 0)
+        page.write_text(report_html(table_records(tmp_path, texts)), encoding="utf-8")
+        browser.open(page)
+        assert browser.evaluate(CONTROLS_READY) is True
+        assert browser.evaluate(f"{folded}.open") is False
+        click('a[href="#suspect-1"]')
+        assert browser.evaluate(f"{folded}.open") is True
+
+        # printing opens every folded view, and closes again those it opened
+        every = 'Array.from(document.querySelectorAll("details.fold")).map(d => d.open)'
+        browser.evaluate(f"{folded}.open = false")
+        browser.evaluate('window.dispatchEvent(new Event("beforeprint"))')
+        assert browser.evaluate(every) == [True]
+        browser.evaluate('window.dispatchEvent(new Event("afterprint"))')
+        assert browser.evaluate(every) == [False]
+
+
+def test_without_javascript_the_table_lists_every_suspect(tmp_path, texts):
+    from tests.browser import Browser
+
+    page = write(tmp_path, "table.html", report_html(table_records(tmp_path, texts)))
+    with Browser(tmp_path / "profile", executable=chromium()) as browser:
+        browser.send("Emulation.setScriptExecutionDisabled", session=True, value=True)
+        browser.open(page)
+        assert browser.evaluate('document.documentElement.getAttribute("data-controls")') is None
+        assert browser.evaluate('document.getElementById("controls").getClientRects().length') == 0
+        assert len(browser.evaluate(VISIBLE_ROWS)) == 6
+        assert browser.evaluate('document.querySelector("#suspect-1 h3 + table.sbs") !== null')
 
 
 # --- a scan against an index, reported with and without it --------------------------------

@@ -1,11 +1,13 @@
 """The HTML report: each suspect beside its original, paragraph to paragraph, every swap marked.
 
-Plain functions from results records to one self-contained page: inline CSS, no scripts, no
-external assets, and a Content-Security-Policy that would refuse them anyway. Every string
-that comes from an article or a results file goes through `html.escape`, so a suspect holding
-`<script>` shows that text and runs nothing; every name and string from a results file also
-goes through `display.shown`, so control and bidi characters cannot change how it reads.
-An article's text is shown only when the file still has the SHA-256 the record holds for it.
+Plain functions from results records to one self-contained page: inline CSS, one inline
+script of ours (`table.SCRIPT`: sorting and filtering the table of suspects), no external
+assets, and a Content-Security-Policy that allows that one script by its hash and refuses
+anything else. The page reads the same without the script. Every string that comes from an
+article or a results file goes through `html.escape`, so a suspect holding `<script>` shows
+that text and runs nothing; every name and string from a results file also goes through
+`display.shown`, so control and bidi characters cannot change how it reads. An article's text
+is shown only when the file still has the SHA-256 the record holds for it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from detector.errors import SpundetectError
 from detector.report.evidence import Row, Segment, match_paragraphs, segments, side_by_side
 from detector.report.explain import explain
 from detector.report.records import SuspectEntry, group_results, open_document
+from detector.report.table import CSS as TABLE_CSS
+from detector.report.table import SCRIPT, script_hash, table_html, table_rows, verdict_badge
 from detector.results import VERDICTS
 from detector.text import Document
 
@@ -30,16 +34,8 @@ if TYPE_CHECKING:
 
 COLLAPSE_UNUSED = 3  # runs of this many unused original paragraphs fold into one line
 MAX_PROBLEMS_LISTED = 1000  # skipped records named on the page; the rest are counted
+OPEN_SECTIONS = 20  # suspects whose side-by-side view is open; the rest fold (a faster page)
 SOURCE_TAGS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-_VERDICT_LABEL = {
-    "spun": "spun",
-    "rewritten": "rewritten",
-    "copy": "copy",
-    "independent": "independent",
-    "unrelated": "unrelated",
-    "error": "error",
-}
 
 CSS = """
 :root { --ink: #1d1d1f; --muted: #6b6b70; --line: #d9d9de; }
@@ -63,11 +59,12 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
         overflow-wrap: anywhere; }
 .verdict { display: inline-block; padding: .05rem .5rem; border-radius: .7rem; color: #fff;
            font-size: .85rem; font-weight: 600; background: #757575; }
-.verdict.spun { background: #c62828; } .verdict.rewritten { background: #ad1457; }
+.verdict.flagged { background: #ad1457; }
+.verdict.spun { background: #c62828; } .verdict.rewritten { background: #6a1b9a; }
 .verdict.copy { background: #e65100; }
 .verdict.independent { background: #2e7d32; } .verdict.unrelated { background: #757575; }
 .verdict.error { background: #37474f; }
-.legend span { margin-right: 1rem; white-space: nowrap; }
+.legend > span { margin-right: 1rem; white-space: nowrap; }
 ul.why li { margin: .2rem 0; }
 table.sbs { width: 100%; table-layout: fixed; margin-top: .6rem; }
 table.sbs th { text-align: left; padding: .4rem .8rem; background: #f3f3f6;
@@ -79,12 +76,19 @@ table.sbs td p { margin: 0; }
 .same { background: #e4f3e6; }
 mark.swap { background: #ffd54f; color: inherit; font-weight: 600; border-radius: 2px; }
 mark.swapped { background: #ffe8c2; color: inherit; text-decoration: underline dotted #b26a00; }
+mark.swap, mark.swapped { position: relative; }
+mark.swap:hover::before, mark.swapped:hover::before { position: absolute; left: 0;
+  bottom: 100%; z-index: 1; padding: .1rem .4rem; border-radius: .2rem; white-space: nowrap;
+  background: #1d1d1f; color: #fff; font: 400 .8rem/1.4 system-ui, sans-serif; }
+mark.swap:hover::before { content: "original: " attr(data-orig); }
+mark.swapped:hover::before { content: "the suspect has: " attr(data-repl); }
 ins.added { background: #e6dcf7; text-decoration: underline dotted #6a3fb5; }
 ins.added.filler { font-style: italic; }
 .new, .unused { color: #8d8d92; }
 del { color: #a33; }
 tr.unmatched td, tr.unused td { background: #f6f6f8; color: #8d8d92; }
 tr.unmatched .same, tr.unused .same { background: none; }
+tr.pair .same .new, tr.pair .same .unused, tr.pair .same del { background: #fff; }
 td.empty { font-family: system-ui, sans-serif; font-size: .85rem; font-style: italic; }
 .tag { display: inline-block; min-width: 1.4em; margin-right: .4rem; padding: 0 .3rem;
        border-radius: .3rem; color: #fff; font: 600 .75rem/1.4 system-ui, sans-serif;
@@ -93,10 +97,14 @@ td.empty { font-family: system-ui, sans-serif; font-size: .85rem; font-style: it
 .src-3 { background: #ad1457; } .src-4 { background: #4e342e; } .src-5 { background: #558b2f; }
 .repeat { font-family: system-ui, sans-serif; font-size: .8rem; color: var(--muted); }
 details > summary { cursor: pointer; color: var(--muted); }
+@media screen {  /* sections off screen are laid out only once scrolled to: opens fast */
+  section.suspect { content-visibility: auto; contain-intrinsic-size: auto 1200px; }
+}
 body:has(#inline-originals:checked) mark.swap::after { content: " [" attr(data-orig) "]";
   font-weight: normal; color: #8a4b00; }
 @media print {
   p.toggle { display: none; }
+  mark.swap:hover::before, mark.swapped:hover::before { content: none; }
   mark.swap::after { content: " [" attr(data-orig) "]"; font-weight: normal; }
   mark.swapped::after { content: " [" attr(data-repl) "]"; }
   main { max-width: none; padding: 0; }
@@ -118,41 +126,42 @@ def _name(value: object) -> str:
 
 
 def _verdict(verdict: str) -> str:
-    css = verdict if verdict in _VERDICT_LABEL else ""
-    return f'<span class="verdict {css}">{_e(verdict)}</span>'
+    return verdict_badge(verdict)
 
 
 # --- paragraphs ---------------------------------------------------------------------------------
 
 
 def paragraph_html(parts: Iterable[Segment], side: str = "suspect", lead: str = "") -> str:
-    """One paragraph's stretches as marked-up HTML (escaped); `lead` is markup put first."""
-    out = [lead]
+    """One paragraph's stretches as marked-up HTML (escaped); `lead` is markup put first.
+
+    A paragraph with verbatim stretches is one `span.same` (the verbatim background) holding
+    the marked stretches, which draw their own background: one element per paragraph rather
+    than one per verbatim run keeps a report of hundreds of suspects small.
+    """
+    parts = list(parts)
+    out = []
     for seg in parts:
         text = _e(seg.text)
-        if seg.kind == "":
+        if seg.kind in ("", "equal"):
             out.append(text)
-        elif seg.kind == "equal":
-            out.append(f'<span class="same">{text}</span>')
         elif seg.kind == "swap" and side == "suspect":
-            other = _e(seg.other)
-            out.append(f'<mark class="swap" title="original: {other}" data-orig="{other}">'
-                       f"{text}</mark>")
+            out.append(f'<mark class=swap data-orig="{_e(seg.other)}">{text}</mark>')
         elif seg.kind == "swap":
-            other = _e(seg.other)
-            out.append(f'<mark class="swapped" title="the suspect has: {other}" '
-                       f'data-repl="{other}">{text}</mark>')
+            out.append(f'<mark class=swapped data-repl="{_e(seg.other)}">{text}</mark>')
         elif seg.kind == "insert":
-            css, title = (("added filler", "filler word added by the spinner") if seg.is_filler
-                          else ("added", "added: not in the original"))
-            out.append(f'<ins class="{css}" title="{title}">{text}</ins>')
+            css = '"added filler"' if seg.is_filler else "added"
+            out.append(f"<ins class={css}>{text}</ins>")
         elif seg.kind == "delete":
-            out.append(f'<del title="left out of the suspect">{text}</del>')
+            out.append(f"<del>{text}</del>")
         elif side == "suspect":
-            out.append(f'<span class="new" title="no counterpart in the original">{text}</span>')
+            out.append(f"<span class=new>{text}</span>")
         else:
-            out.append(f'<span class="unused" title="not in the suspect">{text}</span>')
-    return "<p>" + "".join(out) + "</p>"
+            out.append(f"<span class=unused>{text}</span>")
+    inner = "".join(out)
+    if any(seg.kind == "equal" for seg in parts):
+        inner = f"<span class=same>{inner}</span>"
+    return f"<p>{lead}{inner}</p>"
 
 
 def _tag(source: int | None, several: bool) -> str:
@@ -195,8 +204,8 @@ def side_by_side_html(alignments: Sequence[Alignment], rows: Sequence[Row],
                 "in the suspect"
                 f"</summary>{inner}</details></td></tr>")
         else:
-            body.extend(f'<tr class="unused"><td class="s empty">not in the suspect</td>'
-                        f'<td class="o">{original_cell(r)}</td></tr>' for r in pending)
+            body.extend(f'<tr class=unused><td class="s empty">not in the suspect</td>'
+                        f"<td class=o>{original_cell(r)}</td></tr>" for r in pending)
         pending.clear()
 
     for row in rows:
@@ -207,11 +216,11 @@ def side_by_side_html(alignments: Sequence[Alignment], rows: Sequence[Row],
         source = row.source if row.source is not None else 0
         left = paragraph_html(segments(alignments[source], row.suspect, "suspect"), "suspect")
         if row.original is None:
-            body.append(f'<tr class="unmatched"><td class="s">{left}</td>'
+            body.append(f'<tr class=unmatched><td class=s>{left}</td>'
                         f'<td class="o empty">no counterpart in the original</td></tr>')
         else:
-            body.append(f'<tr class="pair"><td class="s">{left}</td>'
-                        f'<td class="o">{original_cell(row)}</td></tr>')
+            body.append(f"<tr class=pair><td class=s>{left}</td>"
+                        f"<td class=o>{original_cell(row)}</td></tr>")
     flush()
     return f'<table class="sbs">{head}<tbody>{"".join(body)}</tbody></table>'
 
@@ -223,14 +232,18 @@ def side_by_side_html(alignments: Sequence[Alignment], rows: Sequence[Row],
 DocumentLoader = Callable[[str, str | None, int | None], Document]
 
 
-def suspect_html(entry: SuspectEntry, anchor: str, load: DocumentLoader) -> str:
+def suspect_html(entry: SuspectEntry, anchor: str, load: DocumentLoader, *,
+                 fold: bool = False) -> str:
     """A suspect's section: verdict, best source, the reasons in words, the side-by-side view.
 
     The texts are shown only when `load` finds the files that were scored; otherwise the
-    section keeps the record's numbers and says why the texts are not there.
+    section keeps the record's numbers and says why the texts are not there. With `fold`, the
+    side-by-side view of a derived suspect starts folded too (the page's script opens it when
+    the table links to it, and before printing).
     """
     out = [f'<section class="suspect" id="{_e(anchor)}">',
-           f'<h2>{_verdict(entry.verdict)} <span class=path>{_name(entry.suspect)}</span></h2>']
+           '<h2><a class="back" href="#summary">&uarr; table of suspects</a>'
+           f"{_verdict(entry.verdict)} <span class=path>{_name(entry.suspect)}</span></h2>"]
     if entry.original is None:
         out.append('<p class="note">No original to compare with.</p></section>')
         return "".join(out)
@@ -260,8 +273,11 @@ def suspect_html(entry: SuspectEntry, anchor: str, load: DocumentLoader) -> str:
                    "changed since they were scored. The marks below are this version's.</p>")
     rows = side_by_side(matches, [len(a.original.paragraphs) for a in alignments])
     table = side_by_side_html(alignments, rows, names)
-    if entry.derived:
+    if entry.derived and not fold:
         out.append("<h3>Side by side</h3>" + table)
+    elif entry.derived:
+        out.append('<details class="fold"><summary>Side by side (folded to keep a long report '
+                   f"quick to open)</summary>{table}</details>")
     else:
         out.append("<details><summary>Side by side with the closest original</summary>"
                    f"{table}</details>")
@@ -287,34 +303,6 @@ def _candidates(candidates: Sequence[dict]) -> str:
 # --- the page -----------------------------------------------------------------------------------
 
 
-def summary_html(entries: Sequence[SuspectEntry], anchors: Sequence[str]) -> str:
-    """The table of suspects, spun first, each linking to its section."""
-    rows = []
-    for k, (entry, anchor) in enumerate(zip(entries, anchors, strict=True), start=1):
-        ev = entry.evidence
-        if entry.source:
-            source = f"<span class=path>{_name(entry.source)}</span>"
-            if len(entry.sources) > 1:
-                source += f" and {len(entry.sources) - 1} more"
-        elif entry.original:
-            source = f'<span class="note">none (closest: <span class=path>' \
-                     f"{_name(entry.original)}</span>)</span>"
-        else:
-            source = '<span class="note">none</span>'
-        aligned = ev.get("aligned_share")
-        swaps = ev.get("n_swaps")
-        rows.append(
-            f'<tr><td class="num">{k}</td>'
-            f'<td><a class=path href="#{_e(anchor)}">{_name(entry.suspect)}</a></td>'
-            f"<td>{_verdict(entry.verdict)}</td>"
-            f'<td class="num">{entry.score:.3f}</td><td>{source}</td>'
-            f'<td class="num">{"" if aligned is None else f"{float(aligned):.0%}"}</td>'
-            f'<td class="num">{"" if swaps is None else _e(swaps)}</td></tr>')
-    return ('<table class="summary"><tr><th class="num">#</th><th>suspect</th><th>verdict</th>'
-            '<th class="num">score</th><th>source</th><th class="num">aligned</th>'
-            f'<th class="num">swaps</th></tr>{"".join(rows)}</table>')
-
-
 def errors_html(errors: Sequence[dict]) -> str:
     """The inputs a run could not score, with the reason."""
     rows = "".join(
@@ -335,11 +323,12 @@ def problems_html(problems: Sequence[str]) -> str:
 
 
 LEGEND = (
-    '<p class="legend"><span><span class="same">verbatim</span> copied word for word</span>'
-    '<span><mark class="swap" title="original: meet" data-orig="meet">satisfy</mark> '
-    "swapped (hover to see the original word)</span>"
-    '<span><ins class="added filler">actually</ins> added filler</span>'
-    '<span><span class="new">grey</span> no counterpart</span>'
+    '<p class="legend"><span><span class="same">verbatim</span> copied word for word</span> '
+    '<span><mark class=swap data-orig="meet">satisfy</mark> '
+    "swapped (hover to see the original word)</span> "
+    "<span><ins class=added>added</ins> not in the original "
+    '(<ins class="added filler">actually</ins>: a filler word)</span> '
+    "<span><span class=new>grey</span> no counterpart on the other side</span> "
     "<span><del>struck</del> left out of the suspect</span></p>"
 )
 
@@ -378,6 +367,7 @@ def report_html(records: Iterable[dict], *, base: Path | None = None,
         return found
 
     anchors = [f"suspect-{k}" for k in range(1, len(entries) + 1)]
+    rows = table_rows(entries)
     plural = {"copy": "copies"}
     counts = []
     for v in VERDICTS:
@@ -389,8 +379,8 @@ def report_html(records: Iterable[dict], *, base: Path | None = None,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<meta http-equiv=\"Content-Security-Policy\" "
-        "content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-        f"<title>{_e(title)}</title><style>{CSS}</style></head><body>",
+        f"content=\"default-src 'none'; style-src 'unsafe-inline'; script-src {script_hash()}\">",
+        f"<title>{_e(title)}</title><style>{CSS}{TABLE_CSS}</style></head><body>",
         "<main>",
         f"<h1>{_e(title)}</h1>",
         f'<p class="meta">Made by spundetect {_e(__version__)}{source}: '
@@ -402,13 +392,15 @@ def report_html(records: Iterable[dict], *, base: Path | None = None,
         '<p class="toggle"><input type="checkbox" id="inline-originals"> '
         '<label for="inline-originals">write the original word after every swap '
         "(printing always does)</label></p>",
-        '<section id="summary"><h2>Suspects, spun first</h2>', summary_html(entries, anchors),
-        "</section>",
+        '<section id="summary"><h2>Suspects</h2>', table_html(rows, anchors), "</section>",
+        # right after the table, so that it sorts and filters before the rest has loaded
+        f"<script>{SCRIPT}</script>",
     ]
     if problems:
         parts.append(problems_html(problems))
     if errors:
         parts.append(errors_html(errors))
-    parts.extend(suspect_html(e, a, load) for e, a in zip(entries, anchors, strict=True))
+    parts.extend(suspect_html(e, a, load, fold=k >= OPEN_SECTIONS)
+                 for k, (e, a) in enumerate(zip(entries, anchors, strict=True)))
     parts.append("</main></body></html>\n")
     return "\n".join(parts)
