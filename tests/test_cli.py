@@ -276,7 +276,7 @@ def test_pairs_records_fifos_and_devices_and_goes_on(tiny_model_dir, article_fil
         f"{fifo}: not a regular file (a FIFO); give a text file",
         None]
     assert records[-1]["verdict"] == "copy"
-    assert proc.stderr.startswith("spundetect: 5 records, 0 spun, 1 copy, 4 errors")
+    assert proc.stderr.startswith("spundetect: 5 records, 0 spun, 0 rewritten, 1 copy, 4 errors")
 
 
 @pytest.mark.parametrize(("command", "kind"), [("pairs", "pairs file"),
@@ -519,7 +519,7 @@ def test_scan_on_a_terminal_prints_a_table_not_json(run, article_files, tmp_path
     assert lines[2].split()[1:] == ["copy", "100%", "100%", "0", "copy.txt",
                                     str(originals / "orig.txt")]
     assert "JSON records were not printed; use --out FILE or a pipe" in err
-    assert err.splitlines()[-1].startswith("spundetect: scanned 2 suspects, 0 spun, 1 copy, "
+    assert err.splitlines()[-1].startswith("spundetect: scanned 2 suspects, 0 spun, 0 rewritten, 1 copy, "
                                            "0 errors")
 
 

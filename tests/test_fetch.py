@@ -382,7 +382,7 @@ def test_scan_a_list_of_urls_and_resume_it(run, site, pages, article_files, inde
     out = tmp_path / "scan.jsonl"
     code, _, err = run("scan", "--urls", listed, "--index", index, "--out", out, "--jobs", "1")
     records = {r["name"]: r for r in map(json.loads, out.read_text().splitlines())}
-    assert code == 2 and "scanned 4 suspects, 1 spun, 1 copies, 1 errors" in err
+    assert code == 2 and "scanned 4 suspects, 1 spun, 0 rewritten, 1 copy, 1 error" in err
     assert list(records) == [pages["spun"], pages["independent"], site.url("/gone.html"),
                              str(article_files["original"])]
     assert records[pages["spun"]]["suspect"] == pages["spun"]

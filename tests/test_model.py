@@ -79,14 +79,14 @@ def test_readme_quotes_the_shipped_models_held_out_metrics():
     metrics = json.loads((root / "models" / "metrics.json").read_text())
     text = (root / "README.md").read_text(encoding="utf-8").split("## Measured accuracy")[1]
     quoted = {
-        "roc_auc": r"spun against pairs that do not derive: ROC-AUC (\d\.\d{4})",
-        "tpr_at_1pct_fpr": r"caught at 1% false positives \(spun\) (\d\.\d{4})",
-        "roc_auc_rewritten": r"rewritten against pairs that do not derive: ROC-AUC (\d\.\d{4})",
+        "roc_auc": r"spun against pairs that do not derive: ROC-AUC\s+(\d\.\d{4})",
+        "tpr_at_1pct_fpr": r"caught at 1% false positives\s+\(spun\) (\d\.\d{4})",
+        "roc_auc_rewritten": r"rewritten against pairs that do not derive: ROC-AUC\s+(\d\.\d{4})",
         "tpr_at_1pct_fpr_rewritten":
-            r"caught at 1% false positives \(rewritten\) (\d\.\d{4})",
-        "baseline_stopword_8gram_tpr_at_1pct_fpr": r"stopword 8-gram containment: (\d\.\d{4})",
+            r"caught at 1% false positives\s+\(rewritten\) (\d\.\d{4})",
+        "baseline_stopword_8gram_tpr_at_1pct_fpr": r"stopword 8-gram containment:\s+(\d\.\d{4})",
         "macro_f1_paraphrase_copy_not_derived":
-            r"macro-F1 over paraphrase / copy / not derived (\d\.\d{4})",
+            r"macro-F1 over paraphrase / copy / not derived\s+(\d\.\d{4})",
         "n_pairs": r"(\d+) generated pairs",
     }
     for key, pattern in quoted.items():

@@ -100,6 +100,7 @@ def score_retrieved(detector: Detector, suspect: Document,
     result = detector.score_suspect(suspect, [Document(d.text, name=c.path, sha256=d.sha256)
                                               for c, d in retrieved])
     return IndexedResult(result.suspect, result.candidates, result.suspect_sha256,
+                         language=result.language,
                          retrieved={c.path: (c.id, round(c.score, 3)) for c, _ in retrieved})
 
 
@@ -151,7 +152,7 @@ def score_task(task: ScanTask, context: Detector | CompactModel) -> dict:
         result = _detector_for(context).score_suspect(suspect, originals)
         ids = {path: (doc_id, retrieval) for doc_id, path, _, retrieval in task.candidates}
         return named | IndexedResult(result.suspect, result.candidates, result.suspect_sha256,
-                                     retrieved=ids).to_record()
+                                     language=result.language, retrieved=ids).to_record()
     except SpundetectError as err:
         return error_record(str(err), **named, source=None)
     except Exception as err:  # a bug on one odd page must not end a scan of thousands
