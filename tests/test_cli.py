@@ -519,8 +519,8 @@ def test_scan_on_a_terminal_prints_a_table_not_json(run, article_files, tmp_path
     assert lines[2].split()[1:] == ["copy", "100%", "100%", "0", "copy.txt",
                                     str(originals / "orig.txt")]
     assert "JSON records were not printed; use --out FILE or a pipe" in err
-    assert err.splitlines()[-1].startswith("spundetect: scanned 2 suspects, 0 spun, 0 rewritten, 1 copy, "
-                                           "0 errors")
+    assert err.splitlines()[-1].startswith("spundetect: scanned 2 suspects, 0 spun, "
+                                           "0 rewritten, 1 copy, 0 errors")
 
 
 def test_scan_piped_writes_records_to_stdout_and_the_table_to_stderr(run, article_files,
