@@ -21,11 +21,12 @@ demo: install
 	@for f in seeds/001_*.txt seeds/002_*.txt seeds/003_*.txt; do \
 		echo; echo "== $$f (another outlet's own report) against 000"; \
 		$(BIN)/spundetect score $$f --against $(SEED_ORIGINAL) || exit $$?; done
-	@echo; echo "== scan: every other seed against 000, one JSON line each"
+	@echo; echo "== scan: every other seed against 000; records in build/demo/scan.jsonl, then an HTML report"
 	@rm -rf build/demo && mkdir -p build/demo/originals build/demo/suspects
 	@cp $(SEED_ORIGINAL) build/demo/originals/
 	@cp seeds/00[1-4]_*.txt build/demo/suspects/
-	$(BIN)/spundetect scan build/demo/suspects --against build/demo/originals --jobs 2
+	$(BIN)/spundetect scan build/demo/suspects --against build/demo/originals --jobs 2 --out build/demo/scan.jsonl
+	$(BIN)/spundetect report build/demo/scan.jsonl --out build/demo/report.html
 
 test: install
 	$(BIN)/python -m pytest -q
