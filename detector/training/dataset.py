@@ -43,6 +43,7 @@ class LabelledPair:
     stratum: dict = field(default_factory=dict)
     topic: str = ""
     original_path: str = ""
+    suspect_path: str = ""  # the corpus article an independent report is (for scan checks)
 
 
 def group_paragraphs(sentences: list[str], rng: random.Random) -> list[str]:
@@ -272,7 +273,7 @@ def generate_pairs(
             if same_event and roll < 0.4:
                 other = rng.choice(same_event)
                 yield LabelledPair(page(other.text), original_view(art), "independent",
-                                   {"kind": "same_event"}, art.topic, art.path)
+                                   {"kind": "same_event"}, art.topic, art.path, other.path)
             elif same_event and roll < 0.6:
                 other = rng.choice(same_event)
                 spun_other = heavy_spin(other.text, rng, base + 70 + k)[0].text
@@ -281,7 +282,7 @@ def generate_pairs(
             elif similar and roll < 0.8:
                 other = rng.choice(similar)
                 yield LabelledPair(page(other.text), original_view(art), "independent",
-                                   {"kind": "similar_event"}, art.topic, art.path)
+                                   {"kind": "similar_event"}, art.topic, art.path, other.path)
             else:
                 other = rng.choice(by_topic[rng.choice(others)])
                 text = other.text

@@ -25,7 +25,14 @@ from detector.resources import lexicon_path, model_dir
 from detector.training import evaluate, plots
 from detector.training.config import TrainConfig
 from detector.training.dataset import LabelledPair, corpus_hash, generate_pairs, load_corpus
-from detector.verdict import NOT_DERIVED, PARAPHRASE
+from detector.verdict import (
+    DERIVED,
+    NOT_DERIVED,
+    PARAPHRASE,
+    candidate_bar,
+    derived_probability,
+    related,
+)
 
 MODEL_VERSION = "1"
 
@@ -152,6 +159,7 @@ def train(config: TrainConfig | None = None, *, log=print, **overrides) -> dict:
     folds = min(folds, len(set(groups)))
     proba, classes = cross_validate(X, y, groups, seed=seed, folds=folds, jobs=jobs)
     report = evaluate.summarise(list(y), proba, classes, [p.stratum for p in pairs])
+    report["sibling_scans"] = sibling_scans(pairs, proba, list(classes))
     baseline = X[:, FEATURE_NAMES.index("stopword_8gram_containment")]
     report["baseline_stopword_8gram_tpr_at_1pct_fpr"] = evaluate.tpr_at_fpr(y == "spun", baseline)
     if config.style_holdout:
@@ -175,12 +183,49 @@ def train(config: TrainConfig | None = None, *, log=print, **overrides) -> dict:
     }
     save_model(pipeline, metadata, out)
     (out / "metrics.json").write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
-    (out / "metrics.md").write_text(evaluate.markdown(report) + _styles_md(report))
+    (out / "metrics.md").write_text(evaluate.markdown(report) + _styles_md(report)
+                                    + _siblings_md(report))
     scores = plots.save_scores(out / plots.SCORES_FILE, list(y), [p.stratum for p in pairs],
                                list(groups), proba, classes)
     plots.write_plots(scores, out / plots.PLOTS_DIR)
     log(f"saved {out} ({time.perf_counter() - start:.0f} s)")
     return report
+
+
+def sibling_scans(pairs: list[LabelledPair], proba: np.ndarray, classes: list[str]) -> dict:
+    """An independent report scanned against the K reports of its event it was paired with
+    (held-out probabilities): how often the best of K would be flagged as derived by the
+    plain argmax, and with the bar `detector.verdict.candidate_bar` sets for K candidates."""
+    groups: dict[str, dict[str, int]] = {}
+    for k, pair in enumerate(pairs):
+        if pair.stratum.get("kind") in ("same_event", "similar_event") and pair.suspect_path:
+            groups.setdefault(pair.suspect_path, {}).setdefault(pair.original_path, k)
+    buckets: dict[str, list[tuple[bool, bool]]] = {}
+    for rows in groups.values():
+        probabilities = [dict(zip(classes, proba[k], strict=True)) for k in rows.values()]
+        best = max(probabilities, key=derived_probability)
+        naive = max(best, key=best.get) in DERIVED
+        n_related = sum(related(p) for p in probabilities)
+        barred = naive and derived_probability(best) >= candidate_bar(n_related)
+        size = len(rows)
+        bucket = "K=1" if size == 1 else "K=2-3" if size <= 3 else "K=4+"
+        buckets.setdefault(bucket, []).append((naive, barred))
+    return {b: {"suspects": len(v), "flagged_best_of_k": float(np.mean([n for n, _ in v])),
+                "flagged_with_bar": float(np.mean([w for _, w in v]))}
+            for b, v in sorted(buckets.items())}
+
+
+def _siblings_md(report: dict) -> str:
+    scans = report.get("sibling_scans")
+    if not scans:
+        return ""
+    lines = ["", "Independent reports scanned against the K same-event reports they were paired "
+             "with (held-out topics): flagged as derived by the best of K, and with the bar "
+             "for K candidates:", "",
+             "| candidates | suspects | best of K | with the bar |", "|---|---:|---:|---:|"]
+    lines += [f"| {k} | {v['suspects']} | {v['flagged_best_of_k']:.3f} "
+              f"| {v['flagged_with_bar']:.3f} |" for k, v in scans.items()]
+    return "\n".join(lines) + "\n"
 
 
 def _styles_md(report: dict) -> str:
