@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from detector import __version__
 from detector.align import Alignment, align
-from detector.display import shown
+from detector.display import count, shown
 from detector.errors import SpundetectError
 from detector.report.evidence import Row, Segment, match_paragraphs, segments, side_by_side
 from detector.report.explain import explain
@@ -269,8 +269,8 @@ def suspect_html(entry: SuspectEntry, anchor: str, load: DocumentLoader, *,
     expected = entry.evidence.get("n_swaps")
     if isinstance(expected, int) and expected != len(best.swaps):
         out.append(f'<p class="warning">The texts no longer give the swaps in the results '
-                   f"({len(best.swaps)} swaps now, {expected} then): spundetect's alignment "
-                   "changed since they were scored. The marks below are this version's.</p>")
+                   f"({count(len(best.swaps), 'swap')} now, {expected} then): spundetect's "
+                   "alignment changed since they were scored. The marks below are this version's.</p>")
     rows = side_by_side(matches, [len(a.original.paragraphs) for a in alignments])
     table = side_by_side_html(alignments, rows, names)
     if entry.derived and not fold:
