@@ -270,7 +270,8 @@ def suspect_html(entry: SuspectEntry, anchor: str, load: DocumentLoader, *,
     if isinstance(expected, int) and expected != len(best.swaps):
         out.append(f'<p class="warning">The texts no longer give the swaps in the results '
                    f"({count(len(best.swaps), 'swap')} now, {expected} then): spundetect's "
-                   "alignment changed since they were scored. The marks below are this version's.</p>")
+                   "alignment changed since they were scored. The marks below are this "
+                   "version's.</p>")
     rows = side_by_side(matches, [len(a.original.paragraphs) for a in alignments])
     table = side_by_side_html(alignments, rows, names)
     if entry.derived and not fold:
