@@ -165,6 +165,7 @@ def write_report(records: Iterable[dict] | str | Path, path: str | Path, *,
     ..."). With `index`, originals' texts come from the index a scan used. An existing
     `path` is kept unless `force`.
     """
+    from detector.output import check_writable, output
     from detector.report.html import report_html
     from detector.report.records import check_record, load_results
 
@@ -185,20 +186,10 @@ def write_report(records: Iterable[dict] | str | Path, path: str | Path, *,
             raise InputError("no spundetect result among the records given"
                              + (f" ({problems[0]})" if problems else ""))
         base, name = None, ""
-    if path.exists() and not force:  # before the work
-        raise InputError(f"{path}: already exists; use --force to overwrite it")
+    check_writable(path, replace=force)  # before the work
     with contextlib.ExitStack() as stack:
         opened = None if index is None else stack.enter_context(_opened(index))
         page = report_html(good, base=base, results_name=name, problems=problems, index=opened)
-    try:
-        with open(path, "w" if force else "x", encoding="utf-8") as fh:
-            fh.write(page)
-    except FileExistsError as err:
-        raise InputError(f"{path}: already exists; use --force to overwrite it") from err
-    except IsADirectoryError as err:
-        raise InputError(f"{path}: is a directory, expected a file to write") from err
-    except FileNotFoundError as err:
-        raise InputError(f"{path}: cannot write (no such directory {path.parent})") from err
-    except OSError as err:
-        raise InputError(f"{path}: cannot write ({err.strerror or err})") from err
+    with output(path, force) as fh:
+        fh.write(page)
     return problems

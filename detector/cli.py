@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import sys
 import time
 from collections.abc import Iterator
@@ -27,6 +26,7 @@ from detector import __version__
 from detector.display import count, shown
 from detector.errors import InputError, SpundetectError
 from detector.fetch import TIMEOUT_S
+from detector.output import LazyFile, check_writable, not_an_input, output
 
 EXIT_OK = 0
 EXIT_FLAGGED = 1
@@ -304,93 +304,6 @@ def _batch_options(p: argparse.ArgumentParser) -> None:
     _jobs_option(p)
 
 
-class _LazyFile:
-    """An output file created at its first write, so a run that fails before writing anything
-    leaves no empty file behind (and, with --force, the file it would replace untouched)."""
-
-    def __init__(self, path: Path, mode: str):
-        self.path, self.mode = path, mode
-        self._fh: IO[str] | None = None
-
-    def _open(self) -> IO[str]:
-        if self._fh is None:
-            try:
-                self._fh = open(self.path, self.mode, encoding="utf-8")  # noqa: SIM115
-            except FileExistsError as err:
-                raise InputError(f"{self.path}: already exists; use --force to "
-                                 "overwrite it") from err
-            except OSError as err:
-                raise InputError(f"{self.path}: cannot write ({err.strerror})") from err
-        return self._fh
-
-    def write(self, text: str) -> int:
-        return self._open().write(text)
-
-    def flush(self) -> None:
-        if self._fh is not None:
-            self._fh.flush()
-
-    def close(self, *, create: bool) -> None:
-        if create:
-            self._open()
-        if self._fh is not None:
-            self._fh.close()
-
-    def undo(self, size: int | None) -> None:
-        """Take back what this run wrote: the file it created, or what it appended past `size`."""
-        if self._fh is None:
-            return
-        self._fh.close()
-        self._fh = None
-        if size is None:
-            self.path.unlink(missing_ok=True)
-        else:
-            os.truncate(self.path, size)
-
-
-def _check_writable(path: Path, *, replace: bool) -> None:
-    """Refuse at once an --out that could not be written, without creating it."""
-    folder = path.parent
-    if path.exists() and not replace:
-        raise InputError(f"{path}: already exists; use --force to overwrite it")
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, expected a file to write")
-    if not folder.is_dir():
-        raise InputError(f"{path}: cannot write (no such directory {folder})")
-    if not os.access(path if path.exists() else folder, os.W_OK):
-        raise InputError(f"{path}: cannot write (permission denied)")
-
-
-def _not_an_input(out: Path | None, given: str | Path | None, what: str,
-                  option: str = "--out") -> None:
-    """Refuse an --out that is one of the command's inputs (the index a scan reads...)."""
-    if out is None or given is None:
-        return
-    with contextlib.suppress(OSError):  # either one missing: not the same file
-        if os.path.samefile(out, given):
-            raise InputError(f"{out}: is {what} ({given}); {option} takes a file "
-                             "of its own (nothing was changed)")
-
-
-@contextlib.contextmanager
-def _output(path: Path | None, force: bool, *, append: bool = False
-            ) -> Iterator[IO[str] | _LazyFile]:
-    """stdout, or a file created at the first write (appended to with `append`); an existing
-    file is never overwritten without --force. A run that fails before writing anything
-    leaves no file; a successful run with nothing to write leaves an empty one."""
-    if path is None:
-        yield sys.stdout
-        return
-    _check_writable(path, replace=force or append)
-    out = _LazyFile(path, "a" if append else "w" if force else "x")
-    try:
-        yield out
-    except BaseException:
-        out.close(create=False)
-        raise
-    out.close(create=True)
-
-
 def _detector(args):
     from detector.api import Detector
     from detector.model import load_model
@@ -450,7 +363,7 @@ def _run_batch(records, args) -> int:
 
     counts = {"records": 0, "errors": 0, "spun": 0, "rewritten": 0, "copy": 0, "not_english": 0}
     start = time.perf_counter()
-    with _output(args.out, args.force) as out:
+    with output(args.out, args.force) as out:
         bar = tqdm(records, unit="rec", disable=not sys.stderr.isatty(), file=sys.stderr)
         for record in bar:
             write_jsonl(record, out)
@@ -487,9 +400,9 @@ def cmd_pairs(args) -> int:
 
     if args.format == "pan":
         return _pairs_pan(args)
-    _not_an_input(args.out, args.pairs_file, "the pairs file")
+    not_an_input(args.out, args.pairs_file, "the pairs file")
     if args.out is not None:
-        _check_writable(args.out, replace=args.force)
+        check_writable(args.out, replace=args.force)
     detector = _detector(args)  # fails fast on a missing model, before any input
     return _run_batch(batch.score_pairs_file(args.pairs_file, detector=detector, jobs=args.jobs,
                                              fetcher=_fetcher(args)), args)
@@ -578,13 +491,13 @@ def cmd_scan(args) -> int:
         raise InputError("--resume needs --out, the file the stopped scan was writing")
     if args.resume and args.force:
         raise InputError("--resume appends to --out and --force overwrites it: choose one")
-    _not_an_input(args.out, args.index, "the index this scan reads")
-    _not_an_input(args.out, args.urls, "the list of suspects")
+    not_an_input(args.out, args.index, "the index this scan reads")
+    not_an_input(args.out, args.urls, "the list of suspects")
     if args.out is not None:
         if args.out.exists() and not (args.force or args.resume):
             raise InputError(f"{args.out}: already exists; use --force to overwrite it "
                              "or --resume to continue it")
-        _check_writable(args.out, replace=True)
+        check_writable(args.out, replace=True)
     # Read what an earlier run wrote, refusing a file scan did not write: no byte changes yet.
     state = scan_mod.resume_state(args.out) if args.resume else scan_mod.ResumeState()
     detector = _detector(args)  # fails fast on a missing model, before any input
@@ -618,7 +531,7 @@ def cmd_scan(args) -> int:
         if entry is not None:
             entries.append(entry)
 
-    with _output(args.out, args.force, append=args.resume) as out, _undone_on_error(out, kept):
+    with output(args.out, args.force, append=args.resume) as out, _undone_on_error(out, kept):
         for record in original_errors:
             if shown(record["original"]) not in state.originals_reported:
                 write(record, out)
@@ -682,7 +595,7 @@ def _earlier_entries(out: Path, size: int) -> list[dict]:
 
 
 @contextlib.contextmanager
-def _undone_on_error(out: IO[str] | _LazyFile, size: int | None) -> Iterator[None]:
+def _undone_on_error(out: IO[str] | LazyFile, size: int | None) -> Iterator[None]:
     """A scan stopped by an error (a damaged index) leaves no --out, or a resumed one as it was.
 
     What it wrote was scored against an index found broken. An interrupted scan (Ctrl-C, a
@@ -691,7 +604,7 @@ def _undone_on_error(out: IO[str] | _LazyFile, size: int | None) -> Iterator[Non
     try:
         yield
     except SpundetectError:
-        if isinstance(out, _LazyFile):
+        if isinstance(out, LazyFile):
             out.undo(size)
         raise
 
@@ -801,10 +714,10 @@ def cmd_report(args) -> int:
             args.out.resolve() == args.csv.resolve()):
         raise InputError(f"{args.csv}: is --out too; give the page and the CSV a file each")
     for path, option in ((args.out, "--out"), (args.csv, "--csv")):
-        if path is not None:  # before the work, as _output would after it
-            _check_writable(path, replace=args.force)
-            _not_an_input(path, args.results, "the results file", option)
-            _not_an_input(path, args.index, "the index", option)
+        if path is not None:  # before the work, as output() would after it
+            check_writable(path, replace=args.force)
+            not_an_input(path, args.results, "the results file", option)
+            not_an_input(path, args.index, "the index", option)
     results = load_results(args.results)
     page = None
     if args.out is not None:
@@ -815,12 +728,12 @@ def cmd_report(args) -> int:
                                results_name=args.results, problems=results.problems,
                                index=index)
     if page is not None:
-        with _output(args.out, args.force) as fh:
+        with output(args.out, args.force) as fh:
             fh.write(page)
         print(f"spundetect: wrote {shown(args.out)}", file=sys.stderr)
     if args.csv is not None:
         rows = table_rows(group_results(results.records)[0])
-        with _output(args.csv, args.force) as fh:
+        with output(args.csv, args.force) as fh:
             write_csv(rows, fh)
         print(f"spundetect: wrote {shown(args.csv)}", file=sys.stderr)
     skipped = len(results.problems)

@@ -1,0 +1,101 @@
+"""Where results are written: a file a user names is never overwritten without `force`, never
+one of the command's own inputs, and created only at the first write, so a run that fails
+early leaves nothing behind. The command line and the Python API write through here."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from detector.errors import InputError
+
+
+class LazyFile:
+    """An output file created at its first write, so a run that fails before writing anything
+    leaves no empty file behind (and, with --force, the file it would replace untouched)."""
+
+    def __init__(self, path: Path, mode: str):
+        self.path, self.mode = path, mode
+        self._fh: IO[str] | None = None
+
+    def _open(self) -> IO[str]:
+        if self._fh is None:
+            try:
+                self._fh = open(self.path, self.mode, encoding="utf-8")  # noqa: SIM115
+            except FileExistsError as err:
+                raise InputError(f"{self.path}: already exists; use --force to "
+                                 "overwrite it") from err
+            except OSError as err:
+                raise InputError(f"{self.path}: cannot write ({err.strerror})") from err
+        return self._fh
+
+    def write(self, text: str) -> int:
+        return self._open().write(text)
+
+    def flush(self) -> None:
+        if self._fh is not None:
+            self._fh.flush()
+
+    def close(self, *, create: bool) -> None:
+        if create:
+            self._open()
+        if self._fh is not None:
+            self._fh.close()
+
+    def undo(self, size: int | None) -> None:
+        """Take back what this run wrote: the file it created, or what it appended past `size`."""
+        if self._fh is None:
+            return
+        self._fh.close()
+        self._fh = None
+        if size is None:
+            self.path.unlink(missing_ok=True)
+        else:
+            os.truncate(self.path, size)
+
+
+def check_writable(path: Path, *, replace: bool) -> None:
+    """Refuse at once an --out that could not be written, without creating it."""
+    folder = path.parent
+    if path.exists() and not replace:
+        raise InputError(f"{path}: already exists; use --force to overwrite it")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, expected a file to write")
+    if not folder.is_dir():
+        raise InputError(f"{path}: cannot write (no such directory {folder})")
+    if not os.access(path if path.exists() else folder, os.W_OK):
+        raise InputError(f"{path}: cannot write (permission denied)")
+
+
+def not_an_input(out: Path | None, given: str | Path | None, what: str,
+                  option: str = "--out") -> None:
+    """Refuse an --out that is one of the command's inputs (the index a scan reads...)."""
+    if out is None or given is None:
+        return
+    with contextlib.suppress(OSError):  # either one missing: not the same file
+        if os.path.samefile(out, given):
+            raise InputError(f"{out}: is {what} ({given}); {option} takes a file "
+                             "of its own (nothing was changed)")
+
+
+@contextlib.contextmanager
+def output(path: Path | None, force: bool, *, append: bool = False
+            ) -> Iterator[IO[str] | LazyFile]:
+    """stdout, or a file created at the first write (appended to with `append`); an existing
+    file is never overwritten without --force. A run that fails before writing anything
+    leaves no file; a successful run with nothing to write leaves an empty one."""
+    if path is None:
+        yield sys.stdout
+        return
+    check_writable(path, replace=force or append)
+    out = LazyFile(path, "a" if append else "w" if force else "x")
+    try:
+        yield out
+    except BaseException:
+        out.close(create=False)
+        raise
+    out.close(create=True)
