@@ -357,8 +357,7 @@ class ReferenceIndex:
         report = AddReport([], [], [], [])
         pending: list[tuple[int, np.ndarray]] = []
         n_pending = 0
-        self.con.execute("BEGIN IMMEDIATE")  # the write lock, before reading what is there
-        try:
+        with self._writing():
             known = {p: (i, sha)
                      for i, p, sha in self.con.execute("SELECT id, path, sha256 FROM docs")}
             for item in prepared:
@@ -398,18 +397,12 @@ class ReferenceIndex:
                     self._post(pending)
                     pending, n_pending = [], 0
             self._post(pending)
-            self._touch()
-            self.con.execute("COMMIT")
-        except BaseException:
-            self._rollback()
-            raise
         return report
 
     @_guarded
     def remove(self, ids_or_paths: Sequence[str | int]) -> list[int]:
         """Remove documents by id or stored path, in one transaction; returns the removed ids."""
-        self.con.execute("BEGIN IMMEDIATE")  # the write lock, before reading what is there
-        try:
+        with self._writing():
             paths = self.paths()
             existing = set(paths.values())
             ids: list[int] = []
@@ -425,12 +418,20 @@ class ReferenceIndex:
             for doc_id in ids:
                 self._unpost(doc_id)
                 self.con.execute("DELETE FROM docs WHERE id = ?", (doc_id,))
+        return ids
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One write transaction: the write lock first (before reading what is there), then
+        all of the change and the `updated` stamp, or (on any failure, a kill too) none."""
+        self.con.execute("BEGIN IMMEDIATE")
+        try:
+            yield
             self._touch()
             self.con.execute("COMMIT")
         except BaseException:
             self._rollback()
             raise
-        return ids
 
     def _rollback(self) -> None:
         """Undo the open transaction, if SQLite has not already (it does on some errors)."""
