@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 from detector.lexicon import Lexicon, load_lexicon
 from detector.training.spinner.tables import (
@@ -18,6 +20,8 @@ from detector.training.spinner.tables import (
     UNCOUNTABLE,
     VERB_PREFIXES,
 )
+
+T = TypeVar("T")
 
 Analysis = tuple[str, str, str]  # (pos, base, form)
 
@@ -258,16 +262,23 @@ class Morphology:
         return found
 
 
+def per_lexicon(cache: dict[int, tuple[Lexicon, T]], make: Callable[[Lexicon], T],
+                lexicon: Lexicon | None = None) -> T:
+    """`make(lexicon)` (the shipped lexicon by default), made once per lexicon and kept in
+    `cache`: what a spinner learns from a lexicon is worth keeping across many articles."""
+    lexicon = lexicon or load_lexicon()
+    entry = cache.get(id(lexicon))
+    if entry is None or entry[0] is not lexicon:
+        entry = cache[id(lexicon)] = (lexicon, make(lexicon))
+    return entry[1]
+
+
 _MORPHOLOGY: dict[int, tuple[Lexicon, Morphology]] = {}
 
 
 def morphology(lexicon: Lexicon | None = None) -> Morphology:
     """The `Morphology` of `lexicon` (the shipped one by default), made once per lexicon."""
-    lexicon = lexicon or load_lexicon()
-    entry = _MORPHOLOGY.get(id(lexicon))
-    if entry is None or entry[0] is not lexicon:
-        entry = _MORPHOLOGY[id(lexicon)] = (lexicon, Morphology(lexicon))
-    return entry[1]
+    return per_lexicon(_MORPHOLOGY, Morphology, lexicon)
 
 
 def inflect_like(

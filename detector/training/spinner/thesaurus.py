@@ -7,10 +7,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from detector.lexicon import Lexicon, load_lexicon
+from detector.lexicon import Lexicon
 from detector.terms import is_number
 from detector.training.config import CORPUS_DIR
-from detector.training.spinner.inflect import Analysis, morphology
+from detector.training.spinner.inflect import Analysis, morphology, per_lexicon
 from detector.training.spinner.tables import (
     FUNCTION_WORDS,
     NOT_CANDIDATES,
@@ -234,8 +234,4 @@ _THESAURI: dict[int, tuple[Lexicon, Thesaurus]] = {}
 
 def thesaurus(lexicon: Lexicon | None = None) -> Thesaurus:
     """The `Thesaurus` of `lexicon` (the shipped one by default), made once per lexicon."""
-    lexicon = lexicon or load_lexicon()
-    entry = _THESAURI.get(id(lexicon))
-    if entry is None or entry[0] is not lexicon:
-        entry = _THESAURI[id(lexicon)] = (lexicon, Thesaurus(lexicon))
-    return entry[1]
+    return per_lexicon(_THESAURI, Thesaurus, lexicon)
