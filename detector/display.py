@@ -8,7 +8,6 @@ name spundetect prints, writes into JSON or puts into a report goes through `sho
 
 from __future__ import annotations
 
-import os
 import re
 
 # C0 and C1 controls, DEL, bidi embeddings/overrides/isolates and marks, lone surrogates.
@@ -29,11 +28,6 @@ def shown(text: object) -> str:
     """`text` with every control, bidi or undecodable character written as an escape."""
     text = str(text)
     return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
-
-
-def path_text(path: str | bytes | os.PathLike) -> str:
-    """A path as a str, undecodable bytes kept as surrogate escapes (the file system's way)."""
-    return os.fsdecode(path)
 
 
 def count(n: int, word: str, plural: str | None = None) -> str:

@@ -1,6 +1,6 @@
 import pytest
 
-from detector.display import count, path_text, shown
+from detector.display import shown
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -14,16 +14,3 @@ from detector.display import count, path_text, shown
 ])
 def test_shown_escapes_what_a_terminal_would_obey(raw, expected):
     assert shown(raw) == expected
-
-
-def test_path_text_keeps_undecodable_bytes():
-    assert path_text(b"caf\xe9.txt") == "caf\udce9.txt"
-    assert shown(path_text(b"caf\xe9.txt")) == "caf\\xe9.txt"
-
-
-@pytest.mark.parametrize(("n", "word", "plural", "expected"), [
-    (1, "error", None, "1 error"), (0, "error", None, "0 errors"), (2, "swap", None, "2 swaps"),
-    (1, "copy", "copies", "1 copy"), (3, "copy", "copies", "3 copies"),
-    (1, "record", None, "1 record")])
-def test_count_says_one_in_the_singular(n, word, plural, expected):
-    assert count(n, word, plural) == expected

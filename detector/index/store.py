@@ -275,10 +275,6 @@ class ReferenceIndex:
             raise IndexDamagedError(f"{self.location}: the stored text of document {doc_id} is "
                                     f"damaged ({err}); {REBUILD}") from err
 
-    def texts(self, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
-        """id -> (path, normalised text), the form shipped to scoring workers."""
-        return {i: (d.name, d.text) for i, d in self.documents(ids).items()}
-
     def candidates(self, doc: Document, k: int = 10) -> list[Candidate]:
         """The k originals sharing the most IDF-weighted anchors with `doc`, best first."""
         return self.candidates_for_anchors(anchor_mod.anchors(doc, self._kinds), k)
