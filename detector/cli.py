@@ -361,7 +361,7 @@ def _run_batch(records, args) -> int:
 
     from detector.report.terminal import write_jsonl
 
-    counts = {"records": 0, "errors": 0, "spun": 0, "rewritten": 0, "copy": 0, "not_english": 0}
+    counts = _pair_counts()
     start = time.perf_counter()
     with output(args.out, args.force) as out:
         bar = tqdm(records, unit="rec", disable=not sys.stderr.isatty(), file=sys.stderr)
@@ -374,15 +374,20 @@ def _run_batch(records, args) -> int:
             elif verdict in counts:
                 counts[verdict] += 1
             counts["not_english"] += _not_english(record)
-    seconds = time.perf_counter() - start
-    print(
-        f"spundetect: {count(counts['records'], 'record')}, {counts['spun']} spun, "
-        f"{counts['rewritten']} rewritten, {count(counts['copy'], 'copy', 'copies')}, "
-        f"{count(counts['errors'], 'error')}{_not_english_note(counts['not_english'])}, "
-        f"{seconds:.1f} s",
-        file=sys.stderr,
-    )
+    print(_pairs_summary(counts, time.perf_counter() - start), file=sys.stderr)
     return EXIT_INPUT if counts["errors"] else EXIT_OK
+
+
+def _pair_counts() -> dict[str, int]:
+    return {"records": 0, "errors": 0, "spun": 0, "rewritten": 0, "copy": 0, "not_english": 0}
+
+
+def _pairs_summary(counts: dict[str, int], seconds: float) -> str:
+    """The line a `pairs` run ends with on stderr, whichever format it wrote."""
+    return (f"spundetect: {count(counts['records'], 'record')}, {counts['spun']} spun, "
+            f"{counts['rewritten']} rewritten, {count(counts['copy'], 'copy', 'copies')}, "
+            f"{count(counts['errors'], 'error')}{_not_english_note(counts['not_english'])}, "
+            f"{seconds:.1f} s")
 
 
 def _not_english(record: dict) -> bool:
@@ -427,7 +432,7 @@ def _pairs_pan(args) -> int:
     if not folder.parent.is_dir():
         raise InputError(f"{folder}: cannot write (no such directory {folder.parent})")
     detector = _detector(args)
-    counts = {"records": 0, "errors": 0, "spun": 0, "copy": 0}
+    counts = _pair_counts()
     start = time.perf_counter()
     records = batch.score_pairs_file(args.pairs_file, detector=detector, jobs=args.jobs)
     for record in tqdm(records, unit="rec", disable=not sys.stderr.isatty(), file=sys.stderr):
@@ -438,17 +443,14 @@ def _pairs_pan(args) -> int:
             print(f"spundetect: skipped {shown(record['error'])}", file=sys.stderr)
             continue
         counts[verdict] = counts.get(verdict, 0) + 1
+        counts["not_english"] += _not_english(record)
         folder.mkdir(exist_ok=True)
         try:
             (folder / pan_name(record)).write_text(pan_xml(record), encoding="utf-8")
         except OSError as err:
             raise InputError(f"{folder}: cannot write ({err.strerror or err})") from err
-    print(
-        f"spundetect: {count(counts['records'], 'record')}, {counts['spun']} spun, "
-        f"{count(counts['copy'], 'copy', 'copies')}, {count(counts['errors'], 'error')}, "
-        f"{time.perf_counter() - start:.1f} s; PAN XML in {shown(folder)}",
-        file=sys.stderr,
-    )
+    print(f"{_pairs_summary(counts, time.perf_counter() - start)}; PAN XML in {shown(folder)}",
+          file=sys.stderr)
     return EXIT_INPUT if counts["errors"] else EXIT_OK
 
 
