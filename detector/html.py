@@ -60,6 +60,15 @@ _BLOCK = re.compile(r"</?(p|div|br|h[1-6]|li|article|section|tr|table|blockquote
                     re.IGNORECASE)
 _XML_BLOCK = re.compile(r"</?(doc|main|p|head|list|item|table|row|cell|quote|code|lb)\b[^>]*>")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# Class and id words of boxes that sit inside a story but are not part of it (membership
+# appeals, newsletter sign-ups, author bios, ads, share bars, related links, consent banners):
+# such an element is dropped before extraction when its class or id has one of them as a word
+# (`support-box`, `ad`, `article-share`); trafilatura keeps some of them as article text.
+FURNITURE_WORDS = ("support", "donate", "donation", "appeal", "newsletter", "subscribe",
+                   "subscription", "paywall", "promo", "bio", "sponsored", "advert",
+                   "advertisement", "ad", "ads", "related", "cookie", "consent", "share",
+                   "social", "side", "sidebar")
+MAX_FURNITURE_SHARE = 0.3  # an element holding more of the page's text than this is kept
 
 
 def looks_like_html(text: str) -> bool:
@@ -162,14 +171,47 @@ def page_text(page: str) -> str:
 def main_text(page: str) -> str:
     """trafilatura's main text of `page` ("" if it finds none), one paragraph a block."""
     import trafilatura  # 0.5 s to import: only pages pay for it
+    from trafilatura.utils import load_html
 
     try:  # XML keeps what txt flattens: the paragraphs inside a layout table's cell
-        xml = trafilatura.extract(page, output_format="xml", include_comments=False,
+        tree = load_html(page)
+        if tree is None:
+            return ""
+        drop_furniture(tree)
+        xml = trafilatura.extract(tree, output_format="xml", include_comments=False,
                                   include_tables=True, include_images=False,
                                   include_links=False, with_metadata=False, deduplicate=False)
     except (ValueError, TypeError, RecursionError):  # a page lxml cannot parse at all
         return ""
     return _blocks(_XML_BLOCK.sub("\n\n", xml or ""))
+
+
+def _furniture_xpath():
+    """XPath of the elements whose class or id has a word of FURNITURE_WORDS."""
+    from lxml import etree
+
+    tests = []
+    for word in FURNITURE_WORDS:
+        for attr in ("class", "id"):
+            padded = f"concat(' ', translate(normalize-space(@{attr}), '_', '-'), ' ')"
+            tests += [f"contains({padded}, ' {word} ')", f"contains({padded}, ' {word}-')",
+                      f"contains({padded}, '-{word} ')"]
+    return etree.XPath("//body//*[not(self::article or self::main)][" + " or ".join(tests) + "]")
+
+
+def drop_furniture(tree) -> None:
+    """Remove from `tree` (lxml) the in-story boxes FURNITURE_WORDS names, never one that holds
+    more than MAX_FURNITURE_SHARE of the page's text (a site that names its story `promo`)."""
+    global _FURNITURE
+    if _FURNITURE is None:
+        _FURNITURE = _furniture_xpath()
+    total = len(_WORD.findall(tree.text_content()))
+    for element in _FURNITURE(tree):
+        if len(_WORD.findall(element.text_content())) <= MAX_FURNITURE_SHARE * total:
+            element.drop_tree()
+
+
+_FURNITURE = None
 
 
 def tag_text(page: str) -> str:

@@ -145,3 +145,31 @@ def test_a_seed_in_a_heavy_page_is_a_copy_of_its_text(tmp_path):
     assert result.language == "en"
     with pytest.raises(UnicodeDecodeError):
         suspect.read_bytes().decode("utf-8")
+
+
+def _story(box: str) -> str:
+    paragraphs = "".join(f"<p>{text}</p>" for text in ARTICLES[0][1])
+    return f"<html><body><div class='story'>{paragraphs}{box}</div></body></html>"
+
+
+@pytest.mark.parametrize("attrs", ["class='support-box'", "id='newsletter'",
+                                   "class='author_bio card'", "class='box article-share'"])
+def test_boxes_inside_the_story_are_left_out(attrs):
+    box = (f"<div {attrs}>Our journalism depends on readers like you, so please sign up and "
+           "give what you can every month to keep it free.</div>")
+    text = html.page_text(_story(box))
+    assert "journalism depends" not in text
+    assert ARTICLES[0][1][0] in text
+
+
+def test_a_story_named_like_furniture_is_kept():
+    page_html = ("<html><body><div class='promo'>"
+                 + "".join(f"<p>{t}</p>" for t in ARTICLES[0][1]) + "</div></body></html>")
+    assert ARTICLES[0][1][-1] in html.main_text(page_html)  # not only in the fallback
+
+
+def test_furniture_words_match_whole_words_only():
+    text = html.page_text(_story("<div class='broadside'><p>A paragraph of the story that "
+                                 "sits in a box whose class only contains a furniture word "
+                                 "inside another word.</p></div>"))
+    assert "inside another word" in text
