@@ -2,7 +2,7 @@
 
 import pytest
 
-from bench.html_pages import LAYOUTS, kept, page, sample_articles
+from bench.html_pages import LAYOUTS, kept, page, sample_articles, score_copies
 from detector import html
 from detector.text import Document, decode
 from tests.conftest import ORIGINAL, seed
@@ -18,6 +18,15 @@ def test_pages_keep_the_article_and_drop_the_boilerplate(layout):
         article, furniture = kept(paragraphs, html.page_text(doc), doc)
         assert article >= 0.9, layout
         assert furniture <= 0.1, layout
+
+
+def test_a_copy_inside_any_layout_aligns_and_is_called_a_copy():
+    """The whole path a user takes: a verbatim copy inside a page, scored against its article."""
+    rows = [r for r in score_copies(ARTICLES) if r["extraction"] == "spundetect (now)"]
+    assert [r["layout"] for r in rows] == list(LAYOUTS)
+    for row in rows:
+        assert row["aligned_min"] >= 0.9, row
+        assert row["copies"] == row["n"], row
 
 
 def test_the_article_keeps_its_paragraphs():
