@@ -1,11 +1,17 @@
 
 
 from detector.align import align
+from detector.features import Pair
+from detector.lexicon import load_lexicon
 from detector.report.evidence import (
     ParagraphMatch,
     Row,
+    SentenceRow,
     match_paragraphs,
+    moved,
     segments,
+    sentence_rows,
+    sentence_texts,
     side_by_side,
 )
 from detector.text import Document
@@ -81,3 +87,31 @@ def test_side_by_side_with_two_sources_keeps_each_ones_order():
     matches = [ParagraphMatch(0, 1, 1.0, 0), ParagraphMatch(1, 0, 1.0, 1)]
     rows = side_by_side(matches, [2, 2])
     assert rows == [Row(None, 0, 0), Row(0, 0, 1), Row(1, 1, 0), Row(None, 1, 1)]
+
+
+def test_sentence_texts_are_the_sentences_as_written():
+    doc = Document("The mayor spoke (briefly). Then she left!\n\n\"We will see,\" he said.")
+    assert sentence_texts(doc) == ["The mayor spoke (briefly).", "Then she left!",
+                                   "\"We will see,\" he said."]
+
+
+def test_each_sentence_goes_to_the_source_that_explains_it_most_directly(texts):
+    """A stitched suspect: a verbatim sentence of one source, a reworded sentence of the other."""
+    a = Document("The council voted on Monday to close the old bridge to heavy trucks. "
+                 "Repairs will cost the city about four million dollars.")
+    b = Document("Astronomers in Chile spotted a comet that passes the Sun every 50,000 years. "
+                 "It will be visible to the naked eye in February.")
+    suspect = Document("The council voted on Monday to close the old bridge to heavy trucks. "
+                       "In February the naked eye will see it, visible without a telescope. "
+                       "Readers shared their photos.")
+    lexicon = load_lexicon()
+    rows = sentence_rows([Pair(suspect, a, lexicon), Pair(suspect, b, lexicon)])
+    assert [(r.suspect, r.kind, r.source, r.original) for r in rows] == [
+        (0, "verbatim", 0, 0), (1, "rewritten", 1, 1), (2, "new", None, None)]
+
+
+def test_moved_marks_where_the_suspect_goes_back_in_a_source():
+    rows = [SentenceRow(0, "rewritten", 0, 2, 0.5), SentenceRow(1, "new", None, None, 0.0),
+            SentenceRow(2, "verbatim", 1, 0, 1.0), SentenceRow(3, "swapped", 0, 0, 0.8),
+            SentenceRow(4, "swapped", 0, 3, 0.8)]
+    assert moved(rows) == {3}

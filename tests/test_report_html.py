@@ -167,6 +167,41 @@ def test_stitched_suspect_tags_each_paragraph_with_its_source(tmp_path, texts):
     assert f"several articles: 2 from A ({a}), 1 from B ({b})" in why
 
 
+REWRITE = """Budget approved: what it means for you
+
+On Tuesday the city's councillors gave the green light to next year's budget.
+
+Twelve extra teachers will be paid for and three bridges will be fixed under the plan,
+according to Mayor Linda Park.
+
+The measure, which comes into force in July, was carried by seven votes to two.
+Stay tuned for more.
+"""
+
+
+def test_a_rewrite_shows_each_sentence_beside_the_one_it_was_made_from(tmp_path, texts):
+    suspect = write(tmp_path, "rewrite.txt", REWRITE)
+    original = write(tmp_path, "original.txt", texts["original"])
+    page = Elements(report_html([record(suspect, original, "rewritten", 0.9)]))
+    rows = page.all("tr", within=page.all("table", "sentences")[0])[1:]
+    cells = [[c["text"] for c in page.all("td", within=row)] for row in rows]
+    made = {suspect_sentence: (how, at, made_from)
+            for _, how, suspect_sentence, at, made_from in cells}
+    assert made["Budget approved: what it means for you"][0] == "not from the original"
+    how, at, made_from = made["The measure, which comes into force in July, was carried by "
+                              "seven votes to two."]
+    assert how == "rewritten" and made_from.startswith("The vote passed seven to two")
+    assert at.startswith("5")  # the original's fifth sentence
+    assert "moved up" not in at
+
+
+def test_sentences_are_not_attributed_for_a_report_that_does_not_derive(tmp_path, texts):
+    suspect = write(tmp_path, "independent.txt", texts["independent"])
+    original = write(tmp_path, "original.txt", texts["original"])
+    page = Elements(report_html([record(suspect, original, "independent", 0.02)]))
+    assert not page.all("table", "sentences")
+
+
 def test_everything_from_articles_and_results_is_escaped(tmp_path, texts):
     attack = ('<script>document.body.appendChild(document.createElement("pwned"))</script>'
               '<img src=x onerror="alert(1)"> & "quotes" <b>bold</b>')

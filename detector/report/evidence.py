@@ -1,6 +1,7 @@
 """What a person can check, in any output format: the suspect's text cut into marked stretches
-(verbatim, swapped, added, unmatched), and each suspect paragraph paired with the original
-paragraph it came from, laid out side by side.
+(verbatim, swapped, added, unmatched), each suspect paragraph paired with the original
+paragraph it came from, laid out side by side, and each suspect sentence with the source
+sentence it was made from and how (verbatim, swapped, rewritten, new), reordering included.
 
 `detector.report.html` (HTML) and `detector.report.terminal` (terminal) only format what
 this module finds.
@@ -12,10 +13,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from detector.align import Alignment
 from detector.lexicon import FILLERS
 from detector.text import Document
+
+if TYPE_CHECKING:
+    from detector.features import Pair
 
 MIN_PARAGRAPH_SHARE = 0.5  # a suspect paragraph "comes from" an original paragraph above this
 
@@ -192,3 +197,73 @@ def side_by_side(matches: Sequence[ParagraphMatch], n_original: Sequence[int]) -
     for source, n in enumerate(n_original):
         unused_until(source, n)
     return rows
+
+
+# --- sentence to sentence -----------------------------------------------------------------------
+
+# How directly a sentence comes from a source: among several sources, the most direct wins.
+_DIRECTNESS = {"verbatim": 3, "swapped": 2, "rewritten": 1, "new": 0}
+
+
+@dataclass(frozen=True)
+class SentenceRow:
+    """A suspect sentence, the source sentence it was made from (None for new text) and how:
+    `kind` is one of `detector.segments.KINDS`, as the features and the record count them."""
+
+    suspect: int
+    kind: str
+    source: int | None
+    original: int | None
+    similarity: float
+
+
+def sentence_rows(pairs: Sequence[Pair]) -> list[SentenceRow]:
+    """Each suspect sentence attributed among one or several sources (a stitched suspect).
+
+    `pairs` share one suspect; per sentence the source where it is the most directly copied
+    wins (verbatim, then swapped, then rewritten), then the most similar one.
+    """
+    best: dict[int, SentenceRow] = {}
+    for source, pair in enumerate(pairs):
+        for seg in pair.segments:
+            row = SentenceRow(seg.suspect, seg.kind, None if seg.original is None else source,
+                              seg.original, seg.similarity)
+            old = best.get(seg.suspect)
+            if old is None or ((_DIRECTNESS[row.kind], row.similarity)
+                               > (_DIRECTNESS[old.kind], old.similarity)):
+                best[seg.suspect] = row
+    return [best[k] for k in sorted(best)]
+
+
+def sentence_texts(doc: Document) -> list[str]:
+    """Each sentence of `doc` as written (from its first word to its last)."""
+    spans: dict[int, tuple[int, int]] = {}
+    for t in doc.tokens:
+        start, _ = spans.get(t.sentence, (t.start, 0))
+        spans[t.sentence] = (start, t.start + len(t.text))
+    out = []
+    for k in range(doc.n_sentences):
+        start, end = spans.get(k, (0, 0))
+        while end < len(doc.text) and doc.text[end] in _CLOSING:  # its full stop, quote mark
+            end += 1
+        while start > 0 and doc.text[start - 1] in _OPENING:
+            start -= 1
+        out.append(doc.text[start:end])
+    return out
+
+
+_CLOSING = frozenset(".!?;:,\"'”’)]")
+_OPENING = frozenset("\"'“‘([")
+
+
+def moved(rows: Sequence[SentenceRow]) -> set[int]:
+    """Suspect sentences whose source sentence comes before that of the sentence above them
+    from the same source: the places where the suspect reorders the original."""
+    out, last = set(), {}
+    for row in rows:
+        if row.source is None or row.original is None:
+            continue
+        if row.original < last.get(row.source, -1):
+            out.add(row.suspect)
+        last[row.source] = row.original
+    return out

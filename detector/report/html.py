@@ -18,10 +18,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from detector import __version__
-from detector.align import Alignment, align
+from detector.align import Alignment
 from detector.display import count, shown
 from detector.errors import SpundetectError
-from detector.report.evidence import Row, Segment, match_paragraphs, segments, side_by_side
+from detector.features import Pair
+from detector.lexicon import load_lexicon
+from detector.report.evidence import (
+    Row,
+    Segment,
+    SentenceRow,
+    match_paragraphs,
+    moved,
+    segments,
+    sentence_rows,
+    sentence_texts,
+    side_by_side,
+)
 from detector.report.explain import explain
 from detector.report.records import SuspectEntry, group_results, open_document
 from detector.report.table import CSS as TABLE_CSS
@@ -97,6 +109,16 @@ td.empty { font-family: system-ui, sans-serif; font-size: .85rem; font-style: it
 .src-3 { background: #ad1457; } .src-4 { background: #4e342e; } .src-5 { background: #558b2f; }
 .repeat { font-family: system-ui, sans-serif; font-size: .8rem; color: var(--muted); }
 details > summary { cursor: pointer; color: var(--muted); }
+table.sentences { width: 100%; table-layout: fixed; margin-top: .6rem; }
+table.sentences td, table.sentences th { padding: .35rem .6rem; border-bottom: 1px solid #ececf0;
+  vertical-align: top; text-align: left; overflow-wrap: anywhere; }
+table.sentences td.text { font-family: Georgia, "Times New Roman", serif; }
+table.sentences col.c-how { width: 8.5rem; } table.sentences col.c-at { width: 5.5rem; }
+.how { display: inline-block; padding: 0 .4rem; border-radius: .3rem;
+       font: 600 .75rem/1.5 system-ui, sans-serif; }
+.how.verbatim { background: #e4f3e6; } .how.swapped { background: #ffe8c2; }
+.how.rewritten { background: #e6dcf7; } .how.new { background: #ececf0; color: #6b6b70; }
+.moved { font: .75rem system-ui, sans-serif; color: #8a4b00; }
 @media screen {  /* sections off screen are laid out only once scrolled to: opens fast */
   section.suspect { content-visibility: auto; contain-intrinsic-size: auto 1200px; }
 }
@@ -225,6 +247,40 @@ def side_by_side_html(alignments: Sequence[Alignment], rows: Sequence[Row],
     return f'<table class="sbs">{head}<tbody>{"".join(body)}</tbody></table>'
 
 
+HOW = {"verbatim": "verbatim", "swapped": "words swapped", "rewritten": "rewritten",
+       "new": "not from the original"}
+
+
+def sentences_html(rows: Sequence[SentenceRow], pairs: Sequence[Pair],
+                   source_names: Sequence[str], *, open_: bool = False) -> str:
+    """Every suspect sentence beside the original sentence it was made from and how, in suspect
+    order: the original's sentence number shows reordering (marked where the order goes back),
+    and each source is tagged when there are several."""
+    several = len(pairs) > 1
+    suspect_text = sentence_texts(pairs[0].suspect)
+    original_text = [sentence_texts(p.original) for p in pairs]
+    back = moved(rows)
+    body = []
+    for row in rows:
+        if row.source is None or row.original is None:
+            where, made_from = "", '<td class="text empty">—</td>'
+        else:
+            note = "<br><span class=moved>moved up</span>" if row.suspect in back else ""
+            where = f"{_tag(row.source, several)}{row.original + 1}{note}"
+            made_from = f"<td class=text>{_e(original_text[row.source][row.original])}</td>"
+        body.append(f'<tr class="{row.kind}"><td class=num>{row.suspect + 1}</td>'
+                    f'<td><span class="how {row.kind}">{HOW[row.kind]}</span></td>'
+                    f"<td class=text>{_e(suspect_text[row.suspect])}</td>"
+                    f"<td class=num>{where}</td>{made_from}</tr>")
+    counts = ", ".join(f"{sum(r.kind == k for r in rows)} {k}" for k in HOW)
+    right = ("the originals" if several else "the original")
+    return (f"<details{' open' if open_ else ''}><summary>Sentence by sentence ({counts})"
+            '</summary><table class="sentences"><colgroup><col class=c-at><col class=c-how><col>'
+            '<col class=c-at><col></colgroup><thead><tr><th class=num>suspect</th><th>how</th>'
+            f"<th>suspect sentence</th><th class=num>{right}</th><th>made from</th></tr>"
+            f"</thead><tbody>{''.join(body)}</tbody></table></details>")
+
+
 # --- one suspect --------------------------------------------------------------------------------
 
 
@@ -248,13 +304,15 @@ def suspect_html(entry: SuspectEntry, anchor: str, load: DocumentLoader, *,
         out.append('<p class="note">No original to compare with.</p></section>')
         return "".join(out)
     relation = "source" if entry.derived else "closest original (not a source)"
-    out.append(f'<p class="meta">Score {entry.score:.3f} (probability of a spun copy); '
-               f'{relation}: <span class=path>{_name(entry.original)}</span></p>')
+    out.append(f'<p class="meta">Score {entry.score:.3f} (probability of a paraphrase: spun '
+               f'or rewritten); {relation}: <span class=path>{_name(entry.original)}</span></p>')
     names = entry.sources if len(entry.sources) > 1 else [entry.original]
     try:
         suspect = load(entry.suspect, entry.suspect_sha256, None)
-        alignments = [align(load(name, entry.hashes.get(name), entry.ids.get(name)), suspect)
-                      for name in names]
+        lexicon = load_lexicon()
+        pairs = [Pair(suspect, load(name, entry.hashes.get(name), entry.ids.get(name)), lexicon)
+                 for name in names]
+        alignments = [pair.alignment for pair in pairs]
     except SpundetectError as err:
         out.append("<h3>Why</h3>" + _why(explain(entry)))
         out.append(f'<p class="warning">Text not shown: {_name(err)}</p>')
@@ -282,6 +340,9 @@ def suspect_html(entry: SuspectEntry, anchor: str, load: DocumentLoader, *,
     else:
         out.append("<details><summary>Side by side with the closest original</summary>"
                    f"{table}</details>")
+    if entry.derived:  # for a report it does not derive from, shared content is not reuse
+        out.append(sentences_html(sentence_rows(pairs), pairs, names,
+                                  open_=entry.verdict == "rewritten" and not fold))
     if len(entry.candidates) > 1:
         out.append(_candidates(entry.candidates))
     out.append("</section>")
