@@ -30,7 +30,6 @@ from pathlib import Path
 import numpy as np
 
 from detector.errors import IndexDamagedError, InputError
-from detector.index import rank
 from detector.index.ingest import Prepared, prepare, stored_path
 from detector.index.store import AddReport, build_params
 
@@ -63,13 +62,18 @@ def filesystem(location: str | Path):
     return fs, path
 
 
+def is_partitioned(location: str | Path) -> bool:
+    """Whether `location` names a partitioned index (a folder or a URL) rather than a file."""
+    return "://" in str(location) or Path(location).is_dir()
+
+
 def bucket_of(terms: np.ndarray, n_buckets: int) -> np.ndarray:
     """The anchor part each term hash belongs to (its unsigned value modulo the bucket count)."""
     return (terms.view(np.uint64) % np.uint64(n_buckets)).astype(np.int64)
 
 
 def default_buckets(n_docs: int) -> int:
-    """Anchor parts for `n_docs` originals: ~60 distinct terms an original, TERMS_PER_BUCKET each."""
+    """Anchor parts for `n_docs` originals (~60 distinct terms each, TERMS_PER_BUCKET a part)."""
     return max(2, math.ceil(n_docs * 60 / TERMS_PER_BUCKET))
 
 
@@ -95,7 +99,7 @@ class PartitionedIndex:
 
     @classmethod
     def open(cls, location: str | Path) -> PartitionedIndex:
-        """Read and check `metadata.json`: a foreign, newer or differently built index is refused."""
+        """Read and check `metadata.json`: a foreign, newer or other-settings index is refused."""
         fs, root = filesystem(location)
         meta_path = posixpath.join(root, META)
         try:
@@ -120,6 +124,15 @@ class PartitionedIndex:
         except (KeyError, TypeError) as err:
             raise IndexDamagedError(f"{location}: {META} is damaged (no {err}); "
                                     f"{REBUILD}") from err
+
+    def close(self) -> None:
+        """Nothing to release (parts are read when needed); for `with` like `ReferenceIndex`."""
+
+    def __enter__(self) -> PartitionedIndex:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def part_of(self, ids: np.ndarray) -> np.ndarray:
         """The document part holding each id."""
@@ -204,6 +217,7 @@ class PartitionedIndex:
             "document_parts": len(self.doc_parts),
             "anchor_parts": self.n_buckets,
             "created": self.meta["created"],
+            "updated": self.meta["created"],
             "params": self.meta["params"],
         }
 
