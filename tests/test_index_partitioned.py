@@ -61,10 +61,10 @@ def test_round_trip_holds_what_the_sqlite_index_holds(built):
         rows = ref.con.execute("SELECT term, df, docs FROM postings ORDER BY term").fetchall()
     found = {}
     for b in range(index.n_buckets):
-        terms, dfs, blobs = index.anchor_part(b)
-        assert np.all(np.diff(terms) > 0) and np.all(bucket_of(terms, 3) == b)
-        found |= {t: (int(d), blob) for t, d, blob in zip(terms.tolist(), dfs, blobs,
-                                                            strict=True)}
+        part = index.anchor_part(b)
+        assert np.all(np.diff(part.terms) > 0) and np.all(bucket_of(part.terms, 3) == b)
+        found |= {t: (int(part.dfs[row]), part.blob(row))
+                  for row, t in enumerate(part.terms.tolist())}
     assert found == {t: (d, blob) for t, d, blob in rows}
     assert index.check()["documents"] == 15
 

@@ -146,9 +146,14 @@ def round_graph(index: PartitionedIndex, items: Sequence[tuple[Path | str, str |
 
 @contextlib.contextmanager
 def client_for(scheduler: str | None, jobs: int | None) -> Iterator:
-    """A Dask client: of the scheduler at `scheduler`, or of a local cluster of `jobs` workers
-    (one thread each, in processes; in this process for one job) that ends with the block."""
-    from detector.parallel import connect, default_jobs
+    """A Dask client of the scheduler at `scheduler`, or of a cluster inside this process
+    (`jobs` one-thread workers, 1 by default) that ends with the block.
+
+    The local cluster uses threads, not processes, so no worker can outlive this process; as
+    scoring holds the GIL it runs on about one core: it is for trying the format out, and a
+    SQLite index scans faster on one machine.
+    """
+    from detector.parallel import connect
 
     if scheduler:
         client = connect(scheduler)
@@ -162,8 +167,7 @@ def client_for(scheduler: str | None, jobs: int | None) -> Iterator:
     except ImportError as err:
         raise InputError("a parquet index is scanned with Dask: "
                          "pip install 'spundetect[dask]'") from err
-    jobs = jobs or default_jobs()
-    with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=jobs > 1,
+    with LocalCluster(n_workers=jobs or 1, threads_per_worker=1, processes=False,
                       dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
             Client(cluster, set_as_default=False) as client:
         yield client

@@ -86,6 +86,29 @@ class DocPart:
     rows: int
 
 
+@dataclass(frozen=True)
+class AnchorPart:
+    """The term rows of one anchor part: sorted terms, their dfs, and their id blobs as one
+    byte array cut by offsets (Arrow's own layout of the `docs` column)."""
+
+    terms: np.ndarray
+    dfs: np.ndarray
+    offsets: np.ndarray
+    data: np.ndarray
+
+    def find(self, wanted: np.ndarray) -> np.ndarray:
+        """The row of each wanted term, -1 where the part does not hold it."""
+        if not self.terms.size:
+            return np.full(wanted.size, -1)
+        at = np.searchsorted(self.terms, wanted)
+        at[at >= self.terms.size] = 0
+        return np.where(self.terms[at] == wanted, at, -1)
+
+    def blob(self, row: int) -> bytes:
+        """The little-endian uint32 ids of the originals holding the term of `row`."""
+        return self.data[self.offsets[row] : self.offsets[row + 1]].tobytes()
+
+
 class PartitionedIndex:
     """An open partitioned index: its metadata, and reads of single parts (done on workers)."""
 
@@ -157,26 +180,25 @@ class PartitionedIndex:
                                     f"rows, the metadata says {rows}; {REBUILD}")
         return table
 
-    def anchor_part(self, bucket: int) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
-        """(terms, dfs, id blobs) of one anchor part, sorted by term."""
+    def anchor_part(self, bucket: int) -> AnchorPart:
+        """One anchor part, its columns as numpy arrays (no Python object per term)."""
         rows = self.meta["anchor_rows"][bucket]
         table = self._read(f"anchors/part-{bucket:05d}.parquet", ["term", "df", "docs"], rows)
-        return (table.column("term").to_numpy(), table.column("df").to_numpy(),
-                table.column("docs").to_pylist())
+        docs = table.column("docs").combine_chunks()
+        _, offsets, data = docs.buffers()
+        offsets = np.frombuffer(offsets, dtype=np.int32)[docs.offset : docs.offset + rows + 1]
+        return AnchorPart(table.column("term").to_numpy(), table.column("df").to_numpy(),
+                          offsets, np.frombuffer(data, dtype=np.uint8) if data else
+                          np.empty(0, np.uint8))
 
     def postings(self, bucket: int, wanted: np.ndarray, max_df: float
                  ) -> dict[int, tuple[int, bytes]]:
         """term -> (df, ids blob) of the `wanted` terms this bucket holds, df <= max_df."""
-        terms, dfs, blobs = self.anchor_part(bucket)
-        at = np.searchsorted(terms, wanted)
-        at[at >= terms.size] = 0
-        found = (terms.size > 0) & (terms[at] == wanted)
-        out = {}
-        for term, i in zip(wanted[found].tolist(), at[found].tolist(), strict=True):
-            df = int(dfs[i])
-            if df <= max_df:
-                out[term] = (df, blobs[i])
-        return out
+        part = self.anchor_part(bucket)
+        at = part.find(wanted)
+        return {term: (int(part.dfs[i]), part.blob(i))
+                for term, i in zip(wanted.tolist(), at.tolist(), strict=True)
+                if i >= 0 and part.dfs[i] <= max_df}
 
     def documents(self, part: int, ids: Sequence[int]) -> dict[int, tuple[str, str, str]]:
         """id -> (path, sha256, text) of the given ids, all in document part `part`."""
@@ -227,11 +249,14 @@ class PartitionedIndex:
             self.documents(k, range(part.first_id, part.first_id + part.rows))
         last = self.n_docs
         for b in range(self.n_buckets):
-            terms, dfs, blobs = self.anchor_part(b)
-            for term, df, blob in zip(terms.tolist(), dfs.tolist(), blobs, strict=True):
+            part = self.anchor_part(b)
+            wrong = bucket_of(part.terms, self.n_buckets) != b
+            for row, (term, df) in enumerate(zip(part.terms.tolist(), part.dfs.tolist(),
+                                                 strict=True)):
+                blob = part.blob(row)
                 ids = np.frombuffer(blob, dtype="<u4") if len(blob) % 4 == 0 else None
                 if (ids is None or ids.size != df or (ids.size and int(ids.max()) > last)
-                        or int(bucket_of(np.array([term]), self.n_buckets)[0]) != b):
+                        or wrong[row]):
                     raise IndexDamagedError(f"{self.location}: the postings of term {term} are "
                                             f"damaged; {REBUILD}")
         return {"index": self.location, "documents": self.n_docs, "terms": self.meta["terms"]}
@@ -306,12 +331,13 @@ def _merge_bucket(task: tuple[str, int, list[int]], _context=None) -> dict:
     starts = np.flatnonzero(np.r_[True, terms[1:] != terms[:-1]]) if terms.size else \
         np.empty(0, np.int64)
     ends = np.r_[starts[1:], terms.size].astype(np.int64)
-    raw = owners.tobytes()
+    offsets = (4 * np.r_[starts, terms.size]).astype(np.int32)  # each term's ids, in place
+    docs = pa.BinaryArray.from_buffers(pa.binary(), int(starts.size),
+                                       [None, pa.py_buffer(offsets), pa.py_buffer(owners)])
     table = pa.table({
         "term": pa.array(terms[starts], pa.int64()),
         "df": pa.array((ends - starts).astype(np.int32), pa.int32()),
-        "docs": pa.array([raw[4 * a : 4 * b] for a, b in
-                          zip(starts.tolist(), ends.tolist(), strict=True)], pa.binary()),
+        "docs": docs,
     })
     _write(table, fs, posixpath.join(root, "anchors", f"part-{bucket:05d}.parquet"))
     fs.rm(folder, recursive=True)
