@@ -108,7 +108,7 @@ def bench_cluster(n: int, workdir: Path, *, jobs: int = 2, n_suspects: int = 400
     shutil.rmtree(location, ignore_errors=True)
     per_part = docs_per_part or min(DOCS_PER_PART, -(-len(paths) // (2 * jobs)))
     with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                      dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
+                      dashboard_address=None, silence_logs=logging.CRITICAL) as cluster, \
             Client(cluster, set_as_default=False):
         address = cluster.scheduler_address
         start = time.perf_counter()

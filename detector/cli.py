@@ -174,6 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="candidates scored per suspect (default 10)")
     p.add_argument("--resume", action="store_true",
                    help="continue a scan that was stopped: append the suspects not yet in --out")
+    p.add_argument("--round", type=_positive, default=None, metavar="N",
+                   help="with a partitioned index: suspects joined at once; each round reads "
+                        "every anchor part once (default 4096)")
     p.add_argument("--fail-on", choices=("spun", "paraphrase", "derived"), default=None,
                    help="exit 1 if any suspect is spun (`paraphrase`: spun or rewritten; "
                         "`derived`: spun, rewritten or a copy)")
@@ -203,6 +206,11 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--format", choices=("sqlite", "parquet"), default="sqlite",
                    help="sqlite: one file (default); parquet: a folder of partitioned files "
                         "for a cluster where no machine holds the whole index")
+    q.add_argument("--docs-per-part", type=_positive, default=None, metavar="N",
+                   help="with --format parquet: originals per document part (default 5000)")
+    q.add_argument("--anchor-parts", type=_positive, default=None, metavar="N",
+                   help="with --format parquet: anchor parts (default: about 2 million "
+                        "terms each)")
     _jobs_option(q)
     _scheduler_option(q)
     q = isub.add_parser("add", help="add files or folders of originals (one transaction)",
@@ -524,6 +532,8 @@ def cmd_scan(args) -> int:
     from detector.index.partitioned import is_partitioned
 
     partitioned = args.index is not None and is_partitioned(args.index)
+    if args.round is not None and not partitioned:
+        raise InputError("--round is for a partitioned index (scan --index FOLDER)")
     if partitioned:
         from detector.index.partitioned import PartitionedIndex
 
@@ -568,7 +578,8 @@ def cmd_scan(args) -> int:
             from detector.index.distributed import scan_partitioned
 
             records = scan_partitioned(todo, args.index, detector.model, top_k=args.top_k,
-                                       scheduler=args.scheduler, jobs=args.jobs, root=root)
+                                       scheduler=args.scheduler, jobs=args.jobs, root=root,
+                                       **({"round_size": args.round} if args.round else {}))
         else:
             records = scan_mod.scan(todo, ref, detector, top_k=args.top_k, jobs=args.jobs,
                                     scheduler=args.scheduler, root=root,
@@ -688,6 +699,8 @@ def cmd_index(args) -> int:
     partitioned = is_partitioned(args.index) or getattr(args, "format", None) == "parquet"
     if args.index_command == "build":
         if args.format == "sqlite":
+            if args.docs_per_part or args.anchor_parts:
+                raise InputError("--docs-per-part and --anchor-parts are for --format parquet")
             if isinstance(args.index, str):
                 raise InputError(f"{args.index}: a URL holds only a partitioned index; "
                                  "add --format parquet")
@@ -697,7 +710,8 @@ def cmd_index(args) -> int:
         with _progress(len(paths)) as bar:
             index, report = build_index(paths, args.index, jobs=args.jobs,
                                         scheduler=args.scheduler, progress=bar.update,
-                                        format=args.format)
+                                        format=args.format, docs_per_part=args.docs_per_part,
+                                        anchor_parts=args.anchor_parts)
         with index:
             return _report_add(report, time.perf_counter() - start, index, unlisted)
     if partitioned and args.index_command in ("add", "remove"):

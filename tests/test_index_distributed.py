@@ -67,7 +67,7 @@ def test_distributed_scan_gives_the_records_of_the_local_scan(corpus, cluster,
     base = ["--model", str(tiny_model_dir), "scan", str(corpus["suspects"]), "--top-k", "4"]
     assert main([*base, "--index", str(corpus["sqlite"]), "--out", str(local),
                  "--jobs", "1"]) == 2  # broken.txt is an error record
-    assert main([*base, "--index", str(corpus["parts"]), "--out", str(remote),
+    assert main([*base, "--index", str(corpus["parts"]), "--out", str(remote), "--round", "7",
                  "--scheduler", cluster.scheduler_address]) == 2
     expected, got = records(local), records(remote)
     assert got == expected  # verdicts, scores, sources, ids, candidates in order: all of it

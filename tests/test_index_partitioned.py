@@ -73,7 +73,8 @@ def test_cli_builds_reads_and_checks_a_partitioned_index(built, tmp_path, capsys
     originals = built["paths"][0].parent
     target = tmp_path / "parts"
     assert main(["index", "build", str(originals), str(target), "--format", "parquet",
-                 "--jobs", "1"]) == 2  # the unreadable original is skipped and counted
+                 "--jobs", "1", "--docs-per-part", "6", "--anchor-parts", "5"]) == 2
+    # (the unreadable original is skipped and counted)
     out = capsys.readouterr()
     assert "15 added" in out.out and "1 unreadable" in out.out and "skipped" in out.err
     assert is_partitioned(target) and (target / META).is_file()
@@ -81,12 +82,16 @@ def test_cli_builds_reads_and_checks_a_partitioned_index(built, tmp_path, capsys
     assert main(["index", "info", str(target), "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
     assert info["documents"] == 15 and info["format_version"] == FORMAT_VERSION
+    assert (info["document_parts"], info["anchor_parts"]) == (3, 5)
     assert main(["index", "check", str(target)]) == 0
     assert "no damage found" in capsys.readouterr().out
     assert main(["index", "build", str(originals), str(target), "--format", "parquet"]) == 2
     assert "already exists" in capsys.readouterr().err
     assert main(["index", "add", str(target), str(originals)]) == 2
     assert "written whole" in capsys.readouterr().err
+    assert main(["index", "build", str(originals), str(tmp_path / "x.sqlite"),
+                 "--docs-per-part", "6"]) == 2
+    assert "for --format parquet" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("damage", ["missing", "truncated", "short"])

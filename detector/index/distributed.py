@@ -33,8 +33,9 @@ from detector.index.partitioned import PartitionedIndex, bucket_of
 from detector.index.scan import ScanTask, score_task, suspect_name
 from detector.model import CompactModel
 
-BATCH = 32  # suspects per task
-ROUND = 4096  # suspects per graph: bounds the memory of one round's join
+BATCH = 32  # suspects per task, at least
+MAX_BATCHES = 256  # batches per round, at most: a round's graph has batches x parts edges
+ROUND = 4096  # suspects per graph: each round reads every anchor part once
 
 
 def _read(items: list[tuple[Path | str, str | None]], kinds: tuple[str, ...]
@@ -182,13 +183,14 @@ def scan_partitioned(
     scheduler: str | None = None,
     jobs: int | None = None,
     root: Path | None = None,
-    batch: int = BATCH,
+    batch: int | None = None,
     round_size: int = ROUND,
 ) -> Iterator[dict]:
     """One record per suspect, in the order of `paths`, scanned against a partitioned index.
 
     Records are those `detector.index.scan.scan` writes for the same suspects against a SQLite
-    index of the same originals (named inside `root` as there).
+    index of the same originals (named inside `root` as there). Suspects go `batch` to a task
+    (by default BATCH, or more so that a round has at most MAX_BATCHES batches).
     """
     if top_k < 1:
         raise InputError("--top-k must be at least 1")
@@ -197,6 +199,7 @@ def scan_partitioned(
              for p in paths]
     if not items:
         return
+    batch = batch or max(BATCH, -(-min(round_size, len(items)) // MAX_BATCHES))
     with client_for(scheduler, jobs) as client:
         model_ref, index_ref = client.scatter([model, index], broadcast=True)
         for start in range(0, len(items), round_size):
