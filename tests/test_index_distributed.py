@@ -110,3 +110,13 @@ def test_a_missing_part_stops_the_scan_with_one_line_and_no_out(corpus, cluster,
     err = capsys.readouterr().err
     assert "part documents/part-00002.parquet is missing" in err and "Traceback" not in err
     assert not out.exists()
+
+
+def test_the_api_scans_a_partitioned_index_as_a_sqlite_one(corpus, cluster, model):
+    from detector import Detector, scan_index
+
+    detector = Detector(model=model)
+    local = list(scan_index(corpus["suspects"], corpus["sqlite"], detector=detector, jobs=1))
+    parts = list(scan_index(corpus["suspects"], str(corpus["parts"]), detector=detector,
+                            scheduler=cluster.scheduler_address))
+    assert parts == local
