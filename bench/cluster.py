@@ -59,7 +59,7 @@ def _mean_text_bytes(index) -> float:
 
     from detector.index.partitioned import filesystem
 
-    fs, root = filesystem(index.location)
+    fs, root = filesystem(index.url)
     table = pq.read_table(f"{root}/{index.doc_parts[0].file}", columns=["text"], filesystem=fs)
     return float(np.mean([len(t) for t in table.column("text").to_pylist()]))
 

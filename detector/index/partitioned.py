@@ -113,7 +113,9 @@ class PartitionedIndex:
     """An open partitioned index: its metadata, and reads of single parts (done on workers)."""
 
     def __init__(self, location: str, meta: dict):
-        self.location = location
+        self.location = location  # as given, for messages
+        fs, root = filesystem(location)
+        self.url = fs.unstrip_protocol(root)  # absolute: what workers elsewhere read
         self.meta = meta
         self.n_docs: int = meta["documents"]
         self.n_buckets: int = meta["buckets"]
@@ -164,7 +166,7 @@ class PartitionedIndex:
     def _read(self, relative: str, columns: list[str], rows: int | None = None):
         """A part as an Arrow table; a missing, damaged or short file is one IndexDamagedError."""
         _, pq = _pa()
-        fs, root = filesystem(self.location)
+        fs, root = filesystem(self.url)
         try:
             table = pq.read_table(posixpath.join(root, relative), columns=columns,
                                   filesystem=fs)
@@ -224,7 +226,7 @@ class PartitionedIndex:
 
     def info(self) -> dict:
         """Counts, parts, size in storage and build parameters (like `ReferenceIndex.info`)."""
-        fs, root = filesystem(self.location)
+        fs, root = filesystem(self.url)
         size = sum(fs.size(posixpath.join(root, f)) for f in
                    [META, *(p.file for p in self.doc_parts),
                     *(f"anchors/part-{b:05d}.parquet" for b in range(self.n_buckets))])
@@ -370,7 +372,7 @@ def build_partitioned(
     n_buckets = buckets or default_buckets(len(originals))
     items = [(key(p), str(p)) for p in originals]
     chunks = [items[k : k + docs_per_part] for k in range(0, len(items), docs_per_part)]
-    staging = str(location)
+    staging = fs.unstrip_protocol(root)  # absolute, the same for every worker
     fs.makedirs(root, exist_ok=True)
     try:
         done = list(pmap(_prepare_part, [(staging, k, c, n_buckets) for k, c in
