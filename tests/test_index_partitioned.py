@@ -168,3 +168,9 @@ def test_an_interrupted_build_leaves_nothing(built, tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         build_partitioned(built["paths"], tmp_path / "parts", jobs=1)
     assert not (tmp_path / "parts").exists()
+
+
+def test_no_originals_make_an_empty_index(tmp_path):
+    index, report = build_partitioned([], tmp_path / "empty", jobs=1)
+    assert index.n_docs == 0 and report.added == [] and index.check()["terms"] == 0
+    assert index.postings(0, np.array([1, 2], dtype=np.int64), 50) == {}

@@ -342,7 +342,8 @@ def _merge_bucket(task: tuple[str, int, list[int]], _context=None) -> dict:
         "docs": docs,
     })
     _write(table, fs, posixpath.join(root, "anchors", f"part-{bucket:05d}.parquet"))
-    fs.rm(folder, recursive=True)
+    if first_ids:  # (no originals: no pairs were written)
+        fs.rm(folder, recursive=True)
     return {"terms": int(starts.size)}
 
 
@@ -385,7 +386,8 @@ def build_partitioned(
         first_ids = [p.first_id for p in parts]
         merged = list(pmap(_merge_bucket, [(staging, b, first_ids) for b in range(n_buckets)],
                            jobs=jobs, scheduler=scheduler, ordered=True))
-        fs.rm(posixpath.join(root, "_pairs"), recursive=True)
+        if fs.exists(posixpath.join(root, "_pairs")):  # (no originals: never made)
+            fs.rm(posixpath.join(root, "_pairs"), recursive=True)
         meta = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
