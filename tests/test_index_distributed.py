@@ -16,7 +16,7 @@ from tests.conftest import INDEPENDENT, ORIGINAL, SPUN, UNRELATED, corpus_files,
 def cluster():
     """Three in-process workers, one thread each: a cluster in a fraction of a second."""
     with distributed.LocalCluster(n_workers=3, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as running:
+                                  dashboard_address="127.0.0.1:0") as running:
         yield running
 
 
