@@ -558,6 +558,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--heldout-model", type=Path, default=None,
                         help="model for the acceptance scan (default: trained without the "
                              "held-out topics, once)")
+    parser.add_argument("--cluster", action="store_true",
+                        help="also the Dask-partitioned mode (bench/cluster.py) at each size")
     parser.add_argument("--json", type=Path, default=None, help="also write figures here")
     args = parser.parse_args(argv)
     figures: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
@@ -593,6 +595,14 @@ def main(argv: list[str] | None = None) -> int:
                                          / figures[small]["retrieval"]["p50_ms"], 2),
         }
         _print_index(figures, sizes)
+        if args.cluster:
+            from bench.cluster import bench_cluster, print_cluster
+
+            for n in sizes:
+                figures[f"cluster_{n}"] = in_child(bench_cluster, n, args.workdir,
+                                                   jobs=args.jobs, n_suspects=n_suspects,
+                                                   model=args.model, log=lambda *_: None)
+            print_cluster(figures, sizes)
     print(f"cores: {os.cpu_count()}")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")

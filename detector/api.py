@@ -30,6 +30,7 @@ from detector.verdict import pair_verdict, paraphrase_probability
 
 if TYPE_CHECKING:
     from detector.index import AddReport, ReferenceIndex
+    from detector.index.partitioned import PartitionedIndex
 
 
 class Detector:
@@ -112,13 +113,18 @@ def score_with_index(suspect: str | Path | Document, index: ReferenceIndex | str
 
 def build_index(originals: str | Path | Sequence[str | Path], location: str | Path = ":memory:",
                 *, jobs: int | None = None, scheduler: str | None = None,
-                progress=None) -> tuple[ReferenceIndex, AddReport]:
+                progress=None, format: str = "sqlite", docs_per_part: int | None = None,
+                anchor_parts: int | None = None,
+                ) -> tuple[ReferenceIndex | PartitionedIndex, AddReport]:
     """A new reference index of `originals` (a folder, searched recursively, or a list of
     files) at `location` (a new file; ":memory:" for one that lives as long as the object).
 
     Returns the open index and what was added; originals that could not be read, and
     subfolders that could not be listed, are in `report.errors`, not raised.
     `spundetect index build`; `index.add_files` extends an index, `index.remove` shrinks it.
+    `format="parquet"` writes a partitioned index to the folder or URL `location` instead
+    (`detector.index.partitioned`; built whole, not extended), which `scan_partitioned` reads,
+    in parts of `docs_per_part` originals and `anchor_parts` parts of the anchors.
     """
     from detector.batch import list_text_files
     from detector.index import build
@@ -128,7 +134,17 @@ def build_index(originals: str | Path | Sequence[str | Path], location: str | Pa
         paths = list_text_files(originals, onerror=unlisted.__setitem__)
     else:
         paths = [Path(p) for p in originals]
-    index, report = build(paths, location, jobs=jobs, scheduler=scheduler, progress=progress)
+    if format == "parquet":
+        from detector.index.partitioned import DOCS_PER_PART, build_partitioned
+
+        index, report = build_partitioned(paths, location, jobs=jobs, scheduler=scheduler,
+                                          docs_per_part=docs_per_part or DOCS_PER_PART,
+                                          buckets=anchor_parts)
+        if progress is not None:
+            progress(len(paths))
+    else:
+        index, report = build(paths, location, jobs=jobs, scheduler=scheduler,
+                              progress=progress)
     report.errors[:0] = [{"original": str(folder), "error": error}
                          for folder, error in unlisted.items()]
     return index, report

@@ -186,11 +186,23 @@ def scan_index(
     the path of one, opened read-only for the scan): `spundetect scan --index`.
 
     `suspects` is a folder or a list of paths and URLs; one record per suspect, as each
-    finishes, plus an error record for each subfolder that could not be listed.
+    finishes, plus an error record for each subfolder that could not be listed. A
+    partitioned index (a folder or URL) is scanned as a distributed join on Dask
+    (`detector.index.distributed`), its records in suspect order.
     """
     from detector.index import ReferenceIndex
+    from detector.index.partitioned import is_partitioned
 
     found = list_suspects(suspects)  # fails before any work
+    if not isinstance(index, ReferenceIndex) and is_partitioned(index):
+        from detector.index.distributed import scan_partitioned
+
+        items, root, unlisted = found
+        yield from (error_record(error, suspect=str(folder), source=None)
+                    for folder, error in unlisted.items())
+        yield from scan_partitioned(items, index, (detector or Detector()).model, top_k=top_k,
+                                    scheduler=scheduler, jobs=jobs, root=root)
+        return
     if isinstance(index, ReferenceIndex):
         yield from _scan_listed(found, index, detector, top_k=top_k, jobs=jobs,
                                 scheduler=scheduler, fetcher=fetcher)

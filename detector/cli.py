@@ -163,8 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
                       help="instead of a folder: a file listing suspects, one http(s) URL (or "
                            "path) a line")
     ref = p.add_mutually_exclusive_group(required=True)
-    ref.add_argument("--index", type=Path, metavar="INDEX",
-                     help="a reference index file made by `spundetect index build`")
+    ref.add_argument("--index", type=_location, metavar="INDEX",
+                     help="a reference index made by `spundetect index build`: a file, or a "
+                          "partitioned index's folder or URL (scanned as a distributed join "
+                          "on Dask)")
     ref.add_argument("--against", metavar="ORIGINALS_DIR",
                      help="a folder of originals (indexed in memory for this scan)")
     _batch_options(p)
@@ -172,6 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="candidates scored per suspect (default 10)")
     p.add_argument("--resume", action="store_true",
                    help="continue a scan that was stopped: append the suspects not yet in --out")
+    p.add_argument("--round", type=_positive, default=None, metavar="N",
+                   help="with a partitioned index: suspects joined at once; each round reads "
+                        "every anchor part once (default 4096)")
     p.add_argument("--fail-on", choices=("spun", "paraphrase", "derived"), default=None,
                    help="exit 1 if any suspect is spun (`paraphrase`: spun or rewritten; "
                         "`derived`: spun, rewritten or a copy)")
@@ -192,9 +197,20 @@ def build_parser() -> argparse.ArgumentParser:
     q = isub.add_parser("build", help="index every text file in a folder into a new index",
                         description="Index every text or HTML file under a folder into a new "
                                     "index file (an existing one is refused).",
-                        epilog=_examples("spundetect index build originals/ ref.sqlite --jobs 4"))
+                        epilog=_examples(
+                            "spundetect index build originals/ ref.sqlite --jobs 4",
+                            "spundetect index build originals/ ref-parts --format parquet"))
     q.add_argument("originals_dir", help="the folder of originals (subfolders included)")
-    q.add_argument("index", type=Path, help="the index file to create")
+    q.add_argument("index", type=_location,
+                   help="the index file to create (with --format parquet: a folder or URL)")
+    q.add_argument("--format", choices=("sqlite", "parquet"), default="sqlite",
+                   help="sqlite: one file (default); parquet: a folder of partitioned files "
+                        "for a cluster where no machine holds the whole index")
+    q.add_argument("--docs-per-part", type=_positive, default=None, metavar="N",
+                   help="with --format parquet: originals per document part (default 5000)")
+    q.add_argument("--anchor-parts", type=_positive, default=None, metavar="N",
+                   help="with --format parquet: anchor parts (default: about 2 million "
+                        "terms each)")
     _jobs_option(q)
     _scheduler_option(q)
     q = isub.add_parser("add", help="add files or folders of originals (one transaction)",
@@ -216,14 +232,14 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Documents, words, anchor terms, size on disk, dates and "
                                     "build parameters of an index.",
                         epilog=_examples("spundetect index info ref.sqlite --json"))
-    q.add_argument("index", type=Path, help="the index file")
+    q.add_argument("index", type=_location, help="the index file (or partitioned folder)")
     q.add_argument("--json", action="store_true", help="print one JSON object")
     q = isub.add_parser("check", help="look for damage: the file's structure (PRAGMA "
                                       "quick_check), every stored text, every posting",
                         description="Read the whole index looking for damage; exit 0 when "
                                     "there is none.",
                         epilog=_examples("spundetect index check ref.sqlite"))
-    q.add_argument("index", type=Path, help="the index file")
+    q.add_argument("index", type=_location, help="the index file (or partitioned folder)")
 
     p = sub.add_parser(
         "report", help="an HTML report, suspects beside their originals, "
@@ -248,6 +264,11 @@ def build_parser() -> argparse.ArgumentParser:
                    epilog=_examples("spundetect info",
                                     "spundetect --model build/model-small info"))
     return parser
+
+
+def _location(value: str) -> Path | str:
+    """An index's location: a path, or (kept as written) a URL such as s3://bucket/ref."""
+    return value if "://" in value else Path(value)
 
 
 def _positive(value: str) -> int:
@@ -508,7 +529,18 @@ def cmd_scan(args) -> int:
     suspects, root, unlisted = list_suspects(
         read_list_file(args.urls) if args.urls is not None else args.suspect_dir)
     todo = scan_mod.remaining(suspects, state, root)
-    ref, original_errors = _reference(args)
+    from detector.index.partitioned import is_partitioned
+
+    partitioned = args.index is not None and is_partitioned(args.index)
+    if args.round is not None and not partitioned:
+        raise InputError("--round is for a partitioned index (scan --index FOLDER)")
+    if partitioned:
+        from detector.index.partitioned import PartitionedIndex
+
+        PartitionedIndex.open(args.index)  # refuse a missing or foreign one before any write
+        ref, original_errors = None, []
+    else:
+        ref, original_errors = _reference(args)
     if state.torn_bytes:
         scan_mod.cut_torn_line(args.out, state)
         print(f"spundetect: dropped an incomplete last line ({state.torn_bytes} bytes) of "
@@ -542,8 +574,16 @@ def cmd_scan(args) -> int:
             write(error_record(unlisted[folder], suspect=str(folder),
                                name=scan_mod.suspect_name(folder, root), source=None), out)
             counts["error"] += 1
-        records = scan_mod.scan(todo, ref, detector, top_k=args.top_k, jobs=args.jobs,
-                                scheduler=args.scheduler, root=root, fetcher=_fetcher(args))
+        if partitioned:
+            from detector.index.distributed import scan_partitioned
+
+            records = scan_partitioned(todo, args.index, detector.model, top_k=args.top_k,
+                                       scheduler=args.scheduler, jobs=args.jobs, root=root,
+                                       **({"round_size": args.round} if args.round else {}))
+        else:
+            records = scan_mod.scan(todo, ref, detector, top_k=args.top_k, jobs=args.jobs,
+                                    scheduler=args.scheduler, root=root,
+                                    fetcher=_fetcher(args))
         # Test hook (SPUNDETECT_TEST_KILL_AFTER_RECORDS=N): SIGKILL this process once it has
         # written N suspect records, so a test can resume a scan stopped at a known point.
         kill = testhook.killer(testhook.KILL_AFTER_RECORDS)
@@ -636,6 +676,16 @@ def _clear_dead_builds(location: Path) -> None:
               file=sys.stderr)
 
 
+def _open_any(location: Path | str):
+    """A SQLite index read-only, or a partitioned one (a folder or a URL)."""
+    from detector.api import open_index
+    from detector.index.partitioned import PartitionedIndex, is_partitioned
+
+    if is_partitioned(location):
+        return PartitionedIndex.open(location)
+    return open_index(location, readonly=True)
+
+
 def cmd_index(args) -> int:
     from detector.api import build_index, open_index
     from detector.batch import list_text_files
@@ -644,15 +694,29 @@ def cmd_index(args) -> int:
 
     start = time.perf_counter()
     unlisted: dict[Path, str] = {}  # subfolders that could not be listed: "skipped" each
+    from detector.index.partitioned import is_partitioned
+
+    partitioned = is_partitioned(args.index) or getattr(args, "format", None) == "parquet"
     if args.index_command == "build":
-        _clear_dead_builds(args.index)
-        check_target(args.index)
+        if args.format == "sqlite":
+            if args.docs_per_part or args.anchor_parts:
+                raise InputError("--docs-per-part and --anchor-parts are for --format parquet")
+            if isinstance(args.index, str):
+                raise InputError(f"{args.index}: a URL holds only a partitioned index; "
+                                 "add --format parquet")
+            _clear_dead_builds(args.index)
+            check_target(args.index)
         paths = list_text_files(args.originals_dir, onerror=unlisted.__setitem__)
         with _progress(len(paths)) as bar:
             index, report = build_index(paths, args.index, jobs=args.jobs,
-                                        scheduler=args.scheduler, progress=bar.update)
+                                        scheduler=args.scheduler, progress=bar.update,
+                                        format=args.format, docs_per_part=args.docs_per_part,
+                                        anchor_parts=args.anchor_parts)
         with index:
             return _report_add(report, time.perf_counter() - start, index, unlisted)
+    if partitioned and args.index_command in ("add", "remove"):
+        raise InputError(f"{shown(args.index)}: a partitioned index is written whole; rebuild "
+                         "it with `spundetect index build --format parquet`")
     if args.index_command == "add":
         paths: list[Path] = []
         for given in args.paths:
@@ -671,13 +735,14 @@ def cmd_index(args) -> int:
                   f"{index.info()['documents']} left")
         return EXIT_OK
     if args.index_command == "check":
-        with open_index(args.index, readonly=True) as index:
+        with _open_any(args.index) as index:
             found = index.check()
-        print(f"{found['index']}: no damage found (PRAGMA quick_check ok, "
+        checked = "every part read" if partitioned else "PRAGMA quick_check ok"
+        print(f"{shown(found['index'])}: no damage found ({checked}, "
               f"{count(found['documents'], 'stored text')} and {count(found['terms'], 'term row')} "
               "read)")
         return EXIT_OK
-    with open_index(args.index, readonly=True) as index:
+    with _open_any(args.index) as index:
         info = index.info()
     if args.json:
         print(json.dumps(info, indent=2, sort_keys=True))
@@ -690,9 +755,17 @@ def cmd_index(args) -> int:
           f"size:       {_size(info['size_bytes'])} on disk\n"
           f"created:    {info['created']}\n"
           f"updated:    {info['updated']}\n"
-          f"format:     {info['format_version']}\n"
+          f"format:     {_format_line(info)}\n"
           f"parameters: {params}")
     return EXIT_OK
+
+
+def _format_line(info: dict) -> str:
+    if "anchor_parts" not in info:
+        return str(info["format_version"])
+    parts = (count(info["document_parts"], "document part"),
+             count(info["anchor_parts"], "anchor part"))
+    return f"{info['format_version']} (parquet: {parts[0]}, {parts[1]})"
 
 
 def cmd_info(args) -> int:

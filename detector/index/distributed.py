@@ -1,0 +1,214 @@
+"""A batch scan against a partitioned index, as a distributed join on Dask.
+
+No machine loads the whole index. For each round of suspects the graph is:
+
+1. read: batches of suspects are read on workers and their anchors extracted;
+2. route: each batch's distinct anchor hashes are split by anchor part (`bucket_of`);
+3. join: each anchor part is read once and looked up for the hashes every batch sent it
+   (the shuffle by hash); the postings found go back to the batches that asked;
+4. rank: per suspect, `rank.top_k` over its postings, in term order as SQLite returns them,
+   so the candidates, scores and ties are those of the single-machine scan;
+5. texts: each document part is read once for the candidate ids every batch needs;
+6. score: each batch's suspects are scored against their candidates' texts with the model
+   (sent to every worker once) and come back as the records `scan` writes.
+
+Records come back per batch, in input order. Errors (an unreadable suspect) become records
+as in `detector.index.scan`; a damaged or missing part stops the scan with one error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from detector.errors import InputError, SpundetectError
+from detector.fetch import read_input
+from detector.index import anchors as anchor_mod
+from detector.index import rank
+from detector.index.partitioned import PartitionedIndex, bucket_of
+from detector.index.scan import ScanTask, score_task, suspect_name
+from detector.model import CompactModel
+
+BATCH = 32  # suspects per task, at least
+MAX_BATCHES = 256  # batches per round, at most: a round's graph has batches x parts edges
+ROUND = 4096  # suspects per graph: each round reads every anchor part once
+
+
+def _read(items: list[tuple[Path | str, str | None]], kinds: tuple[str, ...]
+          ) -> tuple[list[tuple[str, str | None, str | None, str, str | None]], list[np.ndarray]]:
+    """Read a batch of suspects: (suspect, text, error, sha256, name) and anchors of each."""
+    out, hashes = [], []
+    for path, name in items:
+        try:
+            doc = read_input(path)
+        except SpundetectError as err:
+            out.append((str(path), None, str(err), "", name))
+            hashes.append(np.empty(0, dtype=np.int64))
+            continue
+        out.append((str(path), doc.text, None, doc.sha256, name))
+        hashes.append(anchor_mod.anchors(doc, kinds))
+    return out, hashes
+
+
+def _route(hashes: list[np.ndarray], n_buckets: int) -> tuple[np.ndarray, ...]:
+    """A batch's distinct anchor hashes, split by the anchor part that holds each."""
+    terms = np.unique(np.concatenate(hashes)) if hashes else np.empty(0, dtype=np.int64)
+    buckets = bucket_of(terms, n_buckets)
+    return tuple(terms[buckets == b] for b in range(n_buckets))
+
+
+def _join(index: PartitionedIndex, bucket: int, wanted: list[np.ndarray]
+          ) -> tuple[dict[int, tuple[int, bytes]], ...]:
+    """One anchor part looked up for the hashes of every batch: per batch, what it holds."""
+    every = np.unique(np.concatenate(wanted)) if wanted else np.empty(0, dtype=np.int64)
+    found = index.postings(bucket, every, rank.df_cap(index.n_docs)) if every.size else {}
+    return tuple({t: found[t] for t in w.tolist() if t in found} for w in wanted)
+
+
+def _rank(index: PartitionedIndex, hashes: list[np.ndarray],
+          found: list[dict[int, tuple[int, bytes]]], top_k: int) -> list[list[tuple[int, float]]]:
+    """Each suspect's top k (id, retrieval score), as `ReferenceIndex.candidates_for_anchors`."""
+    postings: dict[int, tuple[int, bytes]] = {}
+    for part in found:
+        postings.update(part)
+    out = []
+    for terms in hashes:  # sorted and distinct: the order SQLite returns the rows in
+        rows = [postings[t] for t in terms.tolist() if t in postings]
+        try:
+            out.append(rank.top_k(rows, index.n_docs, top_k, max_id=index.n_docs)
+                       if terms.size else [])
+        except ValueError as err:
+            raise InputError(f"{index.location}: the postings are damaged ({err})") from err
+    return out
+
+
+def _wanted(index: PartitionedIndex, ranked: list[list[tuple[int, float]]]
+            ) -> tuple[list[int], ...]:
+    """A batch's candidate ids, split by the document part that holds each."""
+    ids = np.unique(np.array([i for found in ranked for i, _ in found], dtype=np.int64))
+    parts = index.part_of(ids)
+    return tuple(ids[parts == p].tolist() for p in range(len(index.doc_parts)))
+
+
+def _texts(index: PartitionedIndex, part: int, wanted: list[list[int]]
+           ) -> tuple[dict[int, tuple[str, str, str]], ...]:
+    """One document part read for the candidate ids of every batch: per batch, its texts."""
+    every = sorted({i for w in wanted for i in w})
+    found = index.documents(part, every) if every else {}
+    return tuple({i: found[i] for i in w} for w in wanted)
+
+
+def _score(read: list, ranked: list[list[tuple[int, float]]],
+           texts: list[dict[int, tuple[str, str, str]]], model: CompactModel) -> list[dict]:
+    """Score a batch of suspects against their candidates: the records `scan` writes."""
+    stored: dict[int, tuple[str, str, str]] = {}
+    for part in texts:
+        stored.update(part)
+    records = []
+    for (suspect, text, error, sha256, name), found in zip(read, ranked, strict=True):
+        kept = [(i, score) for i, score in found if i in stored]
+        task = ScanTask(suspect, text, error,
+                        tuple((i, stored[i][0], stored[i][2], round(s, 3)) for i, s in kept),
+                        sha256=sha256, candidate_sha256=tuple(stored[i][1] for i, _ in kept),
+                        name=name)
+        records.append(score_task(task, model))
+    return records
+
+
+def round_graph(index: PartitionedIndex, items: Sequence[tuple[Path | str, str | None]],
+                model, top_k: int, batch: int = BATCH, shared=None) -> list:
+    """The delayed records of one round of suspects, one list per batch, in input order.
+
+    `shared` is the index as the tasks receive it (a future of it scattered once), by
+    default `index` itself.
+    """
+    from dask import delayed
+
+    shape, index = index, (index if shared is None else shared)
+    kinds = tuple(shape.meta["params"]["kinds"])
+    batches = [list(items[k : k + batch]) for k in range(0, len(items), batch)]
+    n_b, n_p = shape.n_buckets, len(shape.doc_parts)
+    reads = [delayed(_read, nout=2, pure=False)(b, kinds) for b in batches]
+    routed = [delayed(_route, nout=n_b)(hashes, n_b) for _, hashes in reads]
+    joined = [delayed(_join, nout=len(batches))(index, b, [r[b] for r in routed])
+              for b in range(n_b)]
+    ranked = [delayed(_rank)(index, hashes, [joined[b][s] for b in range(n_b)], top_k)
+              for s, (_, hashes) in enumerate(reads)]
+    wanted = [delayed(_wanted, nout=n_p)(index, r) for r in ranked]
+    texts = [delayed(_texts, nout=len(batches))(index, p, [w[p] for w in wanted])
+             for p in range(n_p)]
+    return [delayed(_score)(read, ranked[s], [texts[p][s] for p in range(n_p)], model)
+            for s, (read, _) in enumerate(reads)]
+
+
+@contextlib.contextmanager
+def client_for(scheduler: str | None, jobs: int | None) -> Iterator:
+    """A Dask client of the scheduler at `scheduler`, or of a cluster inside this process
+    (`jobs` one-thread workers, 1 by default) that ends with the block.
+
+    The local cluster uses threads, not processes, so no worker can outlive this process; as
+    scoring holds the GIL it runs on about one core: it is for trying the format out, and a
+    SQLite index scans faster on one machine.
+    """
+    from detector.parallel import connect
+
+    if scheduler:
+        client = connect(scheduler)
+        try:
+            yield client
+        finally:
+            client.close()
+        return
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as err:
+        raise InputError("a parquet index is scanned with Dask: "
+                         "pip install 'spundetect[dask]'") from err
+    # Dask serves its status page in any case; a free port on loopback never clashes.
+    with LocalCluster(n_workers=jobs or 1, threads_per_worker=1, processes=False,
+                      dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR) as cluster, \
+            Client(cluster, set_as_default=False) as client:
+        yield client
+
+
+def scan_partitioned(
+    paths: Sequence[Path | str],
+    location: str | Path,
+    model: CompactModel,
+    *,
+    top_k: int = 10,
+    scheduler: str | None = None,
+    jobs: int | None = None,
+    root: Path | None = None,
+    batch: int | None = None,
+    round_size: int = ROUND,
+) -> Iterator[dict]:
+    """One record per suspect, in the order of `paths`, scanned against a partitioned index.
+
+    Records are those `detector.index.scan.scan` writes for the same suspects against a SQLite
+    index of the same originals (named inside `root` as there). Suspects go `batch` to a task
+    (by default BATCH, or more so that a round has at most MAX_BATCHES batches).
+    """
+    if top_k < 1:
+        raise InputError("--top-k must be at least 1")
+    index = PartitionedIndex.open(location)
+    items = [(p, suspect_name(p, root) if root is not None or isinstance(p, str) else None)
+             for p in paths]
+    if not items:
+        return
+    batch = batch or max(BATCH, -(-min(round_size, len(items)) // MAX_BATCHES))
+    with client_for(scheduler, jobs) as client:
+        model_ref, index_ref = client.scatter([model, index], broadcast=True)
+        for start in range(0, len(items), round_size):
+            graph = round_graph(index, items[start : start + round_size], model_ref, top_k,
+                                batch, shared=index_ref)
+            futures = client.compute(graph)
+            try:
+                for future in futures:
+                    yield from future.result()
+            finally:
+                client.cancel(futures)
