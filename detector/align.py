@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
+import numpy as np
 from rapidfuzz.distance import Indel, Levenshtein
 
 from detector.text import Document, Token
@@ -24,6 +25,10 @@ MAX_SWAP = 3  # a swap replaces at most this many tokens ("since" -> "considerin
 MAX_INSERT = 2  # an insertion of at most this many tokens is a filler, not new text
 MIN_ANCHOR = 4  # identical runs of at least this many tokens anchor the alignment
 
+
+BLOCK_KINDS = ("gap", "equal", "swap", "insert", "delete")  # a block kind's code is its index
+GAP, EQUAL, SWAP = 0, 1, 2
+_CODE = {kind: code for code, kind in enumerate(BLOCK_KINDS)}
 
 PASSAGE_KINDS = {"equal": "verbatim", "swap": "swapped", "insert": "inserted",
                  "delete": "deleted"}  # block kind -> passage kind; gaps are not passages
@@ -90,15 +95,38 @@ class Alignment:
         return state
 
     @cached_property
+    def suspect_codes(self) -> np.ndarray:
+        """Per suspect token, the code of its block's kind (index in BLOCK_KINDS)."""
+        codes = np.zeros(len(self.suspect.tokens), dtype=np.int8)
+        for b in self.blocks:
+            if b.j2 > b.j1 and b.kind != "gap":
+                codes[b.j1 : b.j2] = _CODE[b.kind]
+        return codes
+
+    @cached_property
+    def original_codes(self) -> np.ndarray:
+        """Per original token, the code of its block's kind (index in BLOCK_KINDS)."""
+        codes = np.zeros(len(self.original.tokens), dtype=np.int8)
+        for b in self.blocks:
+            if b.i2 > b.i1 and b.kind != "gap":
+                codes[b.i1 : b.i2] = _CODE[b.kind]
+        return codes
+
+    @cached_property
+    def suspect_to_original_array(self) -> np.ndarray:
+        """Per suspect token, the original token it aligns with (-1 if none)."""
+        out = np.full(len(self.suspect.tokens), -1, dtype=np.int64)
+        for b in self.blocks:
+            if b.kind in ("equal", "swap") and b.j2 > b.j1:
+                span = max(b.i2 - b.i1, 1)
+                steps = np.arange(b.j2 - b.j1, dtype=np.int64) * span // (b.j2 - b.j1)
+                out[b.j1 : b.j2] = np.minimum(b.i1 + steps, b.i2 - 1)
+        return out
+
+    @cached_property
     def suspect_to_original(self) -> list[int]:
         """Per suspect token, the original token it aligns with (-1 if none)."""
-        out = [-1] * len(self.suspect.tokens)
-        for b in self.blocks:
-            if b.kind in ("equal", "swap"):
-                span = max(b.i2 - b.i1, 1)
-                for k, j in enumerate(range(b.j1, b.j2)):
-                    out[j] = min(b.i1 + k * span // max(b.j2 - b.j1, 1), b.i2 - 1)
-        return out
+        return self.suspect_to_original_array.tolist()
 
     def passages(self) -> list[Passage]:
         """The aligned stretches (not the gaps) in order, as character offsets into both texts.
@@ -112,10 +140,10 @@ class Alignment:
 
     def aligned_share(self, side: str = "suspect") -> float:
         """Share of one side's tokens that are verbatim or swapped (not gaps)."""
-        state = self.suspect_state if side == "suspect" else self.original_state
-        if not state:
+        codes = self.suspect_codes if side == "suspect" else self.original_codes
+        if not codes.size:
             return 0.0
-        return sum(k in ("equal", "swap", "insert", "delete") for k in state) / len(state)
+        return int(np.count_nonzero(codes)) / codes.size
 
 
 def _span(tokens: Sequence[Token], lo: int, hi: int) -> tuple[int, int]:
