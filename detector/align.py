@@ -97,30 +97,38 @@ class Alignment:
     @cached_property
     def suspect_codes(self) -> np.ndarray:
         """Per suspect token, the code of its block's kind (index in BLOCK_KINDS)."""
-        codes = np.zeros(len(self.suspect.tokens), dtype=np.int8)
-        for b in self.blocks:
-            if b.j2 > b.j1 and b.kind != "gap":
-                codes[b.j1 : b.j2] = _CODE[b.kind]
-        return codes
+        return self._codes(3, 4, len(self.suspect.tokens))
 
     @cached_property
     def original_codes(self) -> np.ndarray:
         """Per original token, the code of its block's kind (index in BLOCK_KINDS)."""
-        codes = np.zeros(len(self.original.tokens), dtype=np.int8)
-        for b in self.blocks:
-            if b.i2 > b.i1 and b.kind != "gap":
-                codes[b.i1 : b.i2] = _CODE[b.kind]
+        return self._codes(1, 2, len(self.original.tokens))
+
+    def _codes(self, lo: int, hi: int, n: int) -> np.ndarray:
+        """Block kind codes over one side's tokens, the blocks' [lo, hi) fields giving spans."""
+        if not self.blocks:
+            return np.zeros(n, dtype=np.int8)
+        spans = np.array([(b[lo], b[hi]) for b in self.blocks], dtype=np.int64)
+        kinds = np.array([_CODE[b.kind] for b in self.blocks], dtype=np.int8)
+        lengths = spans[:, 1] - spans[:, 0]
+        codes = np.zeros(n, dtype=np.int8)
+        codes[np.repeat(spans[:, 0] - np.cumsum(lengths) + lengths, lengths)
+              + np.arange(int(lengths.sum()))] = np.repeat(kinds, lengths)
         return codes
 
     @cached_property
     def suspect_to_original_array(self) -> np.ndarray:
         """Per suspect token, the original token it aligns with (-1 if none)."""
         out = np.full(len(self.suspect.tokens), -1, dtype=np.int64)
-        for b in self.blocks:
-            if b.kind in ("equal", "swap") and b.j2 > b.j1:
-                span = max(b.i2 - b.i1, 1)
-                steps = np.arange(b.j2 - b.j1, dtype=np.int64) * span // (b.j2 - b.j1)
-                out[b.j1 : b.j2] = np.minimum(b.i1 + steps, b.i2 - 1)
+        spans = np.array([b[1:] for b in self.blocks if b.kind in ("equal", "swap")],
+                         dtype=np.int64).reshape(-1, 4)
+        i1, i2, j1, j2 = spans.T
+        lengths = j2 - j1
+        block = np.repeat(np.arange(lengths.size), lengths)
+        step = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        span = np.maximum(i2 - i1, 1)[block]
+        out[j1[block] + step] = np.minimum(i1[block] + step * span // lengths[block],
+                                           i2[block] - 1)
         return out
 
     @cached_property

@@ -131,7 +131,8 @@ def _sentence_bag_similarity(suspect: Document, original: Document) -> np.ndarra
         found = shared[at] == keys if shared.size else np.zeros(keys.size, dtype=bool)
         matrix[rows[found], at[found]] = 1.0
     denominator = sizes_a.astype(np.float32)[:, None] + sizes_b.astype(np.float32)[None, :]
-    return np.divide(2 * (A @ B.T), denominator, out=np.zeros_like(denominator),
+    shared_counts = np.einsum("ik,jk->ij", A, B)  # A @ B.T without BLAS threads: exact counts
+    return np.divide(2 * shared_counts, denominator, out=np.zeros_like(denominator),
                      where=denominator > 0)
 
 
