@@ -11,6 +11,7 @@ Two different n-grams share a key with odd 2**-64; the memo never leaves the pro
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy as np
@@ -70,32 +71,92 @@ def gram_keys(keys: np.ndarray, n: int) -> np.ndarray:
 # --- per document -----------------------------------------------------------------------------
 
 
-def word_keys(doc: Document) -> np.ndarray:
-    return memo(doc, "word_keys", lambda d: hashes(d.words))
+@dataclass(frozen=True)
+class Columns:
+    """One pass over a document's tokens: what the features read of each token."""
+
+    sentence: np.ndarray  # per token, its sentence index
+    paragraph: np.ndarray  # per token, its paragraph index
+    keys: np.ndarray  # per token, the key of its lower-cased word
+    stopword: np.ndarray  # per token, whether it is one of STOPWORDS
+    content: np.ndarray  # per token, a word of three letters or more that is no stopword
+    names: list[str]  # capitalised tokens that do not open a sentence: proper names, mostly
+    numbers: list[str]
+    rare: list[str]  # long lower-case words, which a spinner's thesaurus rarely covers
+    stem_rows: np.ndarray  # sentence of each distinct (sentence, content stem) entry
+    stem_keys: np.ndarray  # that entry's stem key
+    stems: np.ndarray  # the document's distinct stem keys, sorted
+    stems_per_sentence: np.ndarray
+
+
+def columns(doc: Document) -> Columns:
+    """The per-token facts every feature reads, computed in one pass and kept on `doc`.
+
+    A stem is a content word that is not a closed-class word, cut to five letters (a crude
+    stemmer: `stated` and `states` meet), names and numbers included: what heavy paraphrase
+    keeps of a sentence.
+    """
+    return memo(doc, "columns", _columns)
+
+
+def _columns(doc: Document) -> Columns:
+    closed = closed_class_words()
+    sentences: list[int] = []
+    paragraphs: list[int] = []
+    stopword: list[bool] = []
+    content: list[bool] = []
+    names: list[str] = []
+    numbers: list[str] = []
+    rare: list[str] = []
+    seen: set[tuple[int, str]] = set()
+    stem_rows: list[int] = []
+    stems: list[str] = []
+    prev_sentence = -1
+    for text, lower, sentence, paragraph, _ in doc.tokens:
+        sentences.append(sentence)
+        paragraphs.append(paragraph)
+        is_stopword = lower in STOPWORDS
+        stopword.append(is_stopword)
+        is_content = len(lower) > 2 and not is_stopword
+        content.append(is_content)
+        if is_content and lower not in closed:
+            entry = (sentence, lower[:5])
+            if entry not in seen:
+                seen.add(entry)
+                stem_rows.append(sentence)
+                stems.append(entry[1])
+        if is_number(lower):
+            numbers.append(lower)
+        if is_rare(text, lower):
+            rare.append(lower)
+        if sentence != prev_sentence:
+            prev_sentence = sentence
+        elif is_name(text, lower):
+            names.append(lower)
+    rows = np.array(stem_rows, dtype=np.int64)
+    stem_keys = hashes(stems)
+    return Columns(
+        sentence=np.array(sentences, dtype=np.int64),
+        paragraph=np.array(paragraphs, dtype=np.int64),
+        keys=hashes(doc.words), stopword=np.array(stopword, dtype=bool),
+        content=np.array(content, dtype=bool), names=names, numbers=numbers, rare=rare,
+        stem_rows=rows, stem_keys=stem_keys, stems=unique_sorted(stem_keys),
+        stems_per_sentence=np.bincount(rows, minlength=doc.n_sentences))
 
 
 def word_grams(doc: Document, n: int) -> np.ndarray:
     """Distinct word n-grams of the lower-cased token stream, as sorted keys."""
-    return memo(doc, f"w{n}", lambda d: gram_keys(word_keys(d), n))
+    return memo(doc, f"w{n}", lambda d: gram_keys(columns(d).keys, n))
 
 
 def stopword_grams(doc: Document, n: int) -> np.ndarray:
     """Distinct n-grams of the document's stopwords in order (Stamatatos, 2011)."""
-    def compute(d: Document) -> np.ndarray:
-        keys = word_keys(d)
-        mask = np.fromiter((w in STOPWORDS for w in d.words), dtype=bool, count=keys.size)
-        return gram_keys(keys[mask], n)
-    return memo(doc, f"sw{n}", compute)
+    return memo(doc, f"sw{n}", lambda d: gram_keys(columns(d).keys[columns(d).stopword], n))
 
 
 def content_words(doc: Document) -> np.ndarray:
     """Distinct words longer than two letters that are not stopwords, as sorted keys."""
-    def compute(d: Document) -> np.ndarray:
-        keys = word_keys(d)
-        mask = np.fromiter((len(w) > 2 and w not in STOPWORDS for w in d.words), dtype=bool,
-                           count=keys.size)
-        return unique_sorted(keys[mask])
-    return memo(doc, "content", compute)
+    return memo(doc, "content", lambda d: unique_sorted(columns(d).keys[columns(d).content]))
 
 
 def char_grams(doc: Document, n: int = 5) -> np.ndarray:
@@ -110,64 +171,6 @@ def char_grams(doc: Document, n: int = 5) -> np.ndarray:
             keys = (keys << 8) | data[k : data.size - n + 1 + k]
         return unique_sorted(keys)
     return memo(doc, f"c{n}", compute)
-
-
-def anchor_words(doc: Document) -> tuple[list[str], list[str], list[str]]:
-    """Names (capitalised tokens that do not open a sentence), numbers and rare words (long
-    lower-case ones, which a spinner's thesaurus rarely covers), in order, in one pass."""
-    def compute(d: Document) -> tuple[list[str], list[str], list[str]]:
-        names: list[str] = []
-        numbers: list[str] = []
-        rare: list[str] = []
-        prev_sentence = -1
-        for text, lower, sentence, _, _ in d.tokens:
-            if is_number(lower):
-                numbers.append(lower)
-            if is_rare(text, lower):
-                rare.append(lower)
-            if sentence != prev_sentence:
-                prev_sentence = sentence
-            elif is_name(text, lower):
-                names.append(lower)
-        return names, numbers, rare
-    return memo(doc, "anchors", compute)
-
-
-def sentence_ids(doc: Document) -> np.ndarray:
-    """Per token, the index of its sentence."""
-    return memo(doc, "sentences", lambda d: np.fromiter(
-        (t.sentence for t in d.tokens), dtype=np.int64, count=len(d.tokens)))
-
-
-def paragraph_ids(doc: Document) -> np.ndarray:
-    """Per token, the index of its paragraph."""
-    return memo(doc, "paragraphs", lambda d: np.fromiter(
-        (t.paragraph for t in d.tokens), dtype=np.int64, count=len(d.tokens)))
-
-
-def sentence_stems(doc: Document) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The bag of content stems of each sentence: (sentence of each distinct (sentence, stem)
-    entry, the stem's key, the distinct stems of the whole document, distinct stems per
-    sentence). A stem is a content word cut to five letters (a crude stemmer: `stated` and
-    `states` meet), names and numbers included: what heavy paraphrase keeps of a sentence."""
-    def compute(d: Document):
-        closed = closed_class_words()
-        seen: set[tuple[int, str]] = set()
-        rows: list[int] = []
-        stems: list[str] = []
-        for t in d.tokens:
-            lower = t.lower
-            if len(lower) > 2 and lower not in STOPWORDS and lower not in closed:
-                entry = (t.sentence, lower[:5])
-                if entry not in seen:
-                    seen.add(entry)
-                    rows.append(t.sentence)
-                    stems.append(entry[1])
-        row_array = np.array(rows, dtype=np.int64)
-        keys = hashes(stems)
-        sizes = np.bincount(row_array, minlength=d.n_sentences)
-        return row_array, keys, unique_sorted(keys), sizes
-    return memo(doc, "stems", compute)
 
 
 def lower_text(doc: Document) -> str:

@@ -76,9 +76,9 @@ class Pair:
     def votes(self) -> dict[int, tuple[int, int]]:
         """Per suspect sentence with aligned tokens, the original sentence most of them point
         into and how many do."""
-        return top_votes(analysis.sentence_ids(self.suspect),
+        return top_votes(analysis.columns(self.suspect).sentence,
                          self.alignment.suspect_to_original_array,
-                         analysis.sentence_ids(self.original))
+                         analysis.columns(self.original).sentence)
 
     @cached_property
     def sentence_bags(self) -> np.ndarray:
@@ -88,7 +88,7 @@ class Pair:
     @cached_property
     def segments(self) -> list[Segment]:
         """Each suspect sentence with its source sentence and how it was made."""
-        return attribute(analysis.sentence_ids(self.suspect), self.alignment.suspect_codes,
+        return attribute(analysis.columns(self.suspect).sentence, self.alignment.suspect_codes,
                          self.votes, self.sentence_bags)
 
     @cached_property
@@ -119,8 +119,9 @@ def _order_kept(a: Sequence[str], b: Sequence[str]) -> float:
 def _sentence_bag_similarity(suspect: Document, original: Document) -> np.ndarray:
     """Dice coefficient of the content-stem bags of each suspect and original sentence
     (float32). Only stems the two documents share can meet, so the matrices hold those."""
-    rows_a, keys_a, distinct_a, sizes_a = analysis.sentence_stems(suspect)
-    rows_b, keys_b, distinct_b, sizes_b = analysis.sentence_stems(original)
+    a, b = analysis.columns(suspect), analysis.columns(original)
+    rows_a, keys_a, distinct_a, sizes_a = a.stem_rows, a.stem_keys, a.stems, a.stems_per_sentence
+    rows_b, keys_b, distinct_b, sizes_b = b.stem_rows, b.stem_keys, b.stems, b.stems_per_sentence
     n_a, n_b = sizes_a.size, sizes_b.size
     if not n_a or not n_b or not (keys_a.size or keys_b.size):
         return np.zeros((n_a, n_b))
@@ -147,18 +148,18 @@ def _aligned_shares(pair: Pair, groups: np.ndarray, min_tokens: int) -> list[flo
 
 def _paragraph_aligned(pair: Pair) -> list[float]:
     """Per suspect paragraph (of 5 tokens or more), the share of its tokens aligned."""
-    return _aligned_shares(pair, analysis.paragraph_ids(pair.suspect), 5)
+    return _aligned_shares(pair, analysis.columns(pair.suspect).paragraph, 5)
 
 
 def _sentence_aligned(pair: Pair) -> list[float]:
-    return _aligned_shares(pair, analysis.sentence_ids(pair.suspect), 1)
+    return _aligned_shares(pair, analysis.columns(pair.suspect).sentence, 1)
 
 
 def _sentence_map(pair: Pair) -> list[tuple[int, int, int, int]]:
     """(suspect sentence, original sentence, suspect length, original length) for sentences
     whose aligned tokens mostly point into one original sentence."""
-    s_len = np.bincount(analysis.sentence_ids(pair.suspect), minlength=1).tolist()
-    o_len = np.bincount(analysis.sentence_ids(pair.original), minlength=1).tolist()
+    s_len = np.bincount(analysis.columns(pair.suspect).sentence, minlength=1).tolist()
+    o_len = np.bincount(analysis.columns(pair.original).sentence, minlength=1).tolist()
     return [(s_sent, o_sent, s_len[s_sent], o_len[o_sent])
             for s_sent, (o_sent, n) in sorted(pair.votes.items()) if n >= 0.5 * s_len[s_sent]]
 
@@ -302,18 +303,16 @@ def insert_rate(pair: Pair) -> float:
 # --- what spinners leave untouched: names, numbers, quotes, rare words ----------------------
 
 
-NAMES, NUMBERS, RARE = range(3)  # positions in `analysis.anchor_words`
+def _anchor_overlap(pair: Pair, kind: str) -> float:
+    """Share of the suspect's distinct anchors of one kind (names, numbers, rare) that the
+    original has."""
+    a = set(getattr(analysis.columns(pair.suspect), kind))
+    return _share(len(a.intersection(getattr(analysis.columns(pair.original), kind))), len(a))
 
 
-def _anchor_overlap(pair: Pair, kind: int) -> float:
-    """Share of the suspect's distinct anchors of one kind that the original has."""
-    a = set(analysis.anchor_words(pair.suspect)[kind])
-    return _share(len(a.intersection(analysis.anchor_words(pair.original)[kind])), len(a))
-
-
-def _anchor_order(pair: Pair, kind: int) -> float:
-    a = analysis.anchor_words(pair.suspect)[kind]
-    b = analysis.anchor_words(pair.original)[kind]
+def _anchor_order(pair: Pair, kind: str) -> float:
+    a = getattr(analysis.columns(pair.suspect), kind)
+    b = getattr(analysis.columns(pair.original), kind)
     common = set(a) & set(b)
     if not common:
         return 0.0
@@ -323,39 +322,39 @@ def _anchor_order(pair: Pair, kind: int) -> float:
 @feature
 def name_overlap(pair: Pair) -> float:
     """Share of the suspect's distinct names that occur in the original."""
-    return _anchor_overlap(pair, NAMES)
+    return _anchor_overlap(pair, "names")
 
 
 @feature
 def name_order(pair: Pair) -> float:
     """How well the shared names keep their order of mention (1: same order throughout)."""
-    return _anchor_order(pair, NAMES)
+    return _anchor_order(pair, "names")
 
 
 @feature
 def name_sequence_similarity(pair: Pair) -> float:
     """Normalised similarity of the two full sequences of name mentions."""
-    a = analysis.anchor_words(pair.suspect)[NAMES]
-    b = analysis.anchor_words(pair.original)[NAMES]
+    a = analysis.columns(pair.suspect).names
+    b = analysis.columns(pair.original).names
     return Indel.normalized_similarity(a, b) if a and b else 0.0
 
 
 @feature
 def number_overlap(pair: Pair) -> float:
     """Share of the suspect's distinct numbers that occur in the original."""
-    return _anchor_overlap(pair, NUMBERS)
+    return _anchor_overlap(pair, "numbers")
 
 
 @feature
 def rare_overlap(pair: Pair) -> float:
     """Share of the suspect's long lower-case words that occur in the original."""
-    return _anchor_overlap(pair, RARE)
+    return _anchor_overlap(pair, "rare")
 
 
 @feature
 def rare_order(pair: Pair) -> float:
     """How well shared long words keep their order."""
-    return _anchor_order(pair, RARE)
+    return _anchor_order(pair, "rare")
 
 
 @feature
@@ -527,7 +526,7 @@ def paragraph_derived_share(pair: Pair) -> float:
 @feature
 def paragraph_substitution_max(pair: Pair) -> float:
     """Highest substitution rate among well-aligned suspect paragraphs (a spun paragraph shows)."""
-    paragraphs = analysis.paragraph_ids(pair.suspect)
+    paragraphs = analysis.columns(pair.suspect).paragraph
     codes = pair.alignment.suspect_codes
     size = int(paragraphs.max()) + 1 if paragraphs.size else 0
     swapped = np.bincount(paragraphs[codes == SWAP], minlength=size)
@@ -563,8 +562,8 @@ def original_sentence_coverage(pair: Pair) -> float:
 
 
 def _facts(doc: Document) -> set[str]:
-    names, numbers, _ = analysis.anchor_words(doc)
-    return set(names) | set(numbers)
+    found = analysis.columns(doc)
+    return set(found.names) | set(found.numbers)
 
 
 @feature
