@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TypeVar
 
 import numpy as np
@@ -100,48 +101,34 @@ def columns(doc: Document) -> Columns:
 
 
 def _columns(doc: Document) -> Columns:
-    closed = closed_class_words()
-    sentences: list[int] = []
-    paragraphs: list[int] = []
-    stopword: list[bool] = []
-    content: list[bool] = []
-    names: list[str] = []
-    numbers: list[str] = []
-    rare: list[str] = []
-    seen: set[tuple[int, str]] = set()
-    stem_rows: list[int] = []
-    stems: list[str] = []
-    prev_sentence = -1
-    for text, lower, sentence, paragraph, _ in doc.tokens:
-        sentences.append(sentence)
-        paragraphs.append(paragraph)
-        is_stopword = lower in STOPWORDS
-        stopword.append(is_stopword)
-        is_content = len(lower) > 2 and not is_stopword
-        content.append(is_content)
-        if is_content and lower not in closed:
-            entry = (sentence, lower[:5])
-            if entry not in seen:
-                seen.add(entry)
-                stem_rows.append(sentence)
-                stems.append(entry[1])
-        if is_number(lower):
-            numbers.append(lower)
-        if is_rare(text, lower):
-            rare.append(lower)
-        if sentence != prev_sentence:
-            prev_sentence = sentence
-        elif is_name(text, lower):
-            names.append(lower)
-    rows = np.array(stem_rows, dtype=np.int64)
-    stem_keys = hashes(stems)
+    tokens, words = doc.tokens, doc.words
+    n = len(tokens)
+    texts = list(map(itemgetter(0), tokens))
+    sentence = np.fromiter(map(itemgetter(2), tokens), dtype=np.int64, count=n)
+    opens = np.ones(n, dtype=bool)  # the first token of a sentence: its capital says nothing
+    opens[1:] = sentence[1:] != sentence[:-1]
+    stopword = np.fromiter(map(STOPWORDS.__contains__, words), dtype=bool, count=n)
+    content = np.fromiter(map(len, words), dtype=np.int64, count=n) > 2
+    content &= ~stopword
+    closed = np.fromiter(map(closed_class_words().__contains__, words), dtype=bool, count=n)
+    stemmed = np.flatnonzero(content & ~closed)
+    stem_rows = sentence[stemmed]
+    stem_keys = hashes([words[i][:5] for i in stemmed.tolist()])
+    order = np.lexsort((stem_keys, stem_rows))  # each (sentence, stem) once
+    stem_rows, stem_keys = stem_rows[order], stem_keys[order]
+    distinct = np.ones(order.size, dtype=bool)
+    distinct[1:] = (stem_rows[1:] != stem_rows[:-1]) | (stem_keys[1:] != stem_keys[:-1])
+    stem_rows, stem_keys = stem_rows[distinct], stem_keys[distinct]
     return Columns(
-        sentence=np.array(sentences, dtype=np.int64),
-        paragraph=np.array(paragraphs, dtype=np.int64),
-        keys=hashes(doc.words), stopword=np.array(stopword, dtype=bool),
-        content=np.array(content, dtype=bool), names=names, numbers=numbers, rare=rare,
-        stem_rows=rows, stem_keys=stem_keys, stems=unique_sorted(stem_keys),
-        stems_per_sentence=np.bincount(rows, minlength=doc.n_sentences))
+        sentence=sentence,
+        paragraph=np.fromiter(map(itemgetter(3), tokens), dtype=np.int64, count=n),
+        keys=hashes(words), stopword=stopword, content=content,
+        names=[lower for text, lower, first in zip(texts, words, opens.tolist(), strict=True)
+               if not first and is_name(text, lower)],
+        numbers=list(filter(is_number, words)),
+        rare=[lower for text, lower in zip(texts, words, strict=True) if is_rare(text, lower)],
+        stem_rows=stem_rows, stem_keys=stem_keys, stems=unique_sorted(stem_keys),
+        stems_per_sentence=np.bincount(stem_rows, minlength=doc.n_sentences))
 
 
 def word_grams(doc: Document, n: int) -> np.ndarray:
