@@ -19,7 +19,8 @@ from typing import NamedTuple
 import numpy as np
 from rapidfuzz.distance import Indel, Levenshtein
 
-from detector.text import Document, Token
+from detector.analysis import token_bounds
+from detector.text import Document
 
 MAX_SWAP = 3  # a swap replaces at most this many tokens ("since" -> "considering that")
 MAX_INSERT = 2  # an insertion of at most this many tokens is a filler, not new text
@@ -142,9 +143,13 @@ class Alignment:
         One passage a block, so tokens of one kind in a row make one passage (`align` merges
         neighbouring edits). A verbatim passage's two slices hold the same words, up to case.
         """
-        o, s = self.original.tokens, self.suspect.tokens
-        return [Passage(PASSAGE_KINDS[b.kind], _span(s, b.j1, b.j2), _span(o, b.i1, b.i2))
-                for b in self.blocks if b.kind in PASSAGE_KINDS]
+        kept = [b for b in self.blocks if b.kind in PASSAGE_KINDS]
+        spans = np.array([b[1:] for b in kept], dtype=np.int64).reshape(-1, 4)
+        s_start, s_end = _spans(self.suspect, spans[:, 2], spans[:, 3])
+        o_start, o_end = _spans(self.original, spans[:, 0], spans[:, 1])
+        new = tuple.__new__
+        return [new(Passage, (PASSAGE_KINDS[b.kind], (a, z), (c, e)))
+                for b, a, z, c, e in zip(kept, s_start, s_end, o_start, o_end, strict=True)]
 
     def aligned_share(self, side: str = "suspect") -> float:
         """Share of one side's tokens that are verbatim or swapped (not gaps)."""
@@ -154,16 +159,16 @@ class Alignment:
         return int(np.count_nonzero(codes)) / codes.size
 
 
-def _span(tokens: Sequence[Token], lo: int, hi: int) -> tuple[int, int]:
-    """Character offsets of tokens [lo, hi); for no tokens, the empty range where token `lo`
-    would start (after the last token at the end of the text)."""
-    if hi > lo:
-        last = tokens[hi - 1]
-        return tokens[lo].start, last.start + len(last.text)
-    if lo < len(tokens):
-        return tokens[lo].start, tokens[lo].start
-    end = tokens[-1].start + len(tokens[-1].text) if tokens else 0
-    return end, end
+def _spans(doc: Document, lo: np.ndarray, hi: np.ndarray) -> tuple[list[int], list[int]]:
+    """Character offsets (starts, ends) of token ranges [lo, hi) of `doc`; a range with no
+    tokens is the empty range where token `lo` would start (after the last token at the end
+    of the text)."""
+    starts, ends = token_bounds(doc)
+    end_of_text = int(ends[-1]) if ends.size else 0
+    starts = np.append(starts, end_of_text)  # where a token after the last would start
+    first = starts[lo]
+    last = np.where(hi > lo, ends[np.maximum(hi - 1, 0)] if ends.size else first, first)
+    return first.tolist(), last.tolist()
 
 
 def anchors(original: Sequence[str], suspect: Sequence[str], size: int = MIN_ANCHOR

@@ -160,5 +160,15 @@ def char_grams(doc: Document, n: int = 5) -> np.ndarray:
     return memo(doc, f"c{n}", compute)
 
 
+def token_bounds(doc: Document) -> tuple[np.ndarray, np.ndarray]:
+    """Each token's character offsets in the text: (starts, ends)."""
+    def compute(d: Document) -> tuple[np.ndarray, np.ndarray]:
+        n = len(d.tokens)
+        starts = np.fromiter((t.start for t in d.tokens), dtype=np.int64, count=n)
+        return starts, starts + np.fromiter(map(len, map(itemgetter(0), d.tokens)),
+                                            dtype=np.int64, count=n)
+    return memo(doc, "bounds", compute)
+
+
 def lower_text(doc: Document) -> str:
     return memo(doc, "lower_text", lambda d: d.text.lower())

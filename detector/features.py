@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -41,6 +41,13 @@ class Pair:
     suspect: Document
     original: Document
     lexicon: Lexicon
+    values: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+
+    def feature(self, name: str) -> float:
+        """The value of feature `name`, computed once (the evidence reads some again)."""
+        if name not in self.values:
+            self.values[name] = FEATURES[name](self)
+        return self.values[name]
 
     @cached_property
     def alignment(self) -> Alignment:
@@ -586,7 +593,7 @@ FEATURE_NAMES: tuple[str, ...] = tuple(FEATURES)
 
 def pair_features(pair: Pair, names: Sequence[str] = FEATURE_NAMES) -> np.ndarray:
     """Feature vector of one pair, in the order of `names`."""
-    return np.array([FEATURES[name](pair) for name in names], dtype=np.float64)
+    return np.array([pair.feature(name) for name in names], dtype=np.float64)
 
 
 def make_pair(
