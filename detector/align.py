@@ -16,14 +16,20 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
+import numpy as np
 from rapidfuzz.distance import Indel, Levenshtein
 
-from detector.text import Document, Token
+from detector.analysis import token_bounds
+from detector.text import Document
 
 MAX_SWAP = 3  # a swap replaces at most this many tokens ("since" -> "considering that")
 MAX_INSERT = 2  # an insertion of at most this many tokens is a filler, not new text
 MIN_ANCHOR = 4  # identical runs of at least this many tokens anchor the alignment
 
+
+BLOCK_KINDS = ("gap", "equal", "swap", "insert", "delete")  # a block kind's code is its index
+GAP, EQUAL, SWAP = 0, 1, 2
+_CODE = {kind: code for code, kind in enumerate(BLOCK_KINDS)}
 
 PASSAGE_KINDS = {"equal": "verbatim", "swap": "swapped", "insert": "inserted",
                  "delete": "deleted"}  # block kind -> passage kind; gaps are not passages
@@ -90,15 +96,46 @@ class Alignment:
         return state
 
     @cached_property
+    def suspect_codes(self) -> np.ndarray:
+        """Per suspect token, the code of its block's kind (index in BLOCK_KINDS)."""
+        return self._codes(3, 4, len(self.suspect.tokens))
+
+    @cached_property
+    def original_codes(self) -> np.ndarray:
+        """Per original token, the code of its block's kind (index in BLOCK_KINDS)."""
+        return self._codes(1, 2, len(self.original.tokens))
+
+    def _codes(self, lo: int, hi: int, n: int) -> np.ndarray:
+        """Block kind codes over one side's tokens, the blocks' [lo, hi) fields giving spans."""
+        if not self.blocks:
+            return np.zeros(n, dtype=np.int8)
+        spans = np.array([(b[lo], b[hi]) for b in self.blocks], dtype=np.int64)
+        kinds = np.array([_CODE[b.kind] for b in self.blocks], dtype=np.int8)
+        lengths = spans[:, 1] - spans[:, 0]
+        codes = np.zeros(n, dtype=np.int8)
+        codes[np.repeat(spans[:, 0] - np.cumsum(lengths) + lengths, lengths)
+              + np.arange(int(lengths.sum()))] = np.repeat(kinds, lengths)
+        return codes
+
+    @cached_property
+    def suspect_to_original_array(self) -> np.ndarray:
+        """Per suspect token, the original token it aligns with (-1 if none)."""
+        out = np.full(len(self.suspect.tokens), -1, dtype=np.int64)
+        spans = np.array([b[1:] for b in self.blocks if b.kind in ("equal", "swap")],
+                         dtype=np.int64).reshape(-1, 4)
+        i1, i2, j1, j2 = spans.T
+        lengths = j2 - j1
+        block = np.repeat(np.arange(lengths.size), lengths)
+        step = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        span = np.maximum(i2 - i1, 1)[block]
+        out[j1[block] + step] = np.minimum(i1[block] + step * span // lengths[block],
+                                           i2[block] - 1)
+        return out
+
+    @cached_property
     def suspect_to_original(self) -> list[int]:
         """Per suspect token, the original token it aligns with (-1 if none)."""
-        out = [-1] * len(self.suspect.tokens)
-        for b in self.blocks:
-            if b.kind in ("equal", "swap"):
-                span = max(b.i2 - b.i1, 1)
-                for k, j in enumerate(range(b.j1, b.j2)):
-                    out[j] = min(b.i1 + k * span // max(b.j2 - b.j1, 1), b.i2 - 1)
-        return out
+        return self.suspect_to_original_array.tolist()
 
     def passages(self) -> list[Passage]:
         """The aligned stretches (not the gaps) in order, as character offsets into both texts.
@@ -106,28 +143,32 @@ class Alignment:
         One passage a block, so tokens of one kind in a row make one passage (`align` merges
         neighbouring edits). A verbatim passage's two slices hold the same words, up to case.
         """
-        o, s = self.original.tokens, self.suspect.tokens
-        return [Passage(PASSAGE_KINDS[b.kind], _span(s, b.j1, b.j2), _span(o, b.i1, b.i2))
-                for b in self.blocks if b.kind in PASSAGE_KINDS]
+        kept = [b for b in self.blocks if b.kind in PASSAGE_KINDS]
+        spans = np.array([b[1:] for b in kept], dtype=np.int64).reshape(-1, 4)
+        s_start, s_end = _spans(self.suspect, spans[:, 2], spans[:, 3])
+        o_start, o_end = _spans(self.original, spans[:, 0], spans[:, 1])
+        new = tuple.__new__
+        return [new(Passage, (PASSAGE_KINDS[b.kind], (a, z), (c, e)))
+                for b, a, z, c, e in zip(kept, s_start, s_end, o_start, o_end, strict=True)]
 
     def aligned_share(self, side: str = "suspect") -> float:
         """Share of one side's tokens that are verbatim or swapped (not gaps)."""
-        state = self.suspect_state if side == "suspect" else self.original_state
-        if not state:
+        codes = self.suspect_codes if side == "suspect" else self.original_codes
+        if not codes.size:
             return 0.0
-        return sum(k in ("equal", "swap", "insert", "delete") for k in state) / len(state)
+        return int(np.count_nonzero(codes)) / codes.size
 
 
-def _span(tokens: Sequence[Token], lo: int, hi: int) -> tuple[int, int]:
-    """Character offsets of tokens [lo, hi); for no tokens, the empty range where token `lo`
-    would start (after the last token at the end of the text)."""
-    if hi > lo:
-        last = tokens[hi - 1]
-        return tokens[lo].start, last.start + len(last.text)
-    if lo < len(tokens):
-        return tokens[lo].start, tokens[lo].start
-    end = tokens[-1].start + len(tokens[-1].text) if tokens else 0
-    return end, end
+def _spans(doc: Document, lo: np.ndarray, hi: np.ndarray) -> tuple[list[int], list[int]]:
+    """Character offsets (starts, ends) of token ranges [lo, hi) of `doc`; a range with no
+    tokens is the empty range where token `lo` would start (after the last token at the end
+    of the text)."""
+    starts, ends = token_bounds(doc)
+    end_of_text = int(ends[-1]) if ends.size else 0
+    starts = np.append(starts, end_of_text)  # where a token after the last would start
+    first = starts[lo]
+    last = np.where(hi > lo, ends[np.maximum(hi - 1, 0)] if ends.size else first, first)
+    return first.tolist(), last.tolist()
 
 
 def anchors(original: Sequence[str], suspect: Sequence[str], size: int = MIN_ANCHOR

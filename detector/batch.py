@@ -29,7 +29,15 @@ TEXT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ""}
 
 @lru_cache(maxsize=256)
 def _cached_document(path: str, fetcher: Fetcher | None = None) -> Document:
-    """Originals recur across lines of a pairs file: read (or fetch) each once per worker."""
+    """Originals recur across lines of a pairs file: read (or fetch) each once per worker,
+    and keep its per-document analysis (`detector.analysis`) for its next pairs."""
+    return read_input(path, fetcher)
+
+
+@lru_cache(maxsize=32)
+def _cached_suspect(path: str, fetcher: Fetcher | None = None) -> Document:
+    """A suspect on consecutive lines (one suspect against its candidate sources) is read and
+    analysed once; a cache of its own, so suspects never push originals out of theirs."""
     return read_input(path, fetcher)
 
 
@@ -63,7 +71,7 @@ def _score_line(item: tuple[int, str, str] | dict, context: _PairsContext) -> di
         return item
     _, suspect, original = item
     try:
-        s = read_input(suspect, context.fetcher)
+        s = _cached_suspect(suspect, context.fetcher)
         o = _cached_document(original, context.fetcher)
         return context.detector.score_pairs([(s, o)])[0].to_record()
     except SpundetectError as err:

@@ -30,6 +30,11 @@ def shown(text: object) -> str:
     return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
 
 
+def needs_escape(text: str) -> bool:
+    """Whether `shown(text)` would change `text`."""
+    return _UNSAFE.search(text) is not None
+
+
 def count(n: int, word: str, plural: str | None = None) -> str:
     """`n` and `word` in the right number: "1 swap", "2 swaps", "0 copies" (plural given)."""
     return f"{n} {word if n == 1 else plural or word + 's'}"

@@ -10,18 +10,19 @@ but not that skeleton. The features measure both.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from detector.align import Alignment, align
-from detector.lexicon import FILLERS, STOPWORDS, Lexicon, closed_class_words, load_lexicon
-from detector.segments import Segment, attribute
-from detector.terms import is_name, is_number, is_rare
+from detector import analysis
+from detector.align import EQUAL, GAP, SWAP, Alignment, align
+from detector.lexicon import FILLERS, Lexicon, closed_class_words, load_lexicon
+from detector.segments import Segment, attribute, top_votes
+from detector.terms import is_name, is_number
 from detector.text import Document
 
 FEATURES: dict[str, Callable[[Pair], float]] = {}
@@ -40,6 +41,13 @@ class Pair:
     suspect: Document
     original: Document
     lexicon: Lexicon
+    values: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+
+    def feature(self, name: str) -> float:
+        """The value of feature `name`, computed once (the evidence reads some again)."""
+        if name not in self.values:
+            self.values[name] = FEATURES[name](self)
+        return self.values[name]
 
     @cached_property
     def alignment(self) -> Alignment:
@@ -72,6 +80,14 @@ class Pair:
         return _sentence_map(self)
 
     @cached_property
+    def votes(self) -> dict[int, tuple[int, int]]:
+        """Per suspect sentence with aligned tokens, the original sentence most of them point
+        into and how many do."""
+        return top_votes(analysis.columns(self.suspect).sentence,
+                         self.alignment.suspect_to_original_array,
+                         analysis.columns(self.original).sentence)
+
+    @cached_property
     def sentence_bags(self) -> np.ndarray:
         """Dice similarity of every suspect sentence (rows) with every original sentence."""
         return _sentence_bag_similarity(self.suspect, self.original)
@@ -79,13 +95,12 @@ class Pair:
     @cached_property
     def segments(self) -> list[Segment]:
         """Each suspect sentence with its source sentence and how it was made."""
-        return attribute([t.sentence for t in self.suspect.tokens], self.alignment.suspect_state,
-                         self.alignment.suspect_to_original,
-                         [t.sentence for t in self.original.tokens], self.sentence_bags)
+        return attribute(analysis.columns(self.suspect).sentence, self.alignment.suspect_codes,
+                         self.votes, self.sentence_bags)
 
     @cached_property
     def aligned_suspect_tokens(self) -> int:
-        return sum(k != "gap" for k in self.alignment.suspect_state)
+        return int(np.count_nonzero(self.alignment.suspect_codes))
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -95,13 +110,9 @@ def _share(part: float, whole: float) -> float:
     return part / whole if whole else 0.0
 
 
-def _ngrams(seq: Sequence[str], n: int) -> set[tuple[str, ...]]:
-    return set(zip(*(seq[i:] for i in range(n)), strict=False))
-
-
-def _containment(a: set, b: set) -> float:
-    """Share of a's items found in b."""
-    return _share(len(a & b), len(a))
+def _containment(a: np.ndarray, b: np.ndarray) -> float:
+    """Share of a's distinct keys found in b (both sorted, as `detector.analysis` keeps them)."""
+    return _share(analysis.count_shared(a, b), a.size)
 
 
 def _order_kept(a: Sequence[str], b: Sequence[str]) -> float:
@@ -112,118 +123,52 @@ def _order_kept(a: Sequence[str], b: Sequence[str]) -> float:
     return lcs / min(len(a), len(b))
 
 
-def _names(doc: Document) -> list[str]:
-    """Capitalised tokens that do not open a sentence: proper names, mostly."""
-    out = []
-    prev_sentence = -1
-    for t in doc.tokens:
-        if t.sentence != prev_sentence:
-            prev_sentence = t.sentence
-            continue
-        if is_name(t.text, t.lower):
-            out.append(t.lower)
-    return out
-
-
-def _numbers(doc: Document) -> list[str]:
-    return [t.lower for t in doc.tokens if is_number(t.lower)]
-
-
-def _rare(doc: Document) -> list[str]:
-    """Long lower-case words, which a spinner's thesaurus rarely covers."""
-    return [t.lower for t in doc.tokens if is_rare(t.text, t.lower)]
-
-
-def _stopword_seq(doc: Document) -> list[str]:
-    return _cached(doc, "stopwords", lambda d: [w for w in d.words if w in STOPWORDS])
-
-
-def _char_ngrams(doc: Document, n: int = 5) -> np.ndarray:
-    """Distinct byte 5-grams of the lower-cased token stream, packed into integers."""
-    data = np.frombuffer(" ".join(doc.words).encode("utf-8"), dtype=np.uint8).astype(np.int64)
-    if data.size < n:
-        return np.zeros(0, dtype=np.int64)
-    keys = np.zeros(data.size - n + 1, dtype=np.int64)
-    for k in range(n):
-        keys = (keys << 8) | data[k : data.size - n + 1 + k]
-    return np.unique(keys)
-
-
-def _cached(doc: Document, key: str, func: Callable[[Document], object]):
-    """Per-document memo, so an original compared with many suspects is analysed once."""
-    memo = doc.__dict__.setdefault("_feature_memo", {})
-    if key not in memo:
-        memo[key] = func(doc)
-    return memo[key]
-
-
-def _content_stems(doc: Document) -> list[list[str]]:
-    """Per sentence, its content words cut to five letters (a crude stemmer: `stated` and
-    `states` meet), names and numbers included: what heavy paraphrase keeps of a sentence."""
-    closed = closed_class_words()
-    sentences: list[list[str]] = [[] for _ in range(doc.n_sentences)]
-    for t in doc.tokens:
-        if len(t.lower) > 2 and t.lower not in STOPWORDS and t.lower not in closed:
-            sentences[t.sentence].append(t.lower[:5])
-    return sentences
-
-
 def _sentence_bag_similarity(suspect: Document, original: Document) -> np.ndarray:
-    a = _cached(suspect, "stems", _content_stems)
-    b = _cached(original, "stems", _content_stems)
-    vocab: dict[str, int] = {}
-    matrices = []
-    for sentences in (a, b):
-        rows = [r for r, stems in enumerate(sentences) for _ in stems]
-        cols = [vocab.setdefault(s, len(vocab)) for stems in sentences for s in stems]
-        matrices.append((len(sentences), rows, cols))
-    if not a or not b or not vocab:
-        return np.zeros((len(a), len(b)))
-    A, B = (np.zeros((n, len(vocab)), dtype=np.float32) for n, _, _ in matrices)
-    A[matrices[0][1], matrices[0][2]] = 1.0
-    B[matrices[1][1], matrices[1][2]] = 1.0
-    sizes_a, sizes_b = A.sum(axis=1), B.sum(axis=1)
-    denominator = sizes_a[:, None] + sizes_b[None, :]
-    return np.divide(2 * (A @ B.T), denominator, out=np.zeros_like(denominator),
+    """Dice coefficient of the content-stem bags of each suspect and original sentence
+    (float32). Only stems the two documents share can meet, so the matrices hold those."""
+    a, b = analysis.columns(suspect), analysis.columns(original)
+    rows_a, keys_a, distinct_a, sizes_a = a.stem_rows, a.stem_keys, a.stems, a.stems_per_sentence
+    rows_b, keys_b, distinct_b, sizes_b = b.stem_rows, b.stem_keys, b.stems, b.stems_per_sentence
+    n_a, n_b = sizes_a.size, sizes_b.size
+    if not n_a or not n_b or not (keys_a.size or keys_b.size):
+        return np.zeros((n_a, n_b))
+    shared = distinct_a[np.isin(distinct_a, distinct_b, assume_unique=True)]
+    A, B = (np.zeros((n, shared.size), dtype=np.float32) for n in (n_a, n_b))
+    for matrix, rows, keys in ((A, rows_a, keys_a), (B, rows_b, keys_b)):
+        at = np.searchsorted(shared, keys).clip(max=max(shared.size - 1, 0))
+        found = shared[at] == keys if shared.size else np.zeros(keys.size, dtype=bool)
+        matrix[rows[found], at[found]] = 1.0
+    denominator = sizes_a.astype(np.float32)[:, None] + sizes_b.astype(np.float32)[None, :]
+    shared_counts = np.einsum("ik,jk->ij", A, B)  # A @ B.T without BLAS threads: exact counts
+    return np.divide(2 * shared_counts, denominator, out=np.zeros_like(denominator),
                      where=denominator > 0)
+
+
+def _aligned_shares(pair: Pair, groups: np.ndarray, min_tokens: int) -> list[float]:
+    """Per group (sentence, paragraph) of `min_tokens` suspect tokens or more, in order, the
+    share of its tokens aligned; [0.0] when there is none."""
+    counts = np.bincount(groups, minlength=1)
+    aligned = np.bincount(groups[pair.alignment.suspect_codes != GAP], minlength=counts.size)
+    keep = counts >= max(min_tokens, 1)
+    return (aligned[keep] / counts[keep]).tolist() or [0.0]
 
 
 def _paragraph_aligned(pair: Pair) -> list[float]:
     """Per suspect paragraph (of 5 tokens or more), the share of its tokens aligned."""
-    counts: Counter[int] = Counter()
-    aligned: Counter[int] = Counter()
-    for token, state in zip(pair.suspect.tokens, pair.alignment.suspect_state, strict=True):
-        counts[token.paragraph] += 1
-        aligned[token.paragraph] += state != "gap"
-    return [aligned[p] / n for p, n in sorted(counts.items()) if n >= 5] or [0.0]
+    return _aligned_shares(pair, analysis.columns(pair.suspect).paragraph, 5)
 
 
 def _sentence_aligned(pair: Pair) -> list[float]:
-    counts: Counter[int] = Counter()
-    aligned: Counter[int] = Counter()
-    for token, state in zip(pair.suspect.tokens, pair.alignment.suspect_state, strict=True):
-        counts[token.sentence] += 1
-        aligned[token.sentence] += state != "gap"
-    return [aligned[s] / n for s, n in sorted(counts.items())] or [0.0]
+    return _aligned_shares(pair, analysis.columns(pair.suspect).sentence, 1)
 
 
 def _sentence_map(pair: Pair) -> list[tuple[int, int, int, int]]:
     """(suspect sentence, original sentence, suspect length, original length) for sentences
     whose aligned tokens mostly point into one original sentence."""
-    o_len = Counter(t.sentence for t in pair.original.tokens)
-    votes: dict[int, Counter[int]] = {}
-    s_len: Counter[int] = Counter()
-    for j, i in enumerate(pair.alignment.suspect_to_original):
-        s_sent = pair.suspect.tokens[j].sentence
-        s_len[s_sent] += 1
-        if i >= 0:
-            votes.setdefault(s_sent, Counter())[pair.original.tokens[i].sentence] += 1
-    out = []
-    for s_sent, counter in sorted(votes.items()):
-        o_sent, n = counter.most_common(1)[0]
-        if n >= 0.5 * s_len[s_sent]:
-            out.append((s_sent, o_sent, s_len[s_sent], o_len[o_sent]))
-    return out
+    s_len = np.bincount(analysis.columns(pair.suspect).sentence, minlength=1).tolist()
+    o_len = np.bincount(analysis.columns(pair.original).sentence, minlength=1).tolist()
+    return [(s_sent, o_sent, s_len[s_sent], o_len[o_sent])
+            for s_sent, (o_sent, n) in sorted(pair.votes.items()) if n >= 0.5 * s_len[s_sent]]
 
 
 # --- alignment: how much of the text lines up, and how ------------------------------------
@@ -244,15 +189,16 @@ def aligned_share_original(pair: Pair) -> float:
 @feature
 def verbatim_share(pair: Pair) -> float:
     """Share of suspect tokens copied verbatim within aligned text."""
-    return _share(pair.alignment.suspect_state.count("equal"), len(pair.suspect.tokens))
+    return _share(int(np.count_nonzero(pair.alignment.suspect_codes == EQUAL)),
+                  len(pair.suspect.tokens))
 
 
 @feature
 def substitution_rate(pair: Pair) -> float:
     """Share of aligned original positions that were swapped: ~0 for copies, 0.1-0.7 for spins."""
-    state = pair.alignment.original_state
-    swapped = state.count("swap")
-    return _share(swapped, swapped + state.count("equal"))
+    codes = pair.alignment.original_codes
+    swapped = int(np.count_nonzero(codes == SWAP))
+    return _share(swapped, swapped + int(np.count_nonzero(codes == EQUAL)))
 
 
 @feature
@@ -364,15 +310,16 @@ def insert_rate(pair: Pair) -> float:
 # --- what spinners leave untouched: names, numbers, quotes, rare words ----------------------
 
 
-def _anchor_overlap(pair: Pair, func: Callable[[Document], list[str]], key: str) -> float:
-    a = _cached(pair.suspect, key, func)
-    b = _cached(pair.original, key, func)
-    return _containment(set(a), set(b))
+def _anchor_overlap(pair: Pair, kind: str) -> float:
+    """Share of the suspect's distinct anchors of one kind (names, numbers, rare) that the
+    original has."""
+    a = set(getattr(analysis.columns(pair.suspect), kind))
+    return _share(len(a.intersection(getattr(analysis.columns(pair.original), kind))), len(a))
 
 
-def _anchor_order(pair: Pair, func: Callable[[Document], list[str]], key: str) -> float:
-    a = _cached(pair.suspect, key, func)
-    b = _cached(pair.original, key, func)
+def _anchor_order(pair: Pair, kind: str) -> float:
+    a = getattr(analysis.columns(pair.suspect), kind)
+    b = getattr(analysis.columns(pair.original), kind)
     common = set(a) & set(b)
     if not common:
         return 0.0
@@ -382,39 +329,39 @@ def _anchor_order(pair: Pair, func: Callable[[Document], list[str]], key: str) -
 @feature
 def name_overlap(pair: Pair) -> float:
     """Share of the suspect's distinct names that occur in the original."""
-    return _anchor_overlap(pair, _names, "names")
+    return _anchor_overlap(pair, "names")
 
 
 @feature
 def name_order(pair: Pair) -> float:
     """How well the shared names keep their order of mention (1: same order throughout)."""
-    return _anchor_order(pair, _names, "names")
+    return _anchor_order(pair, "names")
 
 
 @feature
 def name_sequence_similarity(pair: Pair) -> float:
     """Normalised similarity of the two full sequences of name mentions."""
-    a = _cached(pair.suspect, "names", _names)
-    b = _cached(pair.original, "names", _names)
+    a = analysis.columns(pair.suspect).names
+    b = analysis.columns(pair.original).names
     return Indel.normalized_similarity(a, b) if a and b else 0.0
 
 
 @feature
 def number_overlap(pair: Pair) -> float:
     """Share of the suspect's distinct numbers that occur in the original."""
-    return _anchor_overlap(pair, _numbers, "numbers")
+    return _anchor_overlap(pair, "numbers")
 
 
 @feature
 def rare_overlap(pair: Pair) -> float:
     """Share of the suspect's long lower-case words that occur in the original."""
-    return _anchor_overlap(pair, _rare, "rare")
+    return _anchor_overlap(pair, "rare")
 
 
 @feature
 def rare_order(pair: Pair) -> float:
     """How well shared long words keep their order."""
-    return _anchor_order(pair, _rare, "rare")
+    return _anchor_order(pair, "rare")
 
 
 @feature
@@ -423,7 +370,7 @@ def quote_overlap(pair: Pair) -> float:
     a = pair.suspect.quotes
     if not a:
         return 0.0
-    text = pair.original.text.lower()
+    text = analysis.lower_text(pair.original)
     return sum(q in text for q in a) / len(a)
 
 
@@ -433,23 +380,20 @@ def quote_overlap(pair: Pair) -> float:
 @feature
 def stopword_8gram_containment(pair: Pair) -> float:
     """Share of the suspect's stopword 8-grams found in the original (Stamatatos, 2011)."""
-    a = _cached(pair.suspect, "sw8", lambda d: _ngrams(_stopword_seq(d), 8))
-    b = _cached(pair.original, "sw8", lambda d: _ngrams(_stopword_seq(d), 8))
-    return _containment(a, b)
+    return _containment(analysis.stopword_grams(pair.suspect, 8),
+                        analysis.stopword_grams(pair.original, 8))
 
 
 @feature
 def stopword_4gram_containment(pair: Pair) -> float:
     """Share of the suspect's stopword 4-grams found in the original."""
-    a = _cached(pair.suspect, "sw4", lambda d: _ngrams(_stopword_seq(d), 4))
-    b = _cached(pair.original, "sw4", lambda d: _ngrams(_stopword_seq(d), 4))
-    return _containment(a, b)
+    return _containment(analysis.stopword_grams(pair.suspect, 4),
+                        analysis.stopword_grams(pair.original, 4))
 
 
 def _word_containment(pair: Pair, n: int) -> float:
-    a = _cached(pair.suspect, f"w{n}", lambda d: _ngrams(d.words, n))
-    b = _cached(pair.original, f"w{n}", lambda d: _ngrams(d.words, n))
-    return _containment(a, b)
+    return _containment(analysis.word_grams(pair.suspect, n),
+                        analysis.word_grams(pair.original, n))
 
 
 @feature
@@ -473,17 +417,14 @@ def word_5gram_containment(pair: Pair) -> float:
 @feature
 def original_3gram_coverage(pair: Pair) -> float:
     """Share of the original's word 3-grams found in the suspect (how much of it was used)."""
-    a = _cached(pair.original, "w3", lambda d: _ngrams(d.words, 3))
-    b = _cached(pair.suspect, "w3", lambda d: _ngrams(d.words, 3))
-    return _containment(a, b)
+    return _containment(analysis.word_grams(pair.original, 3),
+                        analysis.word_grams(pair.suspect, 3))
 
 
 @feature
 def char_5gram_containment(pair: Pair) -> float:
     """Share of the suspect's character 5-grams found in the original."""
-    a = _cached(pair.suspect, "c5", _char_ngrams)
-    b = _cached(pair.original, "c5", _char_ngrams)
-    return float(np.isin(a, b, assume_unique=True).mean()) if a.size else 0.0
+    return _containment(analysis.char_grams(pair.suspect), analysis.char_grams(pair.original))
 
 
 # --- length and structure -------------------------------------------------------------------
@@ -520,7 +461,7 @@ def _in_order_share(indices: Sequence[int]) -> float:
         return 0.0
     tails: list[int] = []  # patience sorting
     for x in indices:
-        k = int(np.searchsorted(tails, x, side="right"))
+        k = bisect_right(tails, x)
         tails[k : k + 1] = [x]
     return len(tails) / len(indices)
 
@@ -592,15 +533,14 @@ def paragraph_derived_share(pair: Pair) -> float:
 @feature
 def paragraph_substitution_max(pair: Pair) -> float:
     """Highest substitution rate among well-aligned suspect paragraphs (a spun paragraph shows)."""
-    swapped: Counter[int] = Counter()
-    kept: Counter[int] = Counter()
-    for token, state in zip(pair.suspect.tokens, pair.alignment.suspect_state, strict=True):
-        if state == "swap":
-            swapped[token.paragraph] += 1
-        elif state == "equal":
-            kept[token.paragraph] += 1
-    rates = [swapped[p] / (swapped[p] + kept[p]) for p in kept if swapped[p] + kept[p] >= 8]
-    return max(rates, default=0.0)
+    paragraphs = analysis.columns(pair.suspect).paragraph
+    codes = pair.alignment.suspect_codes
+    size = int(paragraphs.max()) + 1 if paragraphs.size else 0
+    swapped = np.bincount(paragraphs[codes == SWAP], minlength=size)
+    kept = np.bincount(paragraphs[codes == EQUAL], minlength=size)
+    rated = (kept > 0) & (swapped + kept >= 8)
+    rates = swapped[rated] / (swapped[rated] + kept[rated])
+    return float(rates.max()) if rates.size else 0.0
 
 
 # --- segments and coverage: rewrites restructure sentences but keep the story -------------
@@ -629,25 +569,23 @@ def original_sentence_coverage(pair: Pair) -> float:
 
 
 def _facts(doc: Document) -> set[str]:
-    return set(_cached(doc, "names", _names)) | set(_cached(doc, "numbers", _numbers))
+    found = analysis.columns(doc)
+    return set(found.names) | set(found.numbers)
 
 
 @feature
 def original_fact_coverage(pair: Pair) -> float:
     """Share of the original's distinct names and numbers that the suspect mentions (a rewrite
     keeps the story's facts; another outlet's report keeps some)."""
-    return _containment(_facts(pair.original), _facts(pair.suspect))
-
-
-def _content_words(doc: Document) -> set[str]:
-    return _cached(doc, "content", lambda d: {w for w in d.words if len(w) > 2
-                                              and w not in STOPWORDS})
+    facts = _facts(pair.original)
+    return _share(len(facts & _facts(pair.suspect)), len(facts))
 
 
 @feature
 def original_word_coverage(pair: Pair) -> float:
     """Share of the original's distinct content words that the suspect uses."""
-    return _containment(_content_words(pair.original), _content_words(pair.suspect))
+    return _containment(analysis.content_words(pair.original),
+                        analysis.content_words(pair.suspect))
 
 
 FEATURE_NAMES: tuple[str, ...] = tuple(FEATURES)
@@ -655,7 +593,7 @@ FEATURE_NAMES: tuple[str, ...] = tuple(FEATURES)
 
 def pair_features(pair: Pair, names: Sequence[str] = FEATURE_NAMES) -> np.ndarray:
     """Feature vector of one pair, in the order of `names`."""
-    return np.array([FEATURES[name](pair) for name in names], dtype=np.float64)
+    return np.array([pair.feature(name) for name in names], dtype=np.float64)
 
 
 def make_pair(

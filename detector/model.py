@@ -15,7 +15,7 @@ import json
 import zipfile
 import zlib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy as np
@@ -48,19 +48,34 @@ class CompactModel:
     value: np.ndarray
     metadata: dict
 
+    @cached_property
+    def _walk(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        """The trees for `decision_function`: (feature, threshold, children, depth). A node's
+        children are [left, right]; a leaf is its own child with threshold +inf, so every
+        walk can take `depth` steps and ends on its leaf."""
+        leaf = self.is_leaf
+        nodes = np.arange(self.feature.size)
+        children = np.stack([np.where(leaf, nodes, self.left), np.where(leaf, nodes, self.right)],
+                            axis=1)
+        threshold = np.where(leaf, np.inf, self.threshold)
+        feature = np.where(leaf, 0, self.feature)
+        frontier, depth = self.roots, 0
+        while frontier.size:  # breadth first: as many rounds as the deepest tree is deep
+            inner = frontier[~leaf[frontier]]
+            frontier = np.concatenate((self.left[inner], self.right[inner]))
+            depth += inner.size > 0
+        return feature, threshold, children, depth
+
     def decision_function(self, X: np.ndarray) -> np.ndarray:
         """Raw per-class scores (logits) of the boosted trees."""
         X = np.nan_to_num(np.asarray(X, dtype=np.float64))
+        feature, threshold, children, depth = self._walk
         n = X.shape[0]
         node = np.broadcast_to(self.roots, (n, self.roots.size)).copy()
         rows = np.arange(n)[:, None]
-        while True:
-            active = ~self.is_leaf[node]
-            if not active.any():
-                break
-            go_left = X[rows, self.feature[node]] <= self.threshold[node]
-            step = np.where(go_left, self.left[node], self.right[node])
-            node = np.where(active, step, node)
+        for _ in range(depth):
+            go_right = X[rows, feature[node]] > threshold[node]  # left when <= threshold
+            node = children[node, go_right.view(np.int8)]
         leaf_values = self.value[node]  # (n, n_trees)
         raw = np.zeros((n, len(self.classes)))
         for k in range(len(self.classes)):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from detector import segments as segments_mod
-from detector.features import FEATURES, Pair
+from detector.features import Pair
 from detector.verdict import (
     DERIVED,
     PARAPHRASE,
@@ -163,10 +163,10 @@ def evidence_of(pair: Pair) -> dict:
         "n_swaps": len(swaps),
         "aligned_share": round(alignment.aligned_share("suspect"), 4),
         "original_aligned_share": round(alignment.aligned_share("original"), 4),
-        "verbatim_share": round(FEATURES["verbatim_share"](pair), 4),
-        "substitution_rate": round(FEATURES["substitution_rate"](pair), 4),
-        "synonym_share": round(FEATURES["swap_synonym_share"](pair), 4),
-        "paragraphs_derived": round(FEATURES["paragraph_derived_share"](pair), 4),
+        "verbatim_share": round(pair.feature("verbatim_share"), 4),
+        "substitution_rate": round(pair.feature("substitution_rate"), 4),
+        "synonym_share": round(pair.feature("swap_synonym_share"), 4),
+        "paragraphs_derived": round(pair.feature("paragraph_derived_share"), 4),
         "segments": segments_mod.summary(pair.segments),
         "passages": [{"kind": p.kind, "suspect": list(p.suspect), "original": list(p.original)}
                      for p in passages[:MAX_PASSAGES_IN_EVIDENCE]],

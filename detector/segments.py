@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from detector.align import EQUAL, GAP
+
 KINDS = ("verbatim", "swapped", "rewritten", "new")
 ALIGNED_MIN = 0.6  # a sentence this much aligned comes from the original word by word
 VERBATIM_MIN = 0.9  # ... and verbatim when this much of it is copied as is
@@ -30,37 +32,55 @@ class Segment:
     similarity: float  # content-word overlap with that original sentence
 
 
-def attribute(sentence_tokens: list[int], states: list[str], to_original: list[int],
-              original_sentence_of: list[int], content: np.ndarray) -> list[Segment]:
+def top_votes(sentence_of: np.ndarray, to_original: np.ndarray,
+              original_sentence_of: np.ndarray) -> dict[int, tuple[int, int]]:
+    """Per suspect sentence with aligned tokens: the original sentence most of them point into
+    and how many do; a tie goes to the original sentence its tokens point into first.
+
+    `sentence_of[j]` is the sentence of suspect token j, `to_original[j]` the original token
+    it aligns to (-1 if none), `original_sentence_of[i]` the sentence of original token i.
+    """
+    aligned = to_original >= 0
+    suspect = sentence_of[aligned]
+    if not suspect.size:
+        return {}
+    original = original_sentence_of[to_original[aligned]]
+    width = int(original.max()) + 1
+    pairs, first, counts = np.unique(suspect * width + original, return_index=True,
+                                     return_counts=True)
+    order = np.lexsort((first, -counts, pairs // width))  # by sentence, most votes, earliest
+    pairs, counts = pairs[order], counts[order]
+    sentences = pairs // width
+    leads = np.concatenate(([True], sentences[1:] != sentences[:-1]))
+    return {s: (o, n) for s, o, n in zip(sentences[leads].tolist(),
+                                         (pairs[leads] % width).tolist(),
+                                         counts[leads].tolist(), strict=True)}
+
+
+def attribute(sentence_of: np.ndarray, codes: np.ndarray, votes: dict[int, tuple[int, int]],
+              content: np.ndarray) -> list[Segment]:
     """Label each suspect sentence.
 
-    `sentence_tokens[j]` is the sentence of suspect token j, `states[j]` its alignment state
-    (equal, swap, insert, gap), `to_original[j]` the original token it aligns to (-1 if none),
-    `original_sentence_of[i]` the sentence of original token i, and `content` the suspect x
-    original sentence matrix of content-word overlap.
+    `sentence_of[j]` is the sentence of suspect token j, `codes[j]` the code of its alignment
+    state (`detector.align.BLOCK_KINDS`: gap, equal, swap, insert, delete), `votes` the
+    original sentence each sentence's aligned tokens mostly point into (`top_votes`), and
+    `content` the suspect x original sentence matrix of content-word overlap.
     """
     n_sentences = content.shape[0]
-    size: Counter[int] = Counter()
-    aligned: Counter[int] = Counter()
-    equal: Counter[int] = Counter()
-    votes: dict[int, Counter[int]] = {}
-    for j, sent in enumerate(sentence_tokens):
-        size[sent] += 1
-        if states[j] != "gap":
-            aligned[sent] += 1
-        if states[j] == "equal":
-            equal[sent] += 1
-        if to_original[j] >= 0:
-            votes.setdefault(sent, Counter())[original_sentence_of[to_original[j]]] += 1
+    size = np.bincount(sentence_of, minlength=n_sentences).tolist()
+    aligned = np.bincount(sentence_of[codes != GAP], minlength=n_sentences).tolist()
+    equal = np.bincount(sentence_of[codes == EQUAL], minlength=n_sentences).tolist()
+    if content.shape[1]:
+        bests = content.argmax(axis=1).tolist()
+        similarities = content[np.arange(n_sentences), bests].tolist()
     out = []
     for s in range(n_sentences):
-        best = int(content[s].argmax()) if content.shape[1] else None
-        similarity = float(content[s, best]) if best is not None else 0.0
+        best = bests[s] if content.shape[1] else None
+        similarity = similarities[s] if best is not None else 0.0
         share = aligned[s] / size[s] if size[s] else 0.0
         if share >= ALIGNED_MIN and s in votes:
-            origin = votes[s].most_common(1)[0][0]
             kind = "verbatim" if equal[s] / size[s] >= VERBATIM_MIN else "swapped"
-            out.append(Segment(s, origin, kind, similarity))
+            out.append(Segment(s, votes[s][0], kind, similarity))
         elif best is not None and similarity >= CONTENT_MIN:
             out.append(Segment(s, best, "rewritten", similarity))
         else:

@@ -25,6 +25,7 @@ _TOKEN = re.compile(r"\d+(?:[.,:]\d+)*(?:st|nd|rd|th|s|%)?|\w+(?:[-'’]\w+)*", 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _QUOTE = re.compile(r"[\"“”]([^\"“”]{8,}?)[\"“”]")
+MEMO = "_feature_memo"  # where `detector.analysis` keeps a document's per-document work
 
 
 class Token(NamedTuple):
@@ -48,6 +49,12 @@ class Document:
     text: str
     name: str = ""
     sha256: str = field(default="", compare=False)
+
+    def __getstate__(self) -> dict:
+        """Pickle without the features' memo: its keys are string hashes of this process."""
+        state = dict(self.__dict__)
+        state.pop(MEMO, None)
+        return state
 
     @cached_property
     def paragraphs(self) -> list[str]:

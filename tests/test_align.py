@@ -120,3 +120,16 @@ def test_gaps_are_not_passages(texts):
                                                     texts["unrelated"]))
     assert [p.kind for p in a.passages()] == ["verbatim"]
     assert a.passages()[0].suspect == (0, texts["original"].rindex("July") + len("July"))
+
+
+def test_kind_codes_and_token_map_agree_with_the_blocks(texts):
+    from detector.align import BLOCK_KINDS
+
+    for suspect in (texts["spun"], texts["independent"], "", texts["original"]):
+        a = align(Document(texts["original"]), Document(suspect))
+        assert [BLOCK_KINDS[c] for c in a.suspect_codes] == a.suspect_state
+        assert [BLOCK_KINDS[c] for c in a.original_codes] == a.original_state
+        assert a.suspect_to_original_array.tolist() == a.suspect_to_original
+        for passage in a.passages():  # offsets inside each text, start <= end
+            for (lo, hi), doc in ((passage.suspect, a.suspect), (passage.original, a.original)):
+                assert 0 <= lo <= hi <= len(doc.text)

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from detector.align import align
+from detector.display import needs_escape, shown
 from detector.report.terminal import (
     highlighted_text,
     scan_table,
@@ -86,6 +87,21 @@ def test_json_writers_round_trip():
     out = io.StringIO()
     write_json(result().to_record(), out)
     assert json.loads(out.getvalue())["source"] == "o.txt"
+
+
+@pytest.mark.parametrize("name", ["plain.txt", "quote\"d.txt", "back\\slash.txt",
+                                  "esc\x1b[2J.txt", "tab\there.txt", "c1\x9b.txt",
+                                  "bidi\u202egnp.txt", "bad\udcff.txt", "é ünïcode.txt"])
+def test_json_writers_escape_names_anywhere_in_a_record(name):
+    record = {"suspect": "s.txt", "candidates": [{"original": name, "score": 0.5}],
+              "evidence": {"passages": [{"kind": "verbatim", "suspect": [0, 3]}]}, name: 1}
+    out = io.StringIO()
+    write_jsonl(record, out)
+    line = out.getvalue()
+    written = json.loads(line)
+    assert written["candidates"][0]["original"] == shown(name)
+    assert shown(name) in written and written["evidence"] == record["evidence"]
+    assert not needs_escape(line.rstrip("\n"))
 
 
 # --- the highlighted text ------------------------------------------------------------------

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import IO
 
 from detector.align import Alignment, align
-from detector.display import count, shown
+from detector.display import count, needs_escape, shown
 from detector.report.evidence import match_paragraphs, segments
 from detector.results import DERIVED, SuspectResult
 from detector.text import Document
@@ -193,14 +193,24 @@ def _shown_strings(value):
     return value
 
 
+def _json_shown(record: dict) -> str:
+    """`record` as JSON with its strings through `display.shown`. Most records hold no
+    character to escape: then the plain encoding is the same text, and walking a record's
+    thousands of passages is skipped (JSON writes a control character with a backslash)."""
+    text = json.dumps(record, ensure_ascii=False)
+    if "\\" in text or needs_escape(text):
+        text = json.dumps(_shown_strings(record), ensure_ascii=False)
+    return text
+
+
 def write_json(record: dict, out: IO[str]) -> None:
     """One JSON object on one line (easy to pipe into `jq`)."""
-    out.write(json.dumps(_shown_strings(record), ensure_ascii=False) + "\n")
+    out.write(_json_shown(record) + "\n")
 
 
 def write_jsonl(record: dict, out: IO[str]) -> None:
     """One record a line, flushed so a reader sees it at once."""
-    out.write(json.dumps(_shown_strings(record), ensure_ascii=False) + "\n")
+    out.write(_json_shown(record) + "\n")
     out.flush()
 
 

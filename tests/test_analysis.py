@@ -1,0 +1,60 @@
+"""Per-document analysis: keys stand for the sets they replace, computed once per document."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+
+from detector import analysis
+from detector.text import MEMO, Document
+
+
+def _ngrams(seq, n):
+    return set(zip(*(seq[i:] for i in range(n)), strict=False))
+
+
+def test_gram_keys_count_the_distinct_ngrams_and_their_overlap(texts):
+    a, b = Document(texts["spun"]), Document(texts["original"])
+    for n in (1, 3, 5, 8):
+        keys_a, keys_b = analysis.word_grams(a, n), analysis.word_grams(b, n)
+        sets_a, sets_b = _ngrams(a.words, n), _ngrams(b.words, n)
+        assert keys_a.size == len(sets_a) and keys_b.size == len(sets_b)
+        assert analysis.count_shared(keys_a, keys_b) == len(sets_a & sets_b)
+        assert np.all(keys_a[1:] > keys_a[:-1])  # sorted, distinct
+
+
+def test_shorter_than_n_has_no_ngrams_and_nothing_shared():
+    doc = Document("Two words")
+    assert analysis.word_grams(doc, 3).size == 0
+    assert analysis.count_shared(analysis.word_grams(doc, 3),
+                                 analysis.word_grams(Document("a b c d"), 3)) == 0
+
+
+def test_columns_find_names_numbers_rare_words_and_stems():
+    doc = Document("Mayor Linda Park said 12 teachers. Park thanked the extraordinary "
+                   "volunteers in 2023.")
+    found = analysis.columns(doc)
+    assert found.names == ["linda", "park"]  # "Mayor" and the second "Park" open sentences
+    assert found.numbers == ["12", "2023"]
+    assert found.rare == ["extraordinary", "volunteers"]
+    assert found.sentence.tolist() == [0] * 6 + [1] * 7
+    # mayor linda park teach ("12" is too short) / park thank extra volun 2023
+    assert found.stems_per_sentence.tolist() == [4, 5]
+    assert found.stopword.sum() == 3  # said, the, in
+
+
+def test_an_empty_document_has_empty_columns():
+    found = analysis.columns(Document(""))
+    assert found.sentence.size == found.stems.size == found.stems_per_sentence.size == 0
+    assert found.names == found.numbers == found.rare == []
+
+
+def test_analysis_is_done_once_per_document_and_not_pickled(texts):
+    doc = Document(texts["original"])
+    first = analysis.columns(doc)
+    assert analysis.columns(doc) is first
+    copy = pickle.loads(pickle.dumps(doc))
+    assert MEMO in doc.__dict__ and MEMO not in copy.__dict__  # string hashes are per process
+    assert copy == doc and copy.tokens == doc.tokens
+    assert analysis.columns(copy).names == first.names
