@@ -63,6 +63,7 @@ class Detector:
                     suspect_sha256=p.suspect.sha256 or None,
                     original_sha256=p.original.sha256 or None,
                     language=p.suspect.language,
+                    segment_kinds=tuple(s.kind for s in p.segments),
                 )
             )
         return results
