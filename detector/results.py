@@ -6,12 +6,14 @@ the report and users' own code read the same fields.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from detector import segments as segments_mod
 from detector.features import FEATURES, Pair
 from detector.verdict import (
     DERIVED,
+    MIN_SOURCE_WORDS,
     PARAPHRASE,
     VERDICTS,
     candidate_bar,
@@ -21,7 +23,7 @@ from detector.verdict import (
 )
 
 __all__ = ["DERIVED", "PARAPHRASE", "VERDICTS", "PairResult", "SuspectResult", "error_record",
-           "evidence_of"]
+           "evidence_of", "segment_kinds"]
 
 MAX_SWAPS_IN_EVIDENCE = 200
 MAX_PASSAGES_IN_EVIDENCE = 1000  # about 30 kB of JSON; n_passages says how many there were
@@ -176,6 +178,15 @@ def _rank_key(result: PairResult) -> tuple[bool, float, float]:
     """Candidates whose own verdict is derived first (the evidence floor passed), then by the
     probability of being derived and of a paraphrase."""
     return result.verdict in DERIVED, result.derived, result.score
+
+
+def segment_kinds(pair: Pair) -> tuple[str, ...]:
+    """How each suspect sentence was made from the original (`PairResult.segment_kinds`), a
+    sentence under `MIN_SOURCE_WORDS` words counted as new: page furniture ("Leave a Reply",
+    "Copyright 2021 The Evening Post") is in many pages and names no source."""
+    words = Counter(t.sentence for t in pair.suspect.tokens)
+    return tuple(s.kind if words[s.suspect] >= MIN_SOURCE_WORDS else "new"
+                 for s in pair.segments)
 
 
 def evidence_of(pair: Pair) -> dict:

@@ -31,6 +31,7 @@ MIN_SWAPS_FOR_SPUN = 3
 ALPHA = 0.5  # the argmax rule for one candidate: derived when more likely than not
 MAX_BAR = 0.97
 MIN_SOURCE_SEGMENTS = 3  # verbatim sentences that name a further source (one swapped one does)
+MIN_SOURCE_WORDS = 8  # shorter sentences ("Share this article") say nothing of where they are from
 WORD_ALIGNED = ("verbatim", "swapped")
 
 
@@ -85,8 +86,8 @@ def further_sources(named: Sequence[Sequence[str]], others: Sequence[Sequence[st
     from no source before it: one with swapped words, or `MIN_SOURCE_SEGMENTS` verbatim ones.
     A spun copy's sentences come word by word from its own original, so a same-event sibling
     that shares a quote with it is not named; a paragraph spun from the sibling is. Verbatim
-    sentences alone name a source only in numbers: page furniture ("Share this article")
-    is verbatim in many pages.
+    sentences alone name a source only in numbers: page furniture is verbatim in many pages
+    (and sentences under `MIN_SOURCE_WORDS` words count as new, `detector.results.segment_kinds`).
     """
     explained = {k for kinds in named for k, kind in enumerate(kinds) if kind in WORD_ALIGNED}
     found = []

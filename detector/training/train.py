@@ -24,7 +24,7 @@ from detector.features import FEATURE_NAMES, Pair, make_pair, pair_features
 from detector.lexicon import load_lexicon
 from detector.model import save_model
 from detector.resources import lexicon_path, model_dir
-from detector.results import PairResult, SuspectResult
+from detector.results import PairResult, SuspectResult, segment_kinds
 from detector.training import evaluate, plots
 from detector.training.config import KIND_WEIGHTS, TrainConfig
 from detector.training.dataset import LabelledPair, corpus_hash, generate_pairs, load_corpus
@@ -42,10 +42,11 @@ MODEL_VERSION = "1"
 
 def pair_evidence(pair: Pair) -> dict:
     """What the decision rules read besides the probabilities (as `detector.api` gives them):
-    the segment counts, the number of swaps and the kind of every suspect sentence."""
+    the segment counts, the number of swaps and the kind of every suspect sentence
+    (`detector.results.segment_kinds`)."""
     segments = pair.segments
     return {"segments": segments_mod.summary(segments), "n_swaps": len(pair.alignment.swaps),
-            "segment_kinds": tuple(s.kind for s in segments)}
+            "segment_kinds": segment_kinds(pair)}
 
 
 def _extract_chunk(chunk: list[tuple[str, str]]) -> tuple[np.ndarray, list[dict]]:
