@@ -12,6 +12,11 @@ the rest), then how; two rules only ever withdraw an accusation:
   candidate's derived probability must clear a bar that rises with the number of candidates
   about the same subject (Bonferroni: an error rate of `ALPHA` shared among them).
 
+The probabilities themselves are not constrained to rise with the aligned share: scikit-learn's
+gradient boosting refuses monotonic constraints for more than two classes, and a second,
+binary model would need a second set of trees in the shipped format. The floor does the part
+that matters for accusations: too little aligned text is never derived, whatever the score.
+
 A stitched suspect draws from several originals; `further_sources` names the others, from the
 sentences each supplies that no likelier source explains.
 """
