@@ -24,7 +24,7 @@ from detector.features import Pair, pair_features
 from detector.fetch import Fetcher, read_input
 from detector.lexicon import Lexicon, load_lexicon
 from detector.model import CompactModel, load_model
-from detector.results import PairResult, SuspectResult, evidence_of
+from detector.results import PairResult, SuspectResult, evidence_of, segment_kinds
 from detector.text import Document
 from detector.verdict import pair_verdict, paraphrase_probability
 
@@ -64,6 +64,7 @@ class Detector:
                     suspect_sha256=p.suspect.sha256 or None,
                     original_sha256=p.original.sha256 or None,
                     language=p.suspect.language,
+                    segment_kinds=segment_kinds(p),
                 )
             )
         return results

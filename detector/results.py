@@ -6,21 +6,24 @@ the report and users' own code read the same fields.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from detector import segments as segments_mod
 from detector.features import Pair
 from detector.verdict import (
     DERIVED,
+    MIN_SOURCE_WORDS,
     PARAPHRASE,
     VERDICTS,
     candidate_bar,
     derived_probability,
+    further_sources,
     related,
 )
 
 __all__ = ["DERIVED", "PARAPHRASE", "VERDICTS", "PairResult", "SuspectResult", "error_record",
-           "evidence_of"]
+           "evidence_of", "segment_kinds"]
 
 MAX_SWAPS_IN_EVIDENCE = 200
 MAX_PASSAGES_IN_EVIDENCE = 1000  # about 30 kB of JSON; n_passages says how many there were
@@ -46,6 +49,9 @@ class PairResult:
     suspect_sha256: str | None = None
     original_sha256: str | None = None
     language: str | None = None
+    # how each suspect sentence was made from this original (`detector.segments.KINDS`):
+    # what names a stitched suspect's further sources; not written to records
+    segment_kinds: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     def to_record(self) -> dict:
         return {
@@ -64,7 +70,7 @@ class PairResult:
     @property
     def derived(self) -> float:
         """Probability the suspect derives from the original at all (copy, spun, rewritten):
-        what candidates are ranked by."""
+        what candidates with a derived verdict, and then the rest, are ranked by."""
         return derived_probability(self.probabilities)
 
 
@@ -83,7 +89,8 @@ class SuspectResult:
 
     @property
     def ranked(self) -> list[PairResult]:
-        """The candidates, likeliest source first (highest probability of being derived)."""
+        """The candidates, likeliest source first: derived on their own evidence, then the
+        highest probability of being derived."""
         return sorted(self.candidates, key=_rank_key, reverse=True)
 
     @property
@@ -113,13 +120,23 @@ class SuspectResult:
     @property
     def sources(self) -> list[dict]:
         """Every original the suspect draws from (several for a stitched page): the share of
-        the suspect's sentences each supplies and how (its verdict), largest first."""
+        the suspect's sentences each supplies and how (its verdict), largest first.
+
+        The best candidate, every other that is derived on its own and clears the bar, and
+        every other that supplies sentences no named source explains
+        (`detector.verdict.further_sources`).
+        """
         if self.verdict not in DERIVED:
             return []
         bar = self.bar
-        found = [r for r in self.candidates if r.verdict in DERIVED and r.derived >= bar]
+        best = self.best
+        others = [r for r in self.ranked if r is not best]
+        found = [best] + [r for r in others if r.verdict in DERIVED and r.derived >= bar]
+        rest = [r for r in others if all(r is not f for f in found)]
+        found += [rest[k] for k in further_sources([r.segment_kinds for r in found],
+                                                   [r.segment_kinds for r in rest])]
         found.sort(key=lambda r: -r.evidence.get("segments", {}).get("matched_share", 0.0))
-        return [{"original": r.original, "verdict": r.verdict,
+        return [{"original": r.original, "verdict": _how(r),
                  "share": r.evidence.get("segments", {}).get("matched_share", 0.0)}
                 for r in found]
 
@@ -149,8 +166,27 @@ class SuspectResult:
         }
 
 
-def _rank_key(result: PairResult) -> tuple[float, float]:
-    return result.derived, result.score
+def _how(result: PairResult) -> str:
+    """How a source was used: its verdict, or for a further source that is not derived on its
+    own (a stitched paragraph), spun if a sentence from it has swaps, else copy."""
+    if result.verdict in DERIVED:
+        return result.verdict
+    return "spun" if "swapped" in result.segment_kinds else "copy"
+
+
+def _rank_key(result: PairResult) -> tuple[bool, float, float]:
+    """Candidates whose own verdict is derived first (the evidence floor passed), then by the
+    probability of being derived and of a paraphrase."""
+    return result.verdict in DERIVED, result.derived, result.score
+
+
+def segment_kinds(pair: Pair) -> tuple[str, ...]:
+    """How each suspect sentence was made from the original (`PairResult.segment_kinds`), a
+    sentence under `MIN_SOURCE_WORDS` words counted as new: page furniture ("Leave a Reply",
+    "Copyright 2021 The Evening Post") is in many pages and names no source."""
+    words = Counter(t.sentence for t in pair.suspect.tokens)
+    return tuple(s.kind if words[s.suspect] >= MIN_SOURCE_WORDS else "new"
+                 for s in pair.segments)
 
 
 def evidence_of(pair: Pair) -> dict:

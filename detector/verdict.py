@@ -1,7 +1,8 @@
 """From class probabilities and evidence to a verdict: what spundetect will say it found.
 
 The classifier gives probabilities; a verdict that accuses someone of copying needs evidence
-too. Two rules sit on top of the argmax, both only ever withdraw an accusation:
+too. The pair's verdict first decides derived or not (the derived classes together against
+the rest), then how; two rules only ever withdraw an accusation:
 
 - the evidence floor: a derived verdict (copy, spun, rewritten) needs several suspect
   sentences that come from the original and a minimum share of the suspect; `spun` needs
@@ -10,11 +11,19 @@ too. Two rules sit on top of the argmax, both only ever withdraw an accusation:
   same-subject siblings scores high by chance more often than a single one would. The best
   candidate's derived probability must clear a bar that rises with the number of candidates
   about the same subject (Bonferroni: an error rate of `ALPHA` shared among them).
+
+The probabilities themselves are not constrained to rise with the aligned share: scikit-learn's
+gradient boosting refuses monotonic constraints for more than two classes, and a second,
+binary model would need a second set of trees in the shipped format. The floor does the part
+that matters for accusations: too little aligned text is never derived, whatever the score.
+
+A stitched suspect draws from several originals; `further_sources` names the others, from the
+sentences each supplies that no likelier source explains.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 VERDICTS = ("spun", "rewritten", "copy", "independent", "unrelated")
 PARAPHRASE = ("spun", "rewritten")
@@ -26,6 +35,9 @@ MIN_MATCHED_SHARE = 0.2  # share of the suspect's sentences that come from the o
 MIN_SWAPS_FOR_SPUN = 3
 ALPHA = 0.5  # the argmax rule for one candidate: derived when more likely than not
 MAX_BAR = 0.97
+MIN_SOURCE_SEGMENTS = 3  # verbatim sentences that name a further source (one swapped one does)
+MIN_SOURCE_WORDS = 8  # shorter sentences ("Share this article") say nothing of where they are from
+WORD_ALIGNED = ("verbatim", "swapped")
 
 
 def paraphrase_probability(probabilities: Mapping[str, float]) -> float:
@@ -48,16 +60,16 @@ def has_evidence(segments: Mapping[str, float]) -> bool:
 
 def pair_verdict(probabilities: Mapping[str, float], segments: Mapping[str, float],
                  n_swaps: int) -> str:
-    """The likeliest class that the evidence supports."""
+    """Derived or not first, then how: a derived verdict when the derived classes together
+    are more likely than not (`ALPHA`, the bar for one candidate) and the evidence supports
+    it, the likeliest derived class it supports; else the likeliest class that does not
+    derive. A rewrite the model splits between `rewritten` and `spun` is still derived."""
     ranked = sorted(probabilities, key=lambda k: -probabilities[k])
-    evidence = has_evidence(segments)
-    for verdict in ranked:
-        if verdict in DERIVED and not evidence:
-            continue
-        if verdict == "spun" and n_swaps < MIN_SWAPS_FOR_SPUN:
-            continue
-        return verdict
-    return "independent"
+    if derived_probability(probabilities) >= 1 - ALPHA and has_evidence(segments):
+        for verdict in ranked:
+            if verdict in DERIVED and (verdict != "spun" or n_swaps >= MIN_SWAPS_FOR_SPUN):
+                return verdict
+    return next((v for v in ranked if v not in DERIVED), "independent")
 
 
 def candidate_bar(n_related: int) -> float:
@@ -68,3 +80,25 @@ def candidate_bar(n_related: int) -> float:
 def related(probabilities: Mapping[str, float]) -> bool:
     """A candidate about the same subject: more likely anything than unrelated."""
     return probabilities.get("unrelated", 0.0) < 0.5
+
+
+def further_sources(named: Sequence[Sequence[str]], others: Sequence[Sequence[str]]) -> list[int]:
+    """Which of `others` a derived suspect also draws from (a stitched page's other sources).
+
+    Each entry is the kind of every suspect sentence against one candidate: `named`, the
+    sources already named (the verdict's first); `others`, the rest, likeliest first. A
+    candidate is a further source when suspect sentences come from it word by word that come
+    from no source before it: one with swapped words, or `MIN_SOURCE_SEGMENTS` verbatim ones.
+    A spun copy's sentences come word by word from its own original, so a same-event sibling
+    that shares a quote with it is not named; a paragraph spun from the sibling is. Verbatim
+    sentences alone name a source only in numbers: page furniture is verbatim in many pages
+    (and sentences under `MIN_SOURCE_WORDS` words count as new, `detector.results.segment_kinds`).
+    """
+    explained = {k for kinds in named for k, kind in enumerate(kinds) if kind in WORD_ALIGNED}
+    found = []
+    for index, kinds in enumerate(others):
+        supplied = {k for k, kind in enumerate(kinds) if kind in WORD_ALIGNED} - explained
+        if len(supplied) >= MIN_SOURCE_SEGMENTS or any(kinds[k] == "swapped" for k in supplied):
+            found.append(index)
+            explained |= supplied
+    return found

@@ -86,3 +86,37 @@ def test_derived_counts_a_rewritten_class_when_the_model_has_one():
     rewritten = _result("r.txt", "rewritten", {"spun": 0.1, "copy": 0.0, "rewritten": 0.8,
                                                 "independent": 0.1, "unrelated": 0.0})
     assert rewritten.derived == pytest.approx(0.9)
+
+
+def _stitched(original, verdict, derived, kinds):
+    probabilities = {"spun": derived, "copy": 0.0, "independent": 1 - derived, "unrelated": 0.0}
+    return PairResult("s.txt", original, derived, verdict, probabilities,
+                      {"segments": {"matched_share": kinds.count("new") and
+                                    1 - kinds.count("new") / len(kinds)}},
+                      segment_kinds=tuple(kinds))
+
+
+def test_a_stitched_suspect_names_the_source_of_its_other_paragraphs():
+    first = _stitched("a.txt", "spun", 0.95, ["swapped"] * 6 + ["rewritten", "new", "new"])
+    second = _stitched("b.txt", "independent", 0.3, ["new"] * 6 + ["swapped"] * 3)
+    result = SuspectResult("s.txt", [second, first])
+    assert result.source == "a.txt"
+    assert [(s["original"], s["verdict"]) for s in result.sources] == [
+        ("a.txt", "spun"), ("b.txt", "spun")]
+
+
+def test_a_sibling_that_only_shares_what_the_source_explains_is_not_named():
+    first = _stitched("a.txt", "spun", 0.95, ["swapped"] * 8 + ["new"])
+    sibling = _stitched("b.txt", "independent", 0.2, ["swapped"] * 2 + ["rewritten"] * 3
+                        + ["new"] * 4)
+    assert [s["original"] for s in SuspectResult("s.txt", [first, sibling]).sources] == [
+        "a.txt"]
+
+
+def test_a_candidate_with_evidence_ranks_above_a_likelier_one_without():
+    floored = _result("thin.txt", "independent", {"spun": 0.9, "copy": 0.0,
+                                                  "independent": 0.1, "unrelated": 0.0})
+    backed = _result("real.txt", "spun", {"spun": 0.8, "copy": 0.0, "independent": 0.2,
+                                          "unrelated": 0.0})
+    result = SuspectResult("s.txt", [floored, backed])
+    assert (result.source, result.verdict) == ("real.txt", "spun")

@@ -87,3 +87,24 @@ def test_syndicated_copies_are_not_negatives(tmp_path):
     corpus = load_corpus(tmp_path)
     pairs = syndicated(corpus)
     assert pairs == {frozenset((corpus[0].path, corpus[1].path))}
+
+
+def test_pairs_of_one_suspect_share_its_text_and_name_their_originals(articles):
+    """A stitched page is a spun pair against each of its two sources; a spun page is also
+    scanned against a sibling of its source, which it does not derive from."""
+    scans: dict[str, list] = {}
+    for pair in generate_pairs(load_corpus(articles), seed=1):
+        if pair.suspect_id:
+            scans.setdefault(pair.suspect_id, []).append(pair)
+    stitched = [group for key, group in scans.items() if key.endswith("#stitched")]
+    assert stitched
+    for group in stitched:
+        assert [p.stratum["stitched"] for p in group] == ["first", "second"]
+        assert {p.label for p in group} == {"spun"} and len({p.suspect for p in group}) == 1
+        assert len({p.original_path for p in group}) == 2
+    siblings = [group for group in scans.values() if len(group) == 2
+                and group[1].stratum.get("scan") == "sibling_of_source"]
+    assert siblings
+    for spun, sibling in siblings:
+        assert (spun.label, sibling.label) == ("spun", "independent")
+        assert spun.suspect == sibling.suspect and spun.original_path != sibling.original_path

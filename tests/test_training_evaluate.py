@@ -58,3 +58,15 @@ def test_threshold_leaves_one_percent_of_negatives_above():
 
 def test_tpr_at_fpr_without_both_classes_is_zero():
     assert tpr_at_fpr(np.ones(4, bool), np.arange(4.0)) == 0.0
+
+
+def test_verdicts_after_the_decision_are_reported_beside_the_argmax():
+    labels = ["spun", "spun", "independent"]
+    strata = [{"kind": "spun"}, {"kind": "spun"}, {"kind": "same_event"}]
+    report = summarise(labels, onehot(labels), CLASSES, strata,
+                       decided=["spun", "independent", "independent"])
+    spun = report["strata"]["kind=spun"]
+    assert (spun["flagged_paraphrase"], spun["decided_paraphrase"]) == (1.0, 0.5)
+    assert "| kind=spun | 2 | 1.000 | 1.000 | 0.500 | 0.500 |" in markdown(report)
+    plain = summarise(labels, onehot(labels), CLASSES, strata)["strata"]["kind=spun"]
+    assert plain["decided_paraphrase"] == plain["flagged_paraphrase"]

@@ -56,3 +56,29 @@ def test_held_out_style_recall():
                                                    for s in ("odd", "s0", "s1")}
     assert out["s0"]["recall_unseen_style"] > 0.5 and out["s1"]["recall_unseen_style"] > 0.5
     assert out["odd"]["recall_unseen_style"] == 0.0  # it was left out of the training
+
+
+def test_source_scans_decide_as_a_scan_does():
+    """Held-out results of one suspect against several originals, scored by the scan rules."""
+    from detector.results import PairResult
+    from detector.training.dataset import LabelledPair
+    from detector.training.train import source_scans
+
+    def result(original, verdict, derived, kinds):
+        p = {"spun": derived, "copy": 0.0, "independent": 1 - derived, "unrelated": 0.0}
+        return PairResult("s", original, derived, verdict, p,
+                          {"segments": {"matched_share": 0.5}}, segment_kinds=kinds)
+
+    stitched = {"kind": "spun", "style": "stitched"}
+    pairs = [LabelledPair("s", "a", "spun", stitched, "t", "a.txt", suspect_id="x"),
+             LabelledPair("s", "b", "spun", stitched, "t", "b.txt", suspect_id="x"),
+             LabelledPair("z", "c", "spun", {"kind": "spun"}, "t", "c.txt", suspect_id="y"),
+             LabelledPair("z", "d", "independent", {"kind": "spun_sibling"}, "t", "d.txt",
+                          suspect_id="y")]
+    results = [result("a.txt", "spun", 0.9, ("swapped", "swapped", "new")),
+               result("b.txt", "independent", 0.3, ("new", "new", "swapped")),
+               result("c.txt", "spun", 0.95, ("swapped", "swapped", "swapped")),
+               result("d.txt", "independent", 0.1, ("swapped", "new", "new"))]
+    out = source_scans(pairs, results)
+    assert out["stitched"] == {"suspects": 1, "caught": 1.0, "both_sources_named": 1.0}
+    assert out["spun_with_sibling"] == {"suspects": 1, "caught": 1.0, "sibling_named": 0.0}

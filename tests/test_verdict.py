@@ -3,6 +3,7 @@ import pytest
 from detector.verdict import (
     candidate_bar,
     derived_probability,
+    further_sources,
     has_evidence,
     pair_verdict,
     paraphrase_probability,
@@ -41,3 +42,21 @@ def test_the_bar_rises_with_the_candidates_about_the_same_subject():
     assert candidate_bar(10) == pytest.approx(0.95)
     assert candidate_bar(1000) == 0.97
     assert candidate_bar(0) == 0.5
+
+
+def test_further_sources_need_sentences_no_named_source_gives_word_by_word():
+    named = [["swapped", "swapped", "rewritten", "new", "new", "new"]]
+    others = [["swapped", "new", "verbatim", "verbatim", "new", "new"],  # furniture: not enough
+              ["new", "new", "swapped", "new", "new", "new"],  # a spun sentence: a source
+              ["new", "new", "swapped", "verbatim", "verbatim", "verbatim"]]  # three new ones
+    assert further_sources(named, others) == [1, 2]
+    assert further_sources(named, others[:1]) == []
+    assert further_sources(named, []) == []
+
+
+def test_derived_classes_together_outweigh_the_likeliest_single_class():
+    split = {"spun": 0.2, "rewritten": 0.35, "copy": 0.0, "independent": 0.4, "unrelated": 0.05}
+    assert pair_verdict(split, MATCHED, n_swaps=20) == "rewritten"
+    assert pair_verdict(split, THIN, n_swaps=20) == "independent"
+    unsure = {**split, "rewritten": 0.25, "unrelated": 0.15}
+    assert pair_verdict(unsure, MATCHED, n_swaps=20) == "independent"

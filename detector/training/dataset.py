@@ -44,6 +44,7 @@ class LabelledPair:
     topic: str = ""
     original_path: str = ""
     suspect_path: str = ""  # the corpus article an independent report is (for scan checks)
+    suspect_id: str = ""  # pairs that score one suspect text against several originals share it
 
 
 def group_paragraphs(sentences: list[str], rng: random.Random) -> list[str]:
@@ -224,9 +225,14 @@ def generate_pairs(
     shared_wire = syndicated(articles)
     rewrites = load_rewrites(rewrites_dir) if rewrites_dir is not None else {}
     extra = random.Random(seed + 7919)  # the rewrite and edited-copy pairs draw from their own
+    more = random.Random(seed + 104729)  # and the pairs added after them from theirs
 
     def page(text: str) -> str:
         return add_chrome(text, rng, rng.sample(headlines, 6)) if rng.random() < chrome else text
+
+    def more_page(text: str) -> str:  # as `page`, drawing from `more`
+        return add_chrome(text, more, more.sample(headlines, 6)) if more.random() < chrome \
+            else text
 
     def original_view(a: Article, donor: Article | None = None) -> str:
         text = a.text
@@ -245,21 +251,33 @@ def generate_pairs(
         for k in range(spins_per_article):
             result, style, swapped = heavy_spin(art.text, rng, base + 10 * k)
             donor = rng.choice(same_event) if same_event else None
+            suspect = page(result.text)
             yield LabelledPair(
-                page(result.text), original_view(art, donor), "spun",
+                suspect, original_view(art, donor), "spun",
                 {"kind": "spun", "style": style, "rate": _rate_bucket(swapped),
                  "partial": result.share < 1.0},
-                art.topic, art.path,
+                art.topic, art.path, suspect_id=f"{art.path}#spun{k}",
             )
+            if k == 0 and same_event:  # the same page scanned against a sibling of its source
+                sibling = more.choice(same_event)
+                yield LabelledPair(suspect, more_page(sibling.text), "independent",
+                                   {"kind": "spun_sibling", "scan": "sibling_of_source"},
+                                   art.topic, sibling.path, suspect_id=f"{art.path}#spun{k}")
 
         if same_event and rng.random() < 0.5:
             other = rng.choice(same_event + similar)
             a_spun = spin(art.text, style=_style(rng), rate=rng.uniform(0.1, 1.0), seed=base + 50)
             b_spun = spin(other.text, style=_style(rng), rate=rng.uniform(0.1, 1.0), seed=base + 51)
-            suspect = stitch(a_spun.text, b_spun.text, seed=base + 52)
-            yield LabelledPair(page(suspect), original_view(art), "spun",
+            suspect = page(stitch(a_spun.text, b_spun.text, seed=base + 52))
+            yield LabelledPair(suspect, original_view(art), "spun",
                                {"kind": "spun", "style": "stitched", "rate": "mixed",
-                                "partial": True}, art.topic, art.path)
+                                "partial": True, "stitched": "first"}, art.topic, art.path,
+                               suspect_id=f"{art.path}#stitched")
+            # the other source: the page draws from it too
+            yield LabelledPair(suspect, more_page(other.text), "spun",
+                               {"kind": "spun", "style": "stitched", "rate": "mixed",
+                                "partial": True, "stitched": "second"}, art.topic, other.path,
+                               suspect_id=f"{art.path}#stitched")
 
         donor = by_topic[rng.choice(others)][0].text
         kind, suspect = make_copy(art.text, donor, rng)
@@ -292,11 +310,12 @@ def generate_pairs(
                                    {"kind": "unrelated"}, art.topic, art.path)
 
         yield from _derived_not_spun(art, by_topic[art.topic], same_event, shared_wire,
-                                     rewrites, extra, page, original_view, base)
+                                     rewrites, extra, page, original_view, base, more,
+                                     more_page)
 
 
 def _derived_not_spun(art, topic, same_event, shared_wire, rewrites, rng, page, original_view,
-                      base) -> Iterator[LabelledPair]:
+                      base, more, more_page) -> Iterator[LabelledPair]:
     """Rewrites (hand-written, restructured, and rewrite-like spins), edited syndication and
     hand-edited copies (`copy`), and rewrites of a sibling report (`independent`)."""
     for style, text in rewrites.get(corpus_key(art.path), []):
@@ -304,6 +323,10 @@ def _derived_not_spun(art, topic, same_event, shared_wire, rewrites, rng, page, 
                            {"kind": "rewritten", "style": f"rewrite_{style}"}, art.topic, art.path)
         yield LabelledPair(page(restructure(text, rng)), original_view(art), "rewritten",
                            {"kind": "rewritten", "style": f"rewrite_{style}_restructured"},
+                           art.topic, art.path)
+        yield LabelledPair(more_page(restructure(text, more, rate=0.9)), more_page(art.text),
+                           "rewritten",
+                           {"kind": "rewritten", "style": f"rewrite_{style}_restructured_more"},
                            art.topic, art.path)
     if not rewrites.get(corpus_key(art.path)) and rng.random() < 0.3:
         spun = spin(art.text, style=rng.choice(("heavy", "backtranslate")),

@@ -41,16 +41,20 @@ def summarise(
     proba: np.ndarray,
     classes: Sequence[str],
     strata: Sequence[dict],
+    decided: Sequence[str] | None = None,
 ) -> dict:
     """All validation figures for out-of-fold predictions `proba` of pairs with `labels`.
 
     Ranking figures use the paraphrase score (P(spun) + P(rewritten)) on paraphrases against
-    pairs that do not derive (independent, unrelated); copies are neither.
+    pairs that do not derive (independent, unrelated); copies are neither. `decided` are the
+    verdicts users get (`detector.verdict.pair_verdict`: the evidence floor on top of the
+    argmax); without them the argmax stands in.
     """
     labels = list(labels)
     classes = list(classes)
     score = sum(proba[:, classes.index(c)] for c in PARAPHRASE if c in classes)
     predicted = [classes[k] for k in proba.argmax(axis=1)]
+    decided = list(decided) if decided is not None else predicted
     label_arr = np.array(labels)
     negative = np.isin(label_arr, NOT_DERIVED)
 
@@ -81,7 +85,7 @@ def summarise(
     groups: dict[str, list[int]] = defaultdict(list)
     for k, stratum in enumerate(strata):
         groups[f"kind={stratum.get('kind')}"].append(k)
-        for key in ("style", "rate", "partial"):
+        for key in ("style", "rate", "partial", "stitched"):
             if key in stratum:
                 groups[f"{key}={stratum[key]}"].append(k)
     report["strata"] = {
@@ -89,6 +93,8 @@ def summarise(
             "n": len(idx),
             "flagged_paraphrase": float(np.mean([predicted[k] in PARAPHRASE for k in idx])),
             "flagged_derived": float(np.mean([predicted[k] in DERIVED for k in idx])),
+            "decided_paraphrase": float(np.mean([decided[k] in PARAPHRASE for k in idx])),
+            "decided_derived": float(np.mean([decided[k] in DERIVED for k in idx])),
             "correct": float(np.mean([predicted[k] == labels[k] for k in idx])),
             "mean_score": float(np.mean(score[idx])),
         }
@@ -112,16 +118,21 @@ def markdown(report: dict, title: str = "Validation on held-out topics") -> str:
         f"{report['macro_f1_paraphrase_copy_not_derived']:.4f}",
         f"- macro-F1 over the classes: {report['macro_f1_classes']:.4f}",
         "",
-        "Scores are P(spun) + P(rewritten); flags are the likeliest class, before the evidence "
-        "floor and the allowance for several candidates (both only withdraw flags).",
+        "Scores are P(spun) + P(rewritten). `flagged` columns are the likeliest class (argmax); "
+        "`verdict` columns are what a user gets for the pair, after the evidence floor "
+        "(`detector.verdict.pair_verdict`, which only withdraws flags); correct class is the "
+        "argmax's.",
         "",
-        "| stratum | pairs | flagged paraphrase | flagged derived | correct class | mean score |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| stratum | pairs | flagged paraphrase | flagged derived | verdict paraphrase "
+        "| verdict derived | correct class | mean score |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, s in report["strata"].items():
         lines.append(
             f"| {name} | {s['n']} | {s['flagged_paraphrase']:.3f} | "
-            f"{s['flagged_derived']:.3f} | {s['correct']:.3f} | {s['mean_score']:.3f} |"
+            f"{s['flagged_derived']:.3f} | {s.get('decided_paraphrase', 0.0):.3f} | "
+            f"{s.get('decided_derived', 0.0):.3f} | {s['correct']:.3f} | "
+            f"{s['mean_score']:.3f} |"
         )
     cm = report["confusion"]
     lines += ["", "Confusion (rows: true, columns: predicted):", "",
