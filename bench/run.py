@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.synthetic import SyntheticCorpus, sentences_of, write_corpus
+from bench.synthetic import GENERATOR_VERSION, SyntheticCorpus, sentences_of, write_corpus
 from detector.index import ReferenceIndex, build
 from detector.text import Document
 from detector.training.config import CORPUS_DIR
@@ -121,7 +121,7 @@ def bench_cold_start(runs: int = 5) -> dict:
 
 HELD_OUT_TOPICS = ("41", "43", "44", "45", "5", "6", "8", "9")
 RATES = (0.1, 0.3, 0.5, 0.7)
-WORKDIR = Path(tempfile.gettempdir()) / "spundetect-bench"
+WORKDIR = ROOT / "build" / "bench-cache"
 
 
 # --- corpora ----------------------------------------------------------------------------------
@@ -149,7 +149,7 @@ def synthetic_files(n: int, workdir: Path, *, exclude: tuple[str, ...] = (), see
     tag = "all" if not exclude else "without-" + "-".join(exclude)
     sources = [sentences_of(p) for p in topic_files(exclude=exclude)]
     corpus = SyntheticCorpus(sources, seed=seed)
-    return write_corpus(corpus, workdir / f"synthetic-{tag}-{seed}", n)
+    return write_corpus(corpus, workdir / f"synthetic-{tag}-{seed}-v{GENERATOR_VERSION}", n)
 
 
 def real_as_articles(paths: list[Path], workdir: Path) -> list[Path]:
