@@ -642,7 +642,8 @@ def run_index(args: argparse.Namespace, figures: dict) -> None:
         figures[f"scan_{n}"] = in_child(bench_scan, path, n_suspects, args.workdir,
                                         jobs=args.jobs, model=args.model, **quiet)
         figures[f"no_source_{n}"] = in_child(bench_no_source, path, args.workdir,
-                                             jobs=args.jobs, model=args.model, **quiet)
+                                             n=args.no_source, jobs=args.jobs,
+                                             model=args.model, **quiet)
     figures["retrieval"] = figures[f"retrieval_{max(sizes)}"]
     if not args.skip_acceptance:
         figures["heldout_scan"] = in_child(bench_heldout_scan, args.workdir, jobs=args.jobs,
@@ -671,6 +672,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, action="append", default=[],
                         help="a size measured besides those (e.g. --size 1000000; the "
                              "generated corpus is kept under --workdir for re-runs)")
+    parser.add_argument("--no-source", type=int, default=300,
+                        help="suspects with no source scanned at each size (default 300)")
     parser.add_argument("--skip-acceptance", action="store_true",
                         help="leave out the acceptance scan (it trains a model once)")
     parser.add_argument("--workdir", type=Path, default=WORKDIR,

@@ -115,10 +115,11 @@ def write_corpus(corpus: SyntheticCorpus, directory: Path, n: int, *, per_folder
     """Write synthetic articles 0..n-1 as text files, reusing those already there.
 
     Article k is the same whatever `n`, so a corpus of n is the first n files of a larger one.
-    A `complete-N` marker, written once all N files are there, lets a re-run of that size or
-    a smaller one skip checking a million files one by one.
+    A `complete-PER_FOLDER-N` marker, written once all N files are there, lets a re-run of
+    that size or a smaller one skip checking a million files one by one.
     """
-    done = max((int(m.name.split("-")[1]) for m in directory.glob("complete-*")), default=0)
+    done = max((int(m.name.rsplit("-", 1)[1]) for m in directory.glob(f"complete-{per_folder}-*")),
+               default=0)
     paths = []
     for number in range(n):
         folder = directory / f"{number // per_folder:04d}"
@@ -128,7 +129,7 @@ def write_corpus(corpus: SyntheticCorpus, directory: Path, n: int, *, per_folder
             path.write_text(corpus.article(number), encoding="utf-8")
         paths.append(path)
     if n > done:
-        (directory / f"complete-{n}").touch()
+        (directory / f"complete-{per_folder}-{n}").touch()
     return paths
 
 
