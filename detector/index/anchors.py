@@ -29,7 +29,7 @@ PREFIX = {"name": "n:", "number": "d:", "rare": "r:", "skeleton": "s:"}
 _WORDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {}
 # Term -> its hash, the same idea: names, numbers and skeleton grams recur across articles.
 _HASHES: dict[str, int] = {}
-CACHE_SIZE = 500_000
+CACHE_SIZE = 200_000
 
 
 def _classify(word: str) -> tuple[tuple[str, str], tuple[str, str]]:
