@@ -3,9 +3,10 @@
 Files are read in this process in chunks; decoding, normalising and anchor extraction run
 where the chunks are sent (local processes or a Dask cluster); the writes come back here and
 go into the index in one transaction, in the order of the paths. `build` writes a new file
-next to its final name and renames it into place, so an interrupted build leaves nothing but
-that file (and its journal) after a `kill -9`; the next build or add to the same name removes
-those of builds whose process is gone.
+next to its final name (without a rollback journal: a failed build is removed, not rolled
+back) and renames it into place, so an interrupted build leaves nothing but that file after a
+`kill -9`; the next build or add to the same name removes those of builds whose process is
+gone (and the journals older versions left).
 """
 
 from __future__ import annotations
