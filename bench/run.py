@@ -9,12 +9,15 @@ Reference index and folder scans:
 - `bench_index`: index build docs/s, size on disk, peak memory, query latency p50/p95.
 - `bench_retrieval`: recall@1 and @10 of the true source for spun suspects of held-out
   topics, by swap rate, against the real originals plus synthetic distractors.
-- `bench_scan`: suspects/s of a scan with the model, and how per-suspect cost grows.
+- `bench_scan`: suspects/s of a scan with the model, how per-suspect cost grows, and that
+  cost split into retrieval and scoring.
+- `bench_no_source`: how often suspects whose text is in no original are flagged, per size.
 - `bench_heldout_scan`: the acceptance scan: ~400 suspects (spun, copied, independent
   reports of indexed events) against ~2,500 originals, with a model that never saw them.
 
-Reference corpora of 10,000 and 100,000 originals are the 687 real ones plus synthetic
-articles (`bench.synthetic`); they are written once under `--workdir` and reused.
+Reference corpora of 10,000 and 100,000 originals (and 1,000,000 with `--size 1000000`) are
+the real ones plus synthetic articles (`bench.synthetic`); they are written once under
+`--workdir` (build/bench-cache), keyed by the generator's version, and reused.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.synthetic import SyntheticCorpus, sentences_of, write_corpus
+from bench.synthetic import GENERATOR_VERSION, SyntheticCorpus, sentences_of, write_corpus
 from detector.index import ReferenceIndex, build
 from detector.text import Document
 from detector.training.config import CORPUS_DIR
@@ -130,8 +133,12 @@ def bench_cold_start(runs: int = 5) -> dict:
 
 
 HELD_OUT_TOPICS = ("41", "43", "44", "45", "5", "6", "8", "9")
+# Held-out topics left out of the reference corpora altogether: suspects made from them have
+# no source among the originals (`bench_no_source`). The others are indexed (`bench_retrieval`).
+NO_SOURCE_TOPICS = ("44", "9")
+INDEXED_HELD_OUT = tuple(t for t in HELD_OUT_TOPICS if t not in NO_SOURCE_TOPICS)
 RATES = (0.1, 0.3, 0.5, 0.7)
-WORKDIR = Path(tempfile.gettempdir()) / "spundetect-bench"
+WORKDIR = ROOT / "build" / "bench-cache"
 
 
 # --- corpora ----------------------------------------------------------------------------------
@@ -159,7 +166,7 @@ def synthetic_files(n: int, workdir: Path, *, exclude: tuple[str, ...] = (), see
     tag = "all" if not exclude else "without-" + "-".join(exclude)
     sources = [sentences_of(p) for p in topic_files(exclude=exclude)]
     corpus = SyntheticCorpus(sources, seed=seed)
-    return write_corpus(corpus, workdir / f"synthetic-{tag}-{seed}", n)
+    return write_corpus(corpus, workdir / f"synthetic-{tag}-{seed}-v{GENERATOR_VERSION}", n)
 
 
 def real_as_articles(paths: list[Path], workdir: Path) -> list[Path]:
@@ -175,12 +182,12 @@ def real_as_articles(paths: list[Path], workdir: Path) -> list[Path]:
 
 
 def reference_corpus(n: int, workdir: Path) -> list[Path]:
-    """All real originals plus synthetic ones up to `n` documents.
+    """The real originals (but those of `NO_SOURCE_TOPICS`) plus synthetic ones up to `n`.
 
     The synthetic ones recombine sentences of the other topics only: a distractor built
     from a held-out article's own sentences would be a partial copy of it, not a distractor.
     """
-    real = real_as_articles(topic_files(), workdir)
+    real = real_as_articles(topic_files(exclude=NO_SOURCE_TOPICS), workdir)
     return real + synthetic_files(n - len(real), workdir, exclude=HELD_OUT_TOPICS)
 
 
@@ -263,9 +270,10 @@ def bench_retrieval(index_path: Path, workdir: Path = WORKDIR, *, per_rate: int 
 
     with ReferenceIndex.open(index_path, readonly=True) as index:
         ids = index.paths()
-        held_out = real_as_articles(topic_files(HELD_OUT_TOPICS), workdir)
+        held_out = real_as_articles(topic_files(INDEXED_HELD_OUT), workdir)
         rng = random.Random(seed)
-        result: dict = {"index_documents": len(index), "held_out_topics": list(HELD_OUT_TOPICS)}
+        result: dict = {"index_documents": len(index),
+                        "held_out_topics": list(INDEXED_HELD_OUT)}
         misses = []
         for rate in RATES:
             at1 = at10 = 0
@@ -309,6 +317,85 @@ def make_suspects(originals: list[Path], directory: Path, n: int, seed: int = 0)
     return out
 
 
+def split_costs(suspects: list[Path], index: ReferenceIndex, detector, top_k: int) -> dict:
+    """A scan's cost per suspect in one process, split: retrieval (anchors, top-k query and
+    the candidates' stored texts) and scoring (the pairwise model on the k candidates)."""
+    from detector.index.scan import retrieve, score_retrieved
+
+    retrieval, scoring = [], []
+    for path in suspects:
+        doc = Document(path.read_text(encoding="utf-8"))
+        t = time.perf_counter()
+        found = retrieve(doc, index, top_k)
+        retrieval.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        score_retrieved(detector, doc, found)
+        scoring.append(time.perf_counter() - t)
+    return {"retrieval": _percentiles(retrieval),
+            "retrieval_ms_mean": round(1000 * statistics.fmean(retrieval), 2),
+            "scoring_ms_mean": round(1000 * statistics.fmean(scoring), 1)}
+
+
+def no_source_suspects(workdir: Path, n: int = 300, seed: int = 0) -> dict[str, list[Path]]:
+    """Suspects whose text is in no original of the reference corpora, by kind: articles of
+    `NO_SOURCE_TOPICS` spun, synthetic articles recombined from those topics, and those spun.
+    """
+    from detector.training.spinner import random_spin
+
+    real = real_as_articles(topic_files(NO_SOURCE_TOPICS), workdir)
+    synthetic = SyntheticCorpus([sentences_of(p) for p in topic_files(NO_SOURCE_TOPICS)],
+                                seed=seed + 11)
+    rng = random.Random(seed)
+    per_kind = n // 3
+    folder = workdir / f"no-source-v{GENERATOR_VERSION}-{seed}-{n}"
+    made: dict[str, list[Path]] = {"spun_real": [], "synthetic": [], "spun_synthetic": []}
+    for k in range(per_kind):
+        texts = {"spun_real": random_spin(rng.choice(real).read_text(encoding="utf-8"),
+                                          seed=seed * 7_919 + k).text,
+                 "synthetic": synthetic.article(2 * k),
+                 "spun_synthetic": random_spin(synthetic.article(2 * k + 1),
+                                               seed=seed * 7_919 + k).text}
+        for kind, text in texts.items():
+            path = folder / f"{kind}{k:04d}.txt"
+            if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+            made[kind].append(path)
+    return made
+
+
+def bench_no_source(index_path: Path, workdir: Path = WORKDIR, *, n: int = 300, jobs: int = 2,
+                    top_k: int = 10, model: Path | None = None, log=print) -> dict:
+    """Share of suspects with no source in the index that a scan flags: paraphrase (`spun`,
+    `rewritten`) and derived at all (`copy` too), by kind. It must not grow with the index."""
+    from detector.api import Detector
+    from detector.index.scan import scan
+    from detector.model import load_model
+    from detector.verdict import DERIVED, PARAPHRASE
+
+    made = no_source_suspects(workdir, n)
+    kind_of = {str(p): kind for kind, paths in made.items() for p in paths}
+    with ReferenceIndex.open(index_path, readonly=True) as index:
+        detector = Detector(model=load_model(model))
+        records = list(scan(sorted(kind_of), index, detector, top_k=top_k, jobs=jobs))
+        n_docs = len(index)
+    result: dict = {"index_documents": n_docs, "suspects": len(records)}
+    for kind in (*made, "all"):
+        rows = [r for r in records if kind in ("all", kind_of[r["suspect"]])]
+        result[kind] = {
+            "suspects": len(rows),
+            "flagged_paraphrase": round(sum(r["verdict"] in PARAPHRASE for r in rows)
+                                        / len(rows), 4),
+            "flagged_derived": round(sum(r["verdict"] in DERIVED for r in rows) / len(rows), 4)}
+    result["flagged"] = sorted(
+        ({"suspect": Path(r["suspect"]).name, "verdict": r["verdict"],
+          "derived": r["derived"], "original": Path(r["original"] or "").name,
+          "aligned_share": r["evidence"].get("aligned_share")}
+         for r in records if r["verdict"] in DERIVED), key=lambda f: f["suspect"])
+    log(f"no source {n_docs}: {result}")
+    return result
+
+
 def bench_scan(index_path: Path, n_suspects: int, workdir: Path = WORKDIR, *, jobs: int = 2,
                top_k: int = 10, model: Path | None = None, log=print) -> dict:
     """Scan spun suspects of indexed originals with the model: suspects/s and cost per suspect."""
@@ -324,19 +411,14 @@ def bench_scan(index_path: Path, n_suspects: int, workdir: Path = WORKDIR, *, jo
         start = time.perf_counter()
         records = list(scan(suspects, index, detector, top_k=top_k, jobs=jobs))
         seconds = time.perf_counter() - start
-        retrieval = []
-        for path in suspects[:100]:
-            doc = Document(path.read_text(encoding="utf-8"))
-            t = time.perf_counter()
-            index.candidates(doc, top_k)
-            retrieval.append(time.perf_counter() - t)
+        costs = split_costs(suspects[:100], index, detector, top_k)
     right = sum(1 for r in records if r["source"] and Path(r["source"]).stem in r["suspect"])
     result = {
         "index_documents": len(originals), "suspects": len(records), "jobs": jobs,
         "top_k": top_k, "seconds": round(seconds, 1),
         "suspects_per_s": round(len(records) / seconds, 1),
         "ms_per_suspect_per_core": round(1000 * seconds * jobs / len(records), 1),
-        "retrieval": _percentiles(retrieval),
+        **costs,
         "spun_flagged": sum(r["verdict"] == "spun" for r in records) / len(records),
         "right_source": right / len(records),
     }
@@ -524,29 +606,75 @@ def _print_pairwise(cold: dict, pairs: dict) -> None:
 
 def _print_index(figures: dict, sizes: list[int]) -> None:
     for n in sizes:
-        b, sc = figures[f"index_{n}"], figures[f"scan_{n}"]
+        b, sc, r = figures[f"index_{n}"], figures[f"scan_{n}"], figures[f"retrieval_{n}"]
         print(f"index {b['originals']}: build {b['build_docs_per_s']:.0f} docs/s "
-              f"({b['build_seconds']:.0f} s, target >= 500), {b['size_mb']:.0f} MB on disk, "
-              f"peak RSS {b['peak_rss_main_mb']:.0f} MB main + {b['peak_rss_worker_mb']:.0f} MB "
-              f"per worker (target <= 2 GB); query p50 {b['query']['p50_ms']:.1f} ms, "
-              f"p95 {b['query']['p95_ms']:.1f} ms")
+              f"({b['build_seconds']:.0f} s, target >= 3000 at 1M), {b['size_mb']:.0f} MB on "
+              f"disk, peak RSS {b['peak_rss_main_mb']:.0f} MB main + "
+              f"{b['peak_rss_worker_mb']:.0f} MB per worker (target <= 4 GB in all); "
+              f"query p50 {b['query']['p50_ms']:.1f} ms, p95 {b['query']['p95_ms']:.1f} ms")
         print(f"scan against {sc['index_documents']}: {sc['suspects_per_s']:.1f} suspects/s "
-              f"on {sc['jobs']} processes, top {sc['top_k']} (target >= 20), "
-              f"{sc['ms_per_suspect_per_core']:.0f} ms per suspect per core, "
-              f"peak RSS {sc['peak_rss_main_mb']:.0f} MB main + "
-              f"{sc['peak_rss_worker_mb']:.0f} MB per worker")
+              f"on {sc['jobs']} processes, top {sc['top_k']} (target >= 100 at 1M), "
+              f"{sc['ms_per_suspect_per_core']:.0f} ms per suspect per core; in one process "
+              f"retrieval {sc['retrieval_ms_mean']:.1f} ms (p50 {sc['retrieval']['p50_ms']:.1f}, "
+              f"p95 {sc['retrieval']['p95_ms']:.1f}) + scoring {sc['scoring_ms_mean']:.0f} ms "
+              f"per suspect; right source first {sc['right_source']:.3f}; peak RSS "
+              f"{sc['peak_rss_main_mb']:.0f} MB main + {sc['peak_rss_worker_mb']:.0f} MB per "
+              f"worker")
+        print(f"retrieval against {r['index_documents']}: recall@1 "
+              f"{r['overall']['recall_at_1']:.3f}, recall@10 {r['overall']['recall_at_10']:.3f} "
+              f"({r['overall']['suspects']} spun held-out suspects, swap rates "
+              f"{', '.join(map(str, RATES))})")
+        ns = figures[f"no_source_{n}"]
+        print(f"no source against {ns['index_documents']}: flagged paraphrase "
+              f"{ns['all']['flagged_paraphrase']:.3f}, derived {ns['all']['flagged_derived']:.3f}"
+              f" of {ns['suspects']} (target <= 0.01 at every size); "
+              + ", ".join(f"{k} {v['flagged_derived']:.3f}" for k, v in ns.items()
+                          if isinstance(v, dict) and k != "all"))
     g = figures["growth"]
     print(f"per-suspect cost {max(sizes)} vs {min(sizes)}: x{g['per_suspect_cost_ratio']} "
-          f"(target <= 2), retrieval p50 x{g['retrieval_p50_ratio']}")
-    r = figures["retrieval"]
-    for rate in RATES:
-        row = r[f"rate_{rate}"]
-        print(f"retrieval at swap rate {rate}: recall@1 {row['recall_at_1']:.3f}, "
-              f"recall@10 {row['recall_at_10']:.3f} ({row['suspects']} spun held-out suspects, "
-              f"{r['index_documents']} originals)")
+          f"(target <= 1.5 at 1M vs 100k), retrieval mean x{g['retrieval_mean_ratio']}")
     h = figures.get("heldout_scan", {})
     for kind, row in sorted(h.get("by_kind", {}).items()):
         print(f"held-out scan, {kind}: {row}")
+
+
+def run_index(args: argparse.Namespace, figures: dict) -> None:
+    """The index benchmarks at each size (`--sizes`, plus `--size`), then the acceptance scan."""
+    sizes = args.sizes or ([2000, 10000] if args.quick else [10000, 100000])
+    sizes = sorted(set(sizes + args.size))
+    per_rate = args.per_rate or (100 if args.quick else 250)
+    n_suspects = args.suspects or (100 if args.quick else 400)
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    quiet = {"log": lambda *_: None}
+    for n in sizes:
+        figures[f"index_{n}"] = in_child(bench_index, n, args.workdir, jobs=args.jobs)
+        path = Path(figures[f"index_{n}"]["index"])
+        figures[f"retrieval_{n}"] = bench_retrieval(path, args.workdir, per_rate=per_rate,
+                                                    **quiet)
+        figures[f"scan_{n}"] = in_child(bench_scan, path, n_suspects, args.workdir,
+                                        jobs=args.jobs, model=args.model, **quiet)
+        figures[f"no_source_{n}"] = in_child(bench_no_source, path, args.workdir,
+                                             n=args.no_source, jobs=args.jobs,
+                                             model=args.model, **quiet)
+    figures["retrieval"] = figures[f"retrieval_{max(sizes)}"]
+    if not args.skip_acceptance:
+        figures["heldout_scan"] = in_child(bench_heldout_scan, args.workdir, jobs=args.jobs,
+                                           model=args.heldout_model, **quiet)
+    small, large = figures[f"scan_{min(sizes)}"], figures[f"scan_{max(sizes)}"]
+    figures["growth"] = {
+        "per_suspect_cost_ratio": round(large["ms_per_suspect_per_core"]
+                                        / small["ms_per_suspect_per_core"], 2),
+        "retrieval_mean_ratio": round(large["retrieval_ms_mean"] / small["retrieval_ms_mean"],
+                                      2),
+    }
+    _print_index(figures, sizes)
+    if args.cluster:
+        from bench.cluster import bench_cluster, print_cluster
+
+        for n in sizes:
+            figures[f"cluster_{n}"] = in_child(bench_cluster, n, args.workdir, jobs=args.jobs,
+                                               n_suspects=n_suspects, model=args.model, **quiet)
+        print_cluster(figures, sizes)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -560,6 +688,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--sizes", type=int, nargs="+", default=None,
                         help="reference corpus sizes (default 10000 100000)")
+    parser.add_argument("--size", type=int, action="append", default=[],
+                        help="a size measured besides those (e.g. --size 1000000; the "
+                             "generated corpus is kept under --workdir for re-runs)")
+    parser.add_argument("--no-source", type=int, default=300,
+                        help="suspects with no source scanned at each size (default 300)")
+    parser.add_argument("--skip-acceptance", action="store_true",
+                        help="leave out the acceptance scan (it trains a model once)")
     parser.add_argument("--workdir", type=Path, default=WORKDIR,
                         help=f"where corpora and indexes are written (default {WORKDIR})")
     parser.add_argument("--per-rate", type=int, default=None,
@@ -583,38 +718,7 @@ def main(argv: list[str] | None = None) -> int:
         _print_pairwise(figures["cold_start"], figures["pairs"])
 
     if args.only in (None, "index"):
-        sizes = args.sizes or ([2000, 10000] if args.quick else [10000, 100000])
-        per_rate = args.per_rate or (100 if args.quick else 250)
-        n_suspects = args.suspects or (100 if args.quick else 400)
-        args.workdir.mkdir(parents=True, exist_ok=True)
-        for n in sizes:
-            figures[f"index_{n}"] = in_child(bench_index, n, args.workdir, jobs=args.jobs)
-        largest = Path(figures[f"index_{max(sizes)}"]["index"])
-        figures["retrieval"] = bench_retrieval(largest, args.workdir, per_rate=per_rate,
-                                               log=lambda *_: None)
-        for n in sizes:
-            path = Path(figures[f"index_{n}"]["index"])
-            figures[f"scan_{n}"] = in_child(bench_scan, path, n_suspects, args.workdir,
-                                            jobs=args.jobs, model=args.model,
-                                            log=lambda *_: None)
-        figures["heldout_scan"] = in_child(bench_heldout_scan, args.workdir, jobs=args.jobs,
-                                           model=args.heldout_model, log=lambda *_: None)
-        small, large = f"scan_{min(sizes)}", f"scan_{max(sizes)}"
-        figures["growth"] = {
-            "per_suspect_cost_ratio": round(figures[large]["ms_per_suspect_per_core"]
-                                            / figures[small]["ms_per_suspect_per_core"], 2),
-            "retrieval_p50_ratio": round(figures[large]["retrieval"]["p50_ms"]
-                                         / figures[small]["retrieval"]["p50_ms"], 2),
-        }
-        _print_index(figures, sizes)
-        if args.cluster:
-            from bench.cluster import bench_cluster, print_cluster
-
-            for n in sizes:
-                figures[f"cluster_{n}"] = in_child(bench_cluster, n, args.workdir,
-                                                   jobs=args.jobs, n_suspects=n_suspects,
-                                                   model=args.model, log=lambda *_: None)
-            print_cluster(figures, sizes)
+        run_index(args, figures)
     print(f"cores: {os.cpu_count()}")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")

@@ -17,6 +17,9 @@ from pathlib import Path
 from detector.terms import is_name
 from detector.training.dataset import group_paragraphs
 
+# Bump when `SyntheticCorpus.article` changes its output: cached corpora are keyed by it.
+GENERATOR_VERSION = 1
+
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+")
 _ONSETS = ("b", "br", "c", "ch", "d", "dr", "f", "g", "gr", "h", "j", "k", "kr", "l", "m", "n",
            "p", "pr", "r", "s", "sh", "st", "t", "tr", "v", "w", "z")
@@ -109,15 +112,24 @@ class SyntheticCorpus:
 
 def write_corpus(corpus: SyntheticCorpus, directory: Path, n: int, *, per_folder: int = 1000
                  ) -> list[Path]:
-    """Write synthetic articles 0..n-1 as text files (reusing those already there)."""
+    """Write synthetic articles 0..n-1 as text files, reusing those already there.
+
+    Article k is the same whatever `n`, so a corpus of n is the first n files of a larger one.
+    A `complete-PER_FOLDER-N` marker, written once all N files are there, lets a re-run of
+    that size or a smaller one skip checking a million files one by one.
+    """
+    done = max((int(m.name.rsplit("-", 1)[1]) for m in directory.glob(f"complete-{per_folder}-*")),
+               default=0)
     paths = []
     for number in range(n):
         folder = directory / f"{number // per_folder:04d}"
         path = folder / f"syn{number:06d}.txt"
-        if not path.exists():
+        if number >= done and not path.exists():
             folder.mkdir(parents=True, exist_ok=True)
             path.write_text(corpus.article(number), encoding="utf-8")
         paths.append(path)
+    if n > done:
+        (directory / f"complete-{per_folder}-{n}").touch()
     return paths
 
 

@@ -20,7 +20,8 @@ def test_bench_index_reports_its_figures(small_index):
     assert result["build_docs_per_s"] > 0 and result["size_mb"] > 0
     assert result["query"]["p95_ms"] >= result["query"]["p50_ms"] > 0
     real = list((workdir / "real").glob("*/*.txt"))
-    assert len(real) == len(bench.topic_files()) and "\n\n" in real[0].read_text()
+    assert len(real) == len(bench.topic_files(exclude=bench.NO_SOURCE_TOPICS))
+    assert "\n\n" in real[0].read_text()
 
 
 def test_bench_retrieval_measures_recall_on_held_out_topics(small_index):
@@ -78,10 +79,10 @@ def test_main_runs_every_benchmark_and_writes_figures(small_index, tmp_path, tin
     code = bench.main(["--only", "index", "--sizes", "700", "750", "--workdir", str(workdir),
                        "--jobs", "1",
                        "--model", str(tiny_model_dir), "--json", str(out), "--per-rate", "2",
-                       "--suspects", "3"])
+                       "--suspects", "3", "--no-source", "3"])
     figures = json.loads(out.read_text())
     assert code == 0 and {"index_700", "index_750", "retrieval", "scan_700", "scan_750",
-                          "growth"} <= set(figures)
+                          "no_source_700", "no_source_750", "growth"} <= set(figures)
 
 
 def test_bench_pairs_file_points_at_real_files(tmp_path):
@@ -91,3 +92,24 @@ def test_bench_pairs_file_points_at_real_files(tmp_path):
     for line in lines:
         suspect, original = line.split("\t")
         assert (tmp_path / suspect).exists() and (tmp_path / original).exists()
+
+
+def test_no_source_suspects_come_from_topics_left_out_of_the_corpus(small_index):
+    workdir, result = small_index
+    made = bench.no_source_suspects(workdir, 6)
+    assert {k: len(v) for k, v in made.items()} == {"spun_real": 2, "synthetic": 2,
+                                                    "spun_synthetic": 2}
+    with bench.ReferenceIndex.open(result["index"]) as index:
+        indexed = {Path(p).parent.name for p in index.paths() if "/real/" in p}
+    assert indexed and not indexed & set(bench.NO_SOURCE_TOPICS)
+    assert not set(bench.NO_SOURCE_TOPICS) & set(bench.INDEXED_HELD_OUT)
+
+
+def test_bench_no_source_reports_flag_rates_per_kind(small_index, tiny_model_dir):
+    workdir, result = small_index
+    figures = bench.bench_no_source(Path(result["index"]), workdir, n=6, jobs=1,
+                                    model=tiny_model_dir, log=lambda *_: None)
+    assert figures["suspects"] == 6 and figures["all"]["suspects"] == 6
+    for kind in ("spun_real", "synthetic", "spun_synthetic", "all"):
+        row = figures[kind]
+        assert 0 <= row["flagged_paraphrase"] <= row["flagged_derived"] <= 1

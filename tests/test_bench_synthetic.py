@@ -49,3 +49,15 @@ def test_write_corpus_reuses_files(tmp_path):
     assert [p.parent.name for p in paths] == ["0000", "0000", "0001", "0001", "0002"]
     paths[0].write_text("kept")
     assert write_corpus(corpus, tmp_path, 5)[0].read_text() == "kept"
+
+
+def test_write_corpus_marks_a_complete_corpus_and_trusts_the_mark(tmp_path):
+    corpus = SyntheticCorpus(SOURCES, seed=2)
+    paths = write_corpus(corpus, tmp_path, 4, per_folder=2)
+    assert (tmp_path / "complete-2-4").exists()
+    paths[1].unlink()  # within the marked size: not looked at again
+    assert write_corpus(corpus, tmp_path, 3, per_folder=2) == paths[:3]
+    assert not paths[1].exists()
+    more = write_corpus(corpus, tmp_path, 6, per_folder=2)  # beyond it: written
+    assert more[:4] == paths and all(p.exists() for p in more[4:])
+    assert more[5].read_text() == corpus.article(5)

@@ -31,3 +31,44 @@ def test_hashes_are_stable_sorted_and_distinct():
     # the same value on every machine and run (Python's own hash() is salted per process)
     assert int(hash_terms(["n:park"])[0]) == int.from_bytes(
         __import__("hashlib").blake2b(b"n:park", digest_size=8).digest(), "little", signed=True)
+
+
+def _reference_terms(doc: Document) -> set[str]:
+    """Anchor terms read token by token, the plain way `anchor_terms` must agree with."""
+    from detector.index.anchors import SKELETON_N, TOKEN, _sentences
+    from detector.lexicon import STOPWORDS
+    from detector.terms import is_name, is_number, is_rare
+
+    terms: set[str] = set()
+    skeleton: list[str] = []
+    for sentence in _sentences(doc):
+        for k, word in enumerate(TOKEN.findall(sentence)):
+            lower = word.lower().replace("’", "'")
+            if is_number(lower):
+                terms.add("d:" + lower)
+                skeleton.append("#" + lower)
+            elif lower in STOPWORDS:
+                skeleton.append(lower)
+            elif k and is_name(word, lower):
+                terms.add("n:" + lower)
+                skeleton.append("N" + lower)
+            elif is_rare(word, lower):
+                terms.add("r:" + lower)
+    for i in range(len(skeleton) - SKELETON_N + 1):
+        gram = skeleton[i : i + SKELETON_N]
+        if any(g[0] in "#N" for g in gram):
+            terms.add("s:" + " ".join(gram))
+    return terms
+
+
+def test_cached_word_classes_give_the_plain_reading(texts):
+    from detector.index.anchors import TOKEN, anchors_and_words
+
+    # a word that opens one sentence and stands inside another (cached once, read twice)
+    extra = "Park said 12 reporters came. Later Park and Linda Park left at 9. Extraordinary!"
+    for text in [*texts.values(), extra]:
+        doc = Document(text)
+        assert anchor_terms(doc) == _reference_terms(doc)
+        hashes, n_words = anchors_and_words(doc)
+        assert np.array_equal(hashes, hash_terms(_reference_terms(doc)))
+        assert n_words == len(TOKEN.findall(text))

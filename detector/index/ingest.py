@@ -3,9 +3,10 @@
 Files are read in this process in chunks; decoding, normalising and anchor extraction run
 where the chunks are sent (local processes or a Dask cluster); the writes come back here and
 go into the index in one transaction, in the order of the paths. `build` writes a new file
-next to its final name and renames it into place, so an interrupted build leaves nothing but
-that file (and its journal) after a `kill -9`; the next build or add to the same name removes
-those of builds whose process is gone.
+next to its final name (without a rollback journal: a failed build is removed, not rolled
+back) and renames it into place, so an interrupted build leaves nothing but that file after a
+`kill -9`; the next build or add to the same name removes those of builds whose process is
+gone (and the journals older versions left).
 """
 
 from __future__ import annotations
@@ -48,12 +49,13 @@ def prepare(path: str, data: bytes | None, error: str | None = None) -> Prepared
         text = decode(data or b"", path)
     except SpundetectError as err:
         return Prepared(path, error=str(err))
+    hashes, n_words = anchor_mod.anchors_and_words(Document(text, name=path))
     return Prepared(
         path=path,
         sha256=hashlib.sha256(data or b"").hexdigest(),
         text=zlib.compress(text.encode("utf-8"), 6),
-        n_words=len(anchor_mod.TOKEN.findall(text)),
-        anchors=anchor_mod.anchors(Document(text, name=path)),
+        n_words=n_words,
+        anchors=hashes,
     )
 
 
@@ -77,6 +79,25 @@ def stored_path(path: Path) -> str:
     return shown(path.resolve())
 
 
+def _stored_paths() -> Callable[[Path], str]:
+    """`stored_path`, resolving each folder once: a file that is not a link resolves to its
+    folder's resolved path and its own name (one lstat, not one per path component)."""
+    folders: dict[Path, Path] = {}
+
+    def key(path: Path) -> str:
+        try:
+            if os.path.islink(path) or path.name in ("", ".", ".."):
+                return stored_path(path)
+        except OSError:
+            return stored_path(path)
+        parent = path.parent
+        if parent not in folders:
+            folders[parent] = parent.resolve()
+        return shown(folders[parent] / path.name)
+
+    return key
+
+
 def _chunks(paths: Sequence[Path], key: Callable[[Path], str], size: int) -> Iterator[list]:
     """Chunks of (key, bytes, error), read lazily: the items sent to workers."""
     for start in range(0, len(paths), size):
@@ -95,7 +116,7 @@ def add_files(
     jobs: int | None = None,
     scheduler: str | None = None,
     progress: Callable[[int], None] | None = None,
-    chunk: int = 32,
+    chunk: int = 128,
 ) -> AddReport:
     """Read and analyse files in parallel (local processes or Dask), then add them at once.
 
@@ -104,6 +125,8 @@ def add_files(
     """
     from detector.parallel import pmap
 
+    if key is stored_path:
+        key = _stored_paths()
     batches = pmap(_prepare_chunk, _chunks(paths, key, chunk), jobs=jobs, scheduler=scheduler,
                    ordered=True)
     prepared = (item for batch in batches for item in batch)
@@ -182,9 +205,16 @@ def build(
     tmp.unlink(missing_ok=True)
     try:
         index = ReferenceIndex.create(tmp)
+        # A fresh file that is removed if the build fails needs neither a rollback journal
+        # nor syncs until it is complete (the close below writes it out before the rename).
+        index.con.execute("PRAGMA journal_mode = OFF")
+        index.con.execute("PRAGMA synchronous = OFF")
         report = add_files(index, originals, key=key, jobs=jobs, scheduler=scheduler,
                            progress=progress)
+        index.con.execute("PRAGMA journal_mode = DELETE")
         index.close()
+        with open(tmp, "rb") as fh:  # synchronous=OFF skipped this: on disk before the rename
+            os.fsync(fh.fileno())
         os.replace(tmp, final)
     except BaseException:
         for leftover in (tmp, Path(f"{tmp}-journal")):

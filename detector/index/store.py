@@ -285,7 +285,9 @@ class ReferenceIndex:
         if hashes.size == 0:
             return []
         try:
-            ranked = rank.top_k(self.postings(hashes), len(self), k, max_id=self._last_id())
+            n_docs = len(self)
+            ranked = rank.top_k(self.postings(hashes, max_df=rank.df_cap(n_docs)), n_docs, k,
+                                max_id=self._last_id())
         except ValueError as err:  # a postings blob that cannot hold the ids it should
             raise IndexDamagedError(f"{self.location}: the postings are damaged ({err}); "
                                     f"{REBUILD}") from err
@@ -294,15 +296,18 @@ class ReferenceIndex:
         paths = self._paths_of([i for i, _ in ranked])
         return [Candidate(i, paths[i], score) for i, score in ranked if i in paths]
 
-    def postings(self, hashes: np.ndarray) -> Iterator[tuple[int, bytes]]:
-        """(df, ids blob) of each of the given terms that the index holds."""
+    def postings(self, hashes: np.ndarray, max_df: float | None = None
+                 ) -> Iterator[tuple[int, bytes]]:
+        """(df, ids blob) of each of the given terms that the index holds (only those in at
+        most `max_df` originals, if given: the blobs of frequent terms are then not read)."""
         wanted = hashes.tolist()
+        cap = "" if max_df is None else f" AND df <= {int(max_df)}"
         try:
             for start in range(0, len(wanted), _IN_CHUNK):
                 chunk = wanted[start : start + _IN_CHUNK]
                 marks = ",".join("?" * len(chunk))
                 yield from self.con.execute(
-                    f"SELECT df, docs FROM postings WHERE term IN ({marks})", chunk)
+                    f"SELECT df, docs FROM postings WHERE term IN ({marks}){cap}", chunk)
         except (sqlite3.DatabaseError, zlib.error) as err:
             raise self.explain(err) from err
 
