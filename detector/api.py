@@ -183,7 +183,6 @@ def write_report(records: Iterable[dict] | str | Path, path: str | Path, *,
     `path` is kept unless `force`.
     """
     from detector.output import check_writable, output
-    from detector.report.html import report_html
     from detector.report.records import check_record, load_results
 
     path = Path(path)
@@ -204,9 +203,24 @@ def write_report(records: Iterable[dict] | str | Path, path: str | Path, *,
                              + (f" ({problems[0]})" if problems else ""))
         base, name = None, ""
     check_writable(path, replace=force)  # before the work
-    with contextlib.ExitStack() as stack:
-        opened = None if index is None else stack.enter_context(_opened(index))
-        page = report_html(good, base=base, results_name=name, problems=problems, index=opened)
+    page = report_page(good, base=base, results_name=name, problems=problems, index=index)
     with output(path, force) as fh:
         fh.write(page)
     return problems
+
+
+def report_page(records: Sequence[dict], *, base: Path | None = None, results_name: str = "",
+                problems: Sequence[str] = (),
+                index: ReferenceIndex | str | Path | None = None) -> str:
+    """The HTML report page of checked result records (`write_report`, `spundetect report`).
+
+    `base` is the folder relative paths in the records are read against, `problems` names the
+    records left out; with `index` (open or a path, opened read-only), originals' texts come
+    from the index a scan used.
+    """
+    from detector.report.html import report_html
+
+    with contextlib.ExitStack() as stack:
+        opened = None if index is None else stack.enter_context(_opened(index))
+        return report_html(records, base=base, results_name=results_name, problems=problems,
+                           index=opened)

@@ -777,8 +777,7 @@ def cmd_info(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from detector.index import ReferenceIndex
-    from detector.report.html import report_html
+    from detector.api import report_page
     from detector.report.records import group_results, load_results
     from detector.report.table import table_rows, write_csv
 
@@ -796,12 +795,9 @@ def cmd_report(args) -> int:
     results = load_results(args.results)
     page = None
     if args.out is not None:
-        with contextlib.ExitStack() as stack:
-            index = (stack.enter_context(ReferenceIndex.open(args.index, readonly=True))
-                     if args.index is not None else None)
-            page = report_html(results.records, base=Path(args.results).parent,
-                               results_name=args.results, problems=results.problems,
-                               index=index)
+        page = report_page(results.records, base=Path(args.results).parent,
+                           results_name=args.results, problems=results.problems,
+                           index=args.index)
     if page is not None:
         with output(args.out, args.force) as fh:
             fh.write(page)
