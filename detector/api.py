@@ -171,6 +171,29 @@ def _opened(index: ReferenceIndex | str | Path) -> Iterator[ReferenceIndex]:
         yield opened
 
 
+class _PartitionedTexts:
+    """A partitioned index as the report reads an index: the stored originals by id."""
+
+    def __init__(self, index):
+        self.index = index
+
+    def documents(self, ids: Iterable[int]) -> dict[int, Document]:
+        return self.index.stored_documents(list(ids))
+
+
+@contextlib.contextmanager
+def _texts_of(index: ReferenceIndex | str | Path):
+    """What the report reads originals' texts from: an SQLite index or a partitioned one."""
+    from detector.index.partitioned import PartitionedIndex, is_partitioned
+
+    if isinstance(index, str | Path) and is_partitioned(index):
+        with PartitionedIndex.open(index) as opened:
+            yield _PartitionedTexts(opened)
+        return
+    with _opened(index) as opened:
+        yield opened
+
+
 def write_report(records: Iterable[dict] | str | Path, path: str | Path, *,
                  index: ReferenceIndex | str | Path | None = None,
                  force: bool = False) -> list[str]:
@@ -215,12 +238,12 @@ def report_page(records: Sequence[dict], *, base: Path | None = None, results_na
     """The HTML report page of checked result records (`write_report`, `spundetect report`).
 
     `base` is the folder relative paths in the records are read against, `problems` names the
-    records left out; with `index` (open or a path, opened read-only), originals' texts come
-    from the index a scan used.
+    records left out; with `index` (open, or the path of an SQLite or a partitioned index,
+    opened read-only), originals' texts come from the index a scan used.
     """
     from detector.report.html import report_html
 
     with contextlib.ExitStack() as stack:
-        opened = None if index is None else stack.enter_context(_opened(index))
+        opened = None if index is None else stack.enter_context(_texts_of(index))
         return report_html(records, base=base, results_name=results_name, problems=problems,
                            index=opened)

@@ -527,7 +527,9 @@ def test_without_javascript_the_table_lists_every_suspect(tmp_path, texts):
 # --- a scan against an index, reported with and without it --------------------------------
 
 
-def test_report_index_takes_originals_from_the_index(tmp_path, texts, tiny_model_dir, capsys):
+@pytest.mark.parametrize(("fmt", "name"), [("sqlite", "ref.sqlite"), ("parquet", "ref")])
+def test_report_index_takes_originals_from_the_index(tmp_path, texts, tiny_model_dir, capsys,
+                                                     fmt, name):
     import json
 
     from detector.cli import main
@@ -538,8 +540,9 @@ def test_report_index_takes_originals_from_the_index(tmp_path, texts, tiny_model
     council = write(originals, "council.txt", texts["original"])
     write(originals, "comet.txt", texts["unrelated"])
     spun = write(suspects, "spun.txt", texts["spun"])
-    index, results = tmp_path / "ref.sqlite", tmp_path / "scan.jsonl"
-    assert main(["index", "build", str(originals), str(index), "--jobs", "1"]) == 0
+    index, results = tmp_path / name, tmp_path / "scan.jsonl"
+    assert main(["index", "build", str(originals), str(index), "--jobs", "1",
+                 "--format", fmt]) == 0
     assert main(["--model", str(tiny_model_dir), "scan", str(suspects), "--index", str(index),
                  "--out", str(results), "--jobs", "1"]) == 0
     (scanned,) = [json.loads(line) for line in results.read_text().splitlines()]

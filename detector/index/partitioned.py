@@ -32,6 +32,7 @@ import numpy as np
 from detector.errors import IndexDamagedError, InputError
 from detector.index.ingest import Prepared, prepare, stored_path
 from detector.index.store import AddReport, build_params
+from detector.text import Document
 
 FORMAT = "spundetect-partitioned"
 FORMAT_VERSION = 1
@@ -222,6 +223,21 @@ class PartitionedIndex:
                 raise IndexDamagedError(f"{self.location}: the stored text of document "
                                         f"{doc_id} is damaged ({err}); {REBUILD}") from err
             out[doc_id] = (paths[row], shas[row], text)
+        return out
+
+    def stored_documents(self, ids: Sequence[int]) -> dict[int, Document]:
+        """id -> the stored original as a Document (its path as name, SHA-256, text), as
+        `ReferenceIndex.documents` gives them; ids the index does not hold are left out."""
+        ids = [i for i in ids if i > 0]
+        parts = self.part_of(np.asarray(ids, dtype=np.int64)).tolist() if ids else []
+        out: dict[int, Document] = {}
+        for part in sorted(set(parts)):
+            info = self.doc_parts[part] if 0 <= part < len(self.doc_parts) else None
+            wanted = [i for i, p in zip(ids, parts, strict=True) if p == part and info
+                      and i - info.first_id < info.rows]
+            for doc_id, (path, sha256, text) in (self.documents(part, wanted).items()
+                                                 if wanted else ()):
+                out[doc_id] = Document(text, name=path, sha256=sha256)
         return out
 
     def info(self) -> dict:
