@@ -255,8 +255,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also (or only) write the table of suspects as CSV")
     p.add_argument("--force", action="store_true",
                    help="overwrite --out and --csv if they exist")
-    p.add_argument("--index", type=Path, metavar="INDEX", default=None,
-                   help="take originals' texts from the index a `scan --index` used")
+    p.add_argument("--index", type=_location, metavar="INDEX", default=None,
+                   help="take originals' texts from the index a `scan --index` used (an "
+                        "SQLite index, or a partitioned one's folder or URL)")
 
     sub.add_parser("info", help="show the model's version, features and validation metrics",
                    description="Print the model's metadata as JSON: version, scikit-learn "
