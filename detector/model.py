@@ -294,4 +294,13 @@ def load_pipeline(directory: Path | None = None):
             f"model in {directory} was saved with scikit-learn {meta.get('sklearn_version')}, "
             f"this environment has {sklearn.__version__}; retrain with `make train`"
         )
-    return joblib.load(directory / "pipeline.joblib")
+    path = directory / "pipeline.joblib"
+    try:
+        pipeline = joblib.load(path)
+    except FileNotFoundError as err:
+        raise ModelError(f"no {path.name} in {directory}; run `make train`") from err
+    except Exception as err:  # a truncated or foreign pickle fails in many ways
+        raise ModelError(f"{path} is damaged ({type(err).__name__}); run `make train`") from err
+    if not hasattr(pipeline, "predict_proba"):
+        raise ModelError(f"{path} holds no fitted pipeline; run `make train`")
+    return pipeline

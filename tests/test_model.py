@@ -64,6 +64,25 @@ def test_refuses_pipeline_from_other_sklearn(fitted, tmp_path):
         load_pipeline(tmp_path)
 
 
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "missing", "not_a_pipeline"])
+def test_a_damaged_pipeline_file_is_one_model_error(fitted, tmp_path, damage):
+    import joblib
+
+    pipeline, _ = fitted
+    save_model(pipeline, {}, tmp_path)
+    path = tmp_path / "pipeline.joblib"
+    if damage == "truncated":
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    elif damage == "garbage":
+        path.write_bytes(b"\x80\x04not a pickle at all")
+    elif damage == "missing":
+        path.unlink()
+    else:
+        joblib.dump({"a": 1}, path)
+    with pytest.raises(ModelError, match="make train"):
+        load_pipeline(tmp_path)
+
+
 def test_missing_model_says_how_to_train(tmp_path):
     with pytest.raises(ModelError, match="make train"):
         load_model(tmp_path / "none")
