@@ -171,26 +171,25 @@ def _opened(index: ReferenceIndex | str | Path) -> Iterator[ReferenceIndex]:
         yield opened
 
 
-class _PartitionedTexts:
-    """A partitioned index as the report reads an index: the stored originals by id."""
+def open_any_index(location: str | Path) -> ReferenceIndex | PartitionedIndex:
+    """An index opened read-only: an SQLite file, or a partitioned one (a folder or a URL).
+    Both give the stored originals by id (`documents(ids)`)."""
+    from detector.index.partitioned import PartitionedIndex, is_partitioned
 
-    def __init__(self, index):
-        self.index = index
-
-    def documents(self, ids: Iterable[int]) -> dict[int, Document]:
-        return self.index.stored_documents(list(ids))
+    if is_partitioned(location):
+        return PartitionedIndex.open(location)
+    return open_index(location, readonly=True)
 
 
 @contextlib.contextmanager
 def _texts_of(index: ReferenceIndex | str | Path):
-    """What the report reads originals' texts from: an SQLite index or a partitioned one."""
-    from detector.index.partitioned import PartitionedIndex, is_partitioned
+    """What the report reads originals' texts from: the index given, or the one at a path."""
+    from detector.index import ReferenceIndex
 
-    if isinstance(index, str | Path) and is_partitioned(index):
-        with PartitionedIndex.open(index) as opened:
-            yield _PartitionedTexts(opened)
+    if isinstance(index, ReferenceIndex):
+        yield index
         return
-    with _opened(index) as opened:
+    with open_any_index(index) as opened:
         yield opened
 
 

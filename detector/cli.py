@@ -677,18 +677,8 @@ def _clear_dead_builds(location: Path) -> None:
               file=sys.stderr)
 
 
-def _open_any(location: Path | str):
-    """A SQLite index read-only, or a partitioned one (a folder or a URL)."""
-    from detector.api import open_index
-    from detector.index.partitioned import PartitionedIndex, is_partitioned
-
-    if is_partitioned(location):
-        return PartitionedIndex.open(location)
-    return open_index(location, readonly=True)
-
-
 def cmd_index(args) -> int:
-    from detector.api import build_index, open_index
+    from detector.api import build_index, open_any_index, open_index
     from detector.batch import list_text_files
     from detector.index import add_files
     from detector.index.ingest import check_target
@@ -736,14 +726,14 @@ def cmd_index(args) -> int:
                   f"{index.info()['documents']} left")
         return EXIT_OK
     if args.index_command == "check":
-        with _open_any(args.index) as index:
+        with open_any_index(args.index) as index:
             found = index.check()
         checked = "every part read" if partitioned else "PRAGMA quick_check ok"
         print(f"{shown(found['index'])}: no damage found ({checked}, "
               f"{count(found['documents'], 'stored text')} and {count(found['terms'], 'term row')} "
               "read)")
         return EXIT_OK
-    with _open_any(args.index) as index:
+    with open_any_index(args.index) as index:
         info = index.info()
     if args.json:
         print(json.dumps(info, indent=2, sort_keys=True))

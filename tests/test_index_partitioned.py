@@ -55,7 +55,7 @@ def test_round_trip_holds_what_the_sqlite_index_holds(built):
         stored = ref.documents(ref.ids())
         for k, part in enumerate(index.doc_parts):
             ids = range(part.first_id, part.first_id + part.rows)
-            for doc_id, (path, sha, text) in index.documents(k, ids).items():
+            for doc_id, (path, sha, text) in index.part_documents(k, ids).items():
                 doc = stored[doc_id]
                 assert (path, sha, text) == (doc.name, doc.sha256, doc.text)
         rows = ref.con.execute("SELECT term, df, docs FROM postings ORDER BY term").fetchall()
@@ -151,9 +151,9 @@ def test_ids_do_not_depend_on_parts_or_workers(built, tmp_path):
     other, _ = build_partitioned(built["paths"], tmp_path / "one", jobs=2, docs_per_part=100,
                                  buckets=1)
     index = PartitionedIndex.open(built["parts"])
-    one = other.documents(0, range(1, 16))
+    one = other.part_documents(0, range(1, 16))
     for k, part in enumerate(index.doc_parts):
-        for doc_id, row in index.documents(k, range(part.first_id,
+        for doc_id, row in index.part_documents(k, range(part.first_id,
                                                     part.first_id + part.rows)).items():
             assert one[doc_id] == row
 

@@ -98,7 +98,7 @@ def _texts(index: PartitionedIndex, part: int, wanted: list[list[int]]
            ) -> tuple[dict[int, tuple[str, str, str]], ...]:
     """One document part read for the candidate ids of every batch: per batch, its texts."""
     every = sorted({i for w in wanted for i in w})
-    found = index.documents(part, every) if every else {}
+    found = index.part_documents(part, every) if every else {}
     return tuple({i: found[i] for i in w} for w in wanted)
 
 

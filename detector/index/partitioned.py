@@ -23,7 +23,7 @@ import json
 import math
 import posixpath
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -203,7 +203,7 @@ class PartitionedIndex:
                 for term, i in zip(wanted.tolist(), at.tolist(), strict=True)
                 if i >= 0 and part.dfs[i] <= max_df}
 
-    def documents(self, part: int, ids: Sequence[int]) -> dict[int, tuple[str, str, str]]:
+    def part_documents(self, part: int, ids: Sequence[int]) -> dict[int, tuple[str, str, str]]:
         """id -> (path, sha256, text) of the given ids, all in document part `part`."""
         import zlib
 
@@ -225,17 +225,17 @@ class PartitionedIndex:
             out[doc_id] = (paths[row], shas[row], text)
         return out
 
-    def stored_documents(self, ids: Sequence[int]) -> dict[int, Document]:
+    def documents(self, ids: Iterable[int]) -> dict[int, Document]:
         """id -> the stored original as a Document (its path as name, SHA-256, text), as
         `ReferenceIndex.documents` gives them; ids the index does not hold are left out."""
-        ids = [i for i in ids if i > 0]
+        ids = [i for i in ids if i > 0]  # (any iterable, as ReferenceIndex.documents takes)
         parts = self.part_of(np.asarray(ids, dtype=np.int64)).tolist() if ids else []
         out: dict[int, Document] = {}
         for part in sorted(set(parts)):
             info = self.doc_parts[part] if 0 <= part < len(self.doc_parts) else None
             wanted = [i for i, p in zip(ids, parts, strict=True) if p == part and info
                       and i - info.first_id < info.rows]
-            for doc_id, (path, sha256, text) in (self.documents(part, wanted).items()
+            for doc_id, (path, sha256, text) in (self.part_documents(part, wanted).items()
                                                  if wanted else ()):
                 out[doc_id] = Document(text, name=path, sha256=sha256)
         return out
@@ -264,7 +264,7 @@ class PartitionedIndex:
     def check(self) -> dict:
         """Read every part (every stored text, every posting) and raise on the first damage."""
         for k, part in enumerate(self.doc_parts):
-            self.documents(k, range(part.first_id, part.first_id + part.rows))
+            self.part_documents(k, range(part.first_id, part.first_id + part.rows))
         last = self.n_docs
         for b in range(self.n_buckets):
             part = self.anchor_part(b)
