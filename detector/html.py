@@ -18,6 +18,7 @@ spundetect only ever sees the `Document` made from what `page_text` returns.
 from __future__ import annotations
 
 import codecs
+import functools
 import html as html_lib
 import re
 
@@ -186,8 +187,9 @@ def main_text(page: str) -> str:
     return _blocks(_XML_BLOCK.sub("\n\n", xml or ""))
 
 
+@functools.cache
 def _furniture_xpath():
-    """XPath of the elements whose class or id has a word of FURNITURE_WORDS."""
+    """XPath of the elements whose class or id has a word of FURNITURE_WORDS (compiled once)."""
     from lxml import etree
 
     tests = []
@@ -202,16 +204,11 @@ def _furniture_xpath():
 def drop_furniture(tree) -> None:
     """Remove from `tree` (lxml) the in-story boxes FURNITURE_WORDS names, never one that holds
     more than MAX_FURNITURE_SHARE of the page's text (a site that names its story `promo`)."""
-    global _FURNITURE
-    if _FURNITURE is None:
-        _FURNITURE = _furniture_xpath()
     total = len(_WORD.findall(tree.text_content()))
-    for element in _FURNITURE(tree):
+    for element in _furniture_xpath()(tree):
         if len(_WORD.findall(element.text_content())) <= MAX_FURNITURE_SHARE * total:
             element.drop_tree()
 
-
-_FURNITURE = None
 
 
 def tag_text(page: str) -> str:
