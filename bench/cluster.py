@@ -76,7 +76,7 @@ def part_costs(location: Path) -> dict:
                                        anchors.data)) / 1e6
     part = index.doc_parts[0]
     start = time.perf_counter()
-    index.documents(0, range(part.first_id, part.first_id + part.rows))
+    index.part_documents(0, range(part.first_id, part.first_id + part.rows))
     doc_s = time.perf_counter() - start
     root = Path(location)
     return {
