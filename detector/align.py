@@ -70,9 +70,9 @@ class Alignment:
     @cached_property
     def swaps(self) -> list[tuple[str, str]]:
         """Swapped phrases as (original, suspect) pairs in suspect order."""
-        o, s = self.original.tokens, self.suspect.tokens
+        o, s = self.original.token_columns.texts, self.suspect.token_columns.texts
         return [
-            (" ".join(t.text for t in o[b.i1 : b.i2]), " ".join(t.text for t in s[b.j1 : b.j2]))
+            (" ".join(o[b.i1 : b.i2]), " ".join(s[b.j1 : b.j2]))
             for b in self.blocks
             if b.kind == "swap"
         ]
@@ -80,7 +80,7 @@ class Alignment:
     @cached_property
     def suspect_state(self) -> list[str]:
         """Per suspect token, the kind of block it falls in."""
-        state = ["gap"] * len(self.suspect.tokens)
+        state = ["gap"] * len(self.suspect.words)
         for b in self.blocks:
             for j in range(b.j1, b.j2):
                 state[j] = b.kind
@@ -89,7 +89,7 @@ class Alignment:
     @cached_property
     def original_state(self) -> list[str]:
         """Per original token, the kind of block it falls in."""
-        state = ["gap"] * len(self.original.tokens)
+        state = ["gap"] * len(self.original.words)
         for b in self.blocks:
             for i in range(b.i1, b.i2):
                 state[i] = b.kind
@@ -98,12 +98,12 @@ class Alignment:
     @cached_property
     def suspect_codes(self) -> np.ndarray:
         """Per suspect token, the code of its block's kind (index in BLOCK_KINDS)."""
-        return self._codes(3, 4, len(self.suspect.tokens))
+        return self._codes(3, 4, len(self.suspect.words))
 
     @cached_property
     def original_codes(self) -> np.ndarray:
         """Per original token, the code of its block's kind (index in BLOCK_KINDS)."""
-        return self._codes(1, 2, len(self.original.tokens))
+        return self._codes(1, 2, len(self.original.words))
 
     def _codes(self, lo: int, hi: int, n: int) -> np.ndarray:
         """Block kind codes over one side's tokens, the blocks' [lo, hi) fields giving spans."""
@@ -120,7 +120,7 @@ class Alignment:
     @cached_property
     def suspect_to_original_array(self) -> np.ndarray:
         """Per suspect token, the original token it aligns with (-1 if none)."""
-        out = np.full(len(self.suspect.tokens), -1, dtype=np.int64)
+        out = np.full(len(self.suspect.words), -1, dtype=np.int64)
         spans = np.array([b[1:] for b in self.blocks if b.kind in ("equal", "swap")],
                          dtype=np.int64).reshape(-1, 4)
         i1, i2, j1, j2 = spans.T

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from operator import itemgetter
+from itertools import compress
 from typing import TypeVar
 
 import numpy as np
 
 from detector.lexicon import STOPWORDS, closed_class_words
-from detector.terms import is_name, is_number, is_rare
+from detector.terms import name_mask, number_mask, rare_mask
 from detector.text import MEMO, Document
 
 T = TypeVar("T")
@@ -101,10 +101,9 @@ def columns(doc: Document) -> Columns:
 
 
 def _columns(doc: Document) -> Columns:
-    tokens, words = doc.tokens, doc.words
-    n = len(tokens)
-    texts = list(map(itemgetter(0), tokens))
-    sentence = np.fromiter(map(itemgetter(2), tokens), dtype=np.int64, count=n)
+    table = doc.token_columns
+    texts, words, sentence = table.texts, table.lowers, table.sentences
+    n = len(words)
     opens = np.ones(n, dtype=bool)  # the first token of a sentence: its capital says nothing
     opens[1:] = sentence[1:] != sentence[:-1]
     stopword = np.fromiter(map(STOPWORDS.__contains__, words), dtype=bool, count=n)
@@ -121,12 +120,11 @@ def _columns(doc: Document) -> Columns:
     stem_rows, stem_keys = stem_rows[distinct], stem_keys[distinct]
     return Columns(
         sentence=sentence,
-        paragraph=np.fromiter(map(itemgetter(3), tokens), dtype=np.int64, count=n),
+        paragraph=table.paragraphs,
         keys=hashes(words), stopword=stopword, content=content,
-        names=[lower for text, lower, first in zip(texts, words, opens.tolist(), strict=True)
-               if not first and is_name(text, lower)],
-        numbers=list(filter(is_number, words)),
-        rare=[lower for text, lower in zip(texts, words, strict=True) if is_rare(text, lower)],
+        names=list(compress(words, (name_mask(texts, words) & ~opens).tolist())),
+        numbers=list(compress(words, number_mask(words).tolist())),
+        rare=list(compress(words, rare_mask(texts, words).tolist())),
         stem_rows=stem_rows, stem_keys=stem_keys, stems=unique_sorted(stem_keys),
         stems_per_sentence=np.bincount(stem_rows, minlength=doc.n_sentences))
 
@@ -163,10 +161,10 @@ def char_grams(doc: Document, n: int = 5) -> np.ndarray:
 def token_bounds(doc: Document) -> tuple[np.ndarray, np.ndarray]:
     """Each token's character offsets in the text: (starts, ends)."""
     def compute(d: Document) -> tuple[np.ndarray, np.ndarray]:
-        n = len(d.tokens)
-        starts = np.fromiter((t.start for t in d.tokens), dtype=np.int64, count=n)
-        return starts, starts + np.fromiter(map(len, map(itemgetter(0), d.tokens)),
-                                            dtype=np.int64, count=n)
+        table = d.token_columns
+        starts = np.asarray(table.starts, dtype=np.int64)
+        return starts, starts + np.fromiter(map(len, table.texts), dtype=np.int64,
+                                            count=len(table.texts))
     return memo(doc, "bounds", compute)
 
 

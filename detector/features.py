@@ -56,9 +56,9 @@ class Pair:
     @cached_property
     def word_swaps(self) -> list[tuple[str, str]]:
         """One-word-for-one-word swaps, lower-cased."""
-        o, s = self.original.tokens, self.suspect.tokens
+        o, s = self.original.words, self.suspect.words
         return [
-            (o[b.i1].lower, s[b.j1].lower)
+            (o[b.i1], s[b.j1])
             for b in self.alignment.blocks
             if b.kind == "swap" and b.i2 - b.i1 == 1 and b.j2 - b.j1 == 1
         ]
@@ -190,7 +190,7 @@ def aligned_share_original(pair: Pair) -> float:
 def verbatim_share(pair: Pair) -> float:
     """Share of suspect tokens copied verbatim within aligned text."""
     return _share(int(np.count_nonzero(pair.alignment.suspect_codes == EQUAL)),
-                  len(pair.suspect.tokens))
+                  len(pair.suspect.words))
 
 
 @feature
@@ -206,7 +206,7 @@ def long_run_share(pair: Pair) -> float:
     """Share of suspect tokens in verbatim runs of 12 tokens or more (copying, quoting)."""
     runs = [b.j2 - b.j1 for b in pair.alignment.blocks if b.kind == "equal"]
     long = sum(n for n in runs if n >= 12)
-    return _share(long, len(pair.suspect.tokens))
+    return _share(long, len(pair.suspect.words))
 
 
 @feature
@@ -262,10 +262,10 @@ def swap_function_share(pair: Pair) -> float:
 @feature
 def swap_name_share(pair: Pair) -> float:
     """Share of swaps touching a capitalised word or a number (spinners leave those alone)."""
-    o, s = pair.original.tokens, pair.suspect.tokens
+    o, s = pair.original.token_columns.texts, pair.suspect.token_columns.texts
     touched = 0
     for b in pair.swap_blocks:
-        words = [t.text for t in o[b.i1 : b.i2]] + [t.text for t in s[b.j1 : b.j2]]
+        words = o[b.i1 : b.i2] + s[b.j1 : b.j2]
         touched += any(is_name(w) or is_number(w) for w in words)
     return _share(touched, len(pair.swap_blocks))
 
@@ -288,9 +288,9 @@ def swap_length_similarity(pair: Pair) -> float:
 @feature
 def filler_rate(pair: Pair) -> float:
     """Filler words ("actually", "really") inserted per aligned suspect token."""
-    s = pair.suspect.tokens
+    s = pair.suspect.words
     fillers = sum(
-        s[j].lower in FILLERS
+        s[j] in FILLERS
         for b in pair.alignment.blocks
         if b.kind in ("insert", "swap")
         for j in range(b.j1, b.j2)
@@ -433,7 +433,7 @@ def char_5gram_containment(pair: Pair) -> float:
 @feature
 def length_ratio(pair: Pair) -> float:
     """Log ratio of suspect to original token counts."""
-    return math.log((len(pair.suspect.tokens) + 1) / (len(pair.original.tokens) + 1))
+    return math.log((len(pair.suspect.words) + 1) / (len(pair.original.words) + 1))
 
 
 @feature

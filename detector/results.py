@@ -6,8 +6,9 @@ the report and users' own code read the same fields.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from detector import segments as segments_mod
 from detector.features import Pair
@@ -184,7 +185,8 @@ def segment_kinds(pair: Pair) -> tuple[str, ...]:
     """How each suspect sentence was made from the original (`PairResult.segment_kinds`), a
     sentence under `MIN_SOURCE_WORDS` words counted as new: page furniture ("Leave a Reply",
     "Copyright 2021 The Evening Post") is in many pages and names no source."""
-    words = Counter(t.sentence for t in pair.suspect.tokens)
+    words = np.bincount(pair.suspect.token_columns.sentences,
+                        minlength=pair.suspect.n_sentences).tolist()
     return tuple(s.kind if words[s.suspect] >= MIN_SOURCE_WORDS else "new"
                  for s in pair.segments)
 

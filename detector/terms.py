@@ -6,6 +6,10 @@ of a token; answering them in one place keeps "a name" the same thing everywhere
 
 from __future__ import annotations
 
+from operator import itemgetter
+
+import numpy as np
+
 from detector.lexicon import STOPWORDS
 
 RARE_MIN_LENGTH = 9  # a lower-case word this long is one a spinner's thesaurus rarely covers
@@ -33,3 +37,29 @@ def is_name(text: str, lower: str | None = None) -> bool:
 def is_rare(text: str, lower: str | None = None) -> bool:
     """A long all-lower-case word, which spinners' thesauri rarely cover."""
     return len(lower if lower is not None else text) >= RARE_MIN_LENGTH and text.islower()
+
+
+# The same three questions of a whole document at once, as boolean masks over its tokens
+# (`texts` as written, `lowers` lower-cased): C-level passes, for the per-document analysis.
+
+_first = itemgetter(0)  # tokens are never empty
+
+
+def number_mask(lowers: list[str]) -> np.ndarray:
+    """`is_number` of every token."""
+    return np.fromiter(map(str.isdigit, map(_first, lowers)), dtype=bool, count=len(lowers))
+
+
+def name_mask(texts: list[str], lowers: list[str]) -> np.ndarray:
+    """`is_name` of every token."""
+    mask = np.fromiter(map(str.isupper, map(_first, texts)), dtype=bool, count=len(texts))
+    for k in np.flatnonzero(mask).tolist():
+        mask[k] = lowers[k] not in NOT_NAMES
+    return mask
+
+
+def rare_mask(texts: list[str], lowers: list[str]) -> np.ndarray:
+    """`is_rare` of every token."""
+    n = len(texts)
+    return (np.fromiter(map(len, lowers), dtype=np.int64, count=n) >= RARE_MIN_LENGTH) & \
+        np.fromiter(map(str.islower, texts), dtype=bool, count=n)

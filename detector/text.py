@@ -11,9 +11,12 @@ import re
 import stat
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
+from itertools import accumulate
 from pathlib import Path
 from typing import NamedTuple
+
+import numpy as np
 
 from detector import html
 from detector.errors import InputError
@@ -22,10 +25,21 @@ MAX_BYTES = 20_000_000  # larger than any article; guards against scoring a disk
 MAX_LIST_BYTES = 2_000_000_000  # a pairs or results file may be large, but not a disk
 
 _TOKEN = re.compile(r"\d+(?:[.,:]\d+)*(?:st|nd|rd|th|s|%)?|\w+(?:[-'’]\w+)*", re.UNICODE)
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})", re.UNICODE)  # tokens and what lies between
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _QUOTE = re.compile(r"[\"“”]([^\"“”]{8,}?)[\"“”]")
 MEMO = "_feature_memo"  # where `detector.analysis` keeps a document's per-document work
+
+
+class TokenColumns(NamedTuple):
+    """A document's tokens column by column: what `Document.tokens` holds row by row."""
+
+    texts: list[str]
+    lowers: list[str]
+    starts: list[int]
+    sentences: np.ndarray  # int64
+    paragraphs: np.ndarray  # int64
 
 
 class Token(NamedTuple):
@@ -65,40 +79,59 @@ class Document:
         return blocks
 
     @cached_property
-    def tokens(self) -> list[Token]:
-        """All word and number tokens, in order."""
-        out: list[Token] = []
-        new = tuple.__new__  # a NamedTuple without its Python-level constructor: 2x faster
-        sentence = 0
-        offset = 0
+    def token_columns(self) -> TokenColumns:
+        """The tokens as columns, built by C-level passes over the whole text (a regex
+        split, cumulative lengths, a binary search for each token's sentence and paragraph)
+        rather than a Python loop per token: tokenising is most of reading a pair."""
+        text = self.text
+        parts = _TOKEN_SPLIT.split(text)  # separator, token, separator, ..., separator
+        texts = parts[1::2]
+        offsets = list(accumulate(map(len, parts), initial=0))
+        starts, ends = offsets[1::2][: len(texts)], offsets[2::2]
+        lower = text.lower().replace("’", "'")
+        if len(lower) != len(text):  # a letter whose lower case is longer: one letter for one
+            lower = "".join(c.lower()[0] for c in text).replace("’", "'")
+        lowers = list(map(lower.__getitem__, map(slice, starts, ends)))
+        at, sentence_ids, paragraph_ids = [], [], []  # from each position on: sentence, paragraph
+        sentence = offset = 0
         for p_index, paragraph in enumerate(self.paragraphs):
-            offset = self.text.find(paragraph, offset)
-            lower = paragraph.lower().replace("’", "'")
-            if len(lower) != len(paragraph):  # rare letters whose lower case is longer
-                lower = "".join(c.lower()[0] for c in paragraph).replace("’", "'")
+            offset = text.find(paragraph, offset)
             ends, position = [], 0  # where each sentence ends inside the paragraph
             for sent in split_sentences(paragraph):
                 position = paragraph.find(sent, position) + len(sent)
                 ends.append(position)
-            k = 0
-            for m in _TOKEN.finditer(paragraph):
-                start, end = m.span()
-                while k + 1 < len(ends) and start >= ends[k]:
-                    k += 1
-                out.append(new(Token, (paragraph[start:end], lower[start:end], sentence + k,
-                                       p_index, offset + start)))
+            for k, end in enumerate([0, *ends[:-1]]):
+                at.append(offset + end)
+                sentence_ids.append(sentence + k)
+                paragraph_ids.append(p_index)
             sentence += max(len(ends), 1)
             offset += len(paragraph)
-        return out
+        where = np.searchsorted(np.asarray(at, dtype=np.int64), np.asarray(starts, dtype=np.int64),
+                                side="right") - 1
+        where = np.maximum(where, 0)
+        return TokenColumns(texts, lowers, starts,
+                            np.asarray(sentence_ids, dtype=np.int64)[where] if at else
+                            np.zeros(len(texts), dtype=np.int64),
+                            np.asarray(paragraph_ids, dtype=np.int64)[where] if at else
+                            np.zeros(len(texts), dtype=np.int64))
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        """All word and number tokens, in order."""
+        c = self.token_columns
+        return list(map(partial(tuple.__new__, Token),  # no Python-level constructor per token
+                        zip(c.texts, c.lowers, c.sentences.tolist(), c.paragraphs.tolist(),
+                            c.starts, strict=True)))
 
     @cached_property
     def words(self) -> list[str]:
         """Lower-cased tokens, the unit of alignment."""
-        return [t.lower for t in self.tokens]
+        return self.token_columns.lowers
 
     @cached_property
     def n_sentences(self) -> int:
-        return (self.tokens[-1].sentence + 1) if self.tokens else 0
+        sentences = self.token_columns.sentences
+        return int(sentences[-1]) + 1 if sentences.size else 0
 
     @cached_property
     def language(self) -> str | None:

@@ -26,6 +26,41 @@ def test_paragraphs_sentences_and_tokens(texts):
     assert doc.text[token.start : token.start + len(token.text)] == token.text
 
 
+def _tokens_one_paragraph_at_a_time(doc: Document) -> list[tuple]:
+    """The tokens as a loop over paragraphs and their sentences finds them: the reference the
+    whole-text passes of `Document.token_columns` must reproduce."""
+    out, sentence, offset = [], 0, 0
+    for p_index, paragraph in enumerate(doc.paragraphs):
+        offset = doc.text.find(paragraph, offset)
+        ends, position = [], 0
+        for sent in split_sentences(paragraph):
+            position = paragraph.find(sent, position) + len(sent)
+            ends.append(position)
+        k = 0
+        for m in text._TOKEN.finditer(paragraph):
+            while k + 1 < len(ends) and m.start() >= ends[k]:
+                k += 1
+            word = m.group()
+            lower = "".join(c.lower()[0] for c in word).replace("’", "'")
+            out.append((word, lower, sentence + k, p_index, offset + m.start()))
+        sentence += max(len(ends), 1)
+        offset += len(paragraph)
+    return out
+
+
+@pytest.mark.parametrize("source", [
+    "One. Two!  Three?\n\n\nFour 3.5% of 1st\n\n  Five “quoted.” Six",
+    "İstanbul won 1ST place. ΣΟΦΟΣ said ‘hi’.\nStraße Æble",  # lower case longer; "1ST"
+    "single\nnewline\nfile. With two sentences",
+    "   ", "",
+])
+def test_token_columns_match_a_paragraph_by_paragraph_reading(source):
+    doc = Document(source)
+    assert [tuple(t) for t in doc.tokens] == _tokens_one_paragraph_at_a_time(doc)
+    table = doc.token_columns
+    assert table.lowers == doc.words and len(table.sentences) == len(doc.tokens)
+
+
 def test_single_newline_files_get_one_paragraph_per_line():
     doc = Document("First sentence here.\nSecond line there.\nThird one.")
     assert len(doc.paragraphs) == 3
