@@ -66,16 +66,41 @@ class _PairsContext(NamedTuple):
     fetcher: Fetcher | None
 
 
-def _score_line(item: tuple[int, str, str] | dict, context: _PairsContext) -> dict:
-    if isinstance(item, dict):
-        return item
-    _, suspect, original = item
+LINES_PER_TASK = 8  # lines a worker scores per task: one model call and one message for all
+
+
+def _score_lines(chunk: list[tuple[int, str, str] | dict], context: _PairsContext) -> list[dict]:
+    """Records for consecutive lines of a pairs file, in order. Each line's files are read on
+    their own, so a file that cannot be read is that line's error record; the pairs that
+    were read are scored together."""
+    records: list[dict | None] = []
+    pairs, where = [], []
+    for item in chunk:
+        if isinstance(item, dict):
+            records.append(item)
+            continue
+        _, suspect, original = item
+        try:
+            pairs.append((_cached_suspect(suspect, context.fetcher),
+                          _cached_document(original, context.fetcher)))
+            where.append(len(records))
+            records.append(None)
+        except SpundetectError as err:
+            records.append(error_record(str(err), suspect=suspect, original=original))
     try:
-        s = _cached_suspect(suspect, context.fetcher)
-        o = _cached_document(original, context.fetcher)
-        return context.detector.score_pairs([(s, o)])[0].to_record()
+        results = [r.to_record() for r in context.detector.score_pairs(pairs)]
+    except SpundetectError:  # one pair failed: score each alone, to know which
+        results = [_score_one(s, o, context) for s, o in pairs]
+    for k, record in zip(where, results, strict=True):
+        records[k] = record
+    return records  # type: ignore[return-value]
+
+
+def _score_one(suspect: Document, original: Document, context: _PairsContext) -> dict:
+    try:
+        return context.detector.score_pairs([(suspect, original)])[0].to_record()
     except SpundetectError as err:
-        return error_record(str(err), suspect=suspect, original=original)
+        return error_record(str(err), suspect=suspect.name, original=original.name)
 
 
 def score_pairs_file(
@@ -84,8 +109,11 @@ def score_pairs_file(
 ) -> Iterator[dict]:
     """Records for each line of a pairs file, in input order (URLs fetched with `fetcher`)."""
     items = list(parse_pairs_file(path))
-    yield from pmap(_score_line, items, context=_PairsContext(detector or Detector(), fetcher),
-                    jobs=jobs or default_jobs(), ordered=True)
+    chunks = [items[k : k + LINES_PER_TASK] for k in range(0, len(items), LINES_PER_TASK)]
+    for records in pmap(_score_lines, chunks,
+                        context=_PairsContext(detector or Detector(), fetcher),
+                        jobs=jobs or default_jobs(), ordered=True):
+        yield from records
 
 
 def read_list_file(path: str | Path) -> list[str]:

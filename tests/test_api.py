@@ -31,6 +31,14 @@ def test_unrelated_text_is_not_derived(detector, texts):
     assert result.score < 0.5
 
 
+def test_a_batch_scores_each_pair_as_it_would_be_scored_alone(detector, texts):
+    docs = {k: Document(v, k) for k, v in texts.items()}
+    pairs = [(docs[k], docs["original"]) for k in docs] + [(docs["original"], docs["spun"])]
+    together = [r.to_record() for r in detector.score_pairs(pairs)]
+    alone = [detector.score_pairs([p])[0].to_record() for p in pairs]
+    assert together == alone and len({r["score"] for r in alone}) > 1
+
+
 def test_best_candidate_and_source(detector, texts):
     suspect = Document(texts["original"], "s")
     originals = [Document(texts["unrelated"], "u"), Document(texts["original"], "o")]
