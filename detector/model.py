@@ -70,17 +70,28 @@ class CompactModel:
         """Raw per-class scores (logits) of the boosted trees."""
         X = np.nan_to_num(np.asarray(X, dtype=np.float64))
         feature, threshold, children, depth = self._walk
-        n = X.shape[0]
-        node = np.broadcast_to(self.roots, (n, self.roots.size)).copy()
-        rows = np.arange(n)[:, None]
+        n, width = X.shape
+        values = X.ravel()
+        row_start = (np.arange(n) * width)[:, None]
+        node = np.tile(self.roots, (n, 1))
+        children = children.ravel()  # node k's children at 2k (left) and 2k + 1 (right)
         for _ in range(depth):
-            go_right = X[rows, feature[node]] > threshold[node]  # left when <= threshold
-            node = children[node, go_right.view(np.int8)]
+            go_right = values[row_start + feature[node]] > threshold[node]  # left when <=
+            node = children[2 * node + go_right]
         leaf_values = self.value[node]  # (n, n_trees)
-        raw = np.zeros((n, len(self.classes)))
-        for k in range(len(self.classes)):
-            raw[:, k] = leaf_values[:, self.tree_class == k].sum(axis=1)
+        k = len(self.classes)
+        if self._round_robin:  # trees in rounds of one per class, as boosting adds them
+            return leaf_values.reshape(n, -1, k).sum(axis=1) + self.baseline
+        raw = np.zeros((n, k))
+        for c in range(k):
+            raw[:, c] = leaf_values[:, self.tree_class == c].sum(axis=1)
         return raw + self.baseline
+
+    @cached_property
+    def _round_robin(self) -> bool:
+        k = len(self.classes)
+        return self.tree_class.size % k == 0 and np.array_equal(
+            self.tree_class, np.tile(np.arange(k), self.tree_class.size // k))
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """Calibrated class probabilities, columns in the order of `classes`."""

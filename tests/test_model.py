@@ -1,5 +1,6 @@
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +32,17 @@ def test_compact_model_matches_the_pipeline(fitted):
     expected = pipeline.named_steps["classify"].predict_proba(X)
     np.testing.assert_allclose(compact.predict_proba(X), expected, atol=1e-9)
     assert compact.classes == ("copy", "independent", "spun", "unrelated")
+
+
+def test_trees_in_any_order_give_the_same_scores(fitted):
+    """Boosting stores one tree per class per round; a model whose trees come in another
+    order is summed class by class, with the same result."""
+    pipeline, X = fitted
+    compact = compact_from_pipeline(pipeline)
+    order = np.argsort(compact.tree_class, kind="stable")  # all of class 0 first, ...
+    shuffled = replace(compact, tree_class=compact.tree_class[order], roots=compact.roots[order])
+    assert compact._round_robin and not shuffled._round_robin
+    np.testing.assert_allclose(shuffled.predict_proba(X), compact.predict_proba(X), atol=1e-12)
 
 
 def test_save_and_load_round_trip(fitted, tmp_path):
