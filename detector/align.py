@@ -143,13 +143,18 @@ class Alignment:
         One passage a block, so tokens of one kind in a row make one passage (`align` merges
         neighbouring edits). A verbatim passage's two slices hold the same words, up to case.
         """
+        new = tuple.__new__
+        return [new(Passage, (kind, (a, z), (c, e)))
+                for kind, a, z, c, e in zip(*self.passage_columns(), strict=True)]
+
+    def passage_columns(self) -> tuple[list[str], list[int], list[int], list[int], list[int]]:
+        """`passages` column by column: (kinds, suspect starts, suspect ends, original starts,
+        original ends), for callers that write them out rather than read them one by one."""
         kept = [b for b in self.blocks if b.kind in PASSAGE_KINDS]
         spans = np.array([b[1:] for b in kept], dtype=np.int64).reshape(-1, 4)
         s_start, s_end = _spans(self.suspect, spans[:, 2], spans[:, 3])
         o_start, o_end = _spans(self.original, spans[:, 0], spans[:, 1])
-        new = tuple.__new__
-        return [new(Passage, (PASSAGE_KINDS[b.kind], (a, z), (c, e)))
-                for b, a, z, c, e in zip(kept, s_start, s_end, o_start, o_end, strict=True)]
+        return [PASSAGE_KINDS[b.kind] for b in kept], s_start, s_end, o_start, o_end
 
     def aligned_share(self, side: str = "suspect") -> float:
         """Share of one side's tokens that are verbatim or swapped (not gaps)."""

@@ -195,7 +195,8 @@ def evidence_of(pair: Pair) -> dict:
     """What a person can check: the swaps, how much of the text lines up, and where."""
     alignment = pair.alignment
     swaps = [[a, b] for a, b in alignment.swaps]
-    passages = alignment.passages()
+    kinds, *ends = alignment.passage_columns()
+    shown = [c[:MAX_PASSAGES_IN_EVIDENCE] for c in (kinds, *ends)]
     return {
         "swaps": swaps[:MAX_SWAPS_IN_EVIDENCE],
         "n_swaps": len(swaps),
@@ -206,9 +207,9 @@ def evidence_of(pair: Pair) -> dict:
         "synonym_share": round(pair.feature("swap_synonym_share"), 4),
         "paragraphs_derived": round(pair.feature("paragraph_derived_share"), 4),
         "segments": segments_mod.summary(pair.segments),
-        "passages": [{"kind": p.kind, "suspect": list(p.suspect), "original": list(p.original)}
-                     for p in passages[:MAX_PASSAGES_IN_EVIDENCE]],
-        "n_passages": len(passages),
+        "passages": [{"kind": k, "suspect": [a, z], "original": [c, e]}
+                     for k, a, z, c, e in zip(*shown, strict=True)],
+        "n_passages": len(kinds),
     }
 
 

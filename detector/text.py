@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from itertools import accumulate
+from operator import methodcaller
 from pathlib import Path
 from typing import NamedTuple
 
@@ -87,11 +88,13 @@ class Document:
         parts = _TOKEN_SPLIT.split(text)  # separator, token, separator, ..., separator
         texts = parts[1::2]
         offsets = list(accumulate(map(len, parts), initial=0))
-        starts, ends = offsets[1::2][: len(texts)], offsets[2::2]
-        lower = text.lower().replace("’", "'")
-        if len(lower) != len(text):  # a letter whose lower case is longer: one letter for one
-            lower = "".join(c.lower()[0] for c in text).replace("’", "'")
-        lowers = list(map(lower.__getitem__, map(slice, starts, ends)))
+        starts = offsets[1::2][: len(texts)]
+        if len(text.lower()) == len(text):
+            lowers = list(map(str.lower, texts))
+        else:  # a letter whose lower case is longer ("İ"): one letter for one
+            lowers = ["".join(c.lower()[0] for c in t) for t in texts]
+        if "’" in text:
+            lowers = list(map(methodcaller("replace", "’", "'"), lowers))
         at, sentence_ids, paragraph_ids = [], [], []  # from each position on: sentence, paragraph
         sentence = offset = 0
         for p_index, paragraph in enumerate(self.paragraphs):
