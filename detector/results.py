@@ -15,10 +15,13 @@ from detector.verdict import (
     DERIVED,
     MIN_SOURCE_WORDS,
     PARAPHRASE,
+    SHORT,
     VERDICTS,
     candidate_bar,
+    derived_class,
     derived_probability,
     further_sources,
+    joint_sources,
     related,
 )
 
@@ -100,12 +103,34 @@ class SuspectResult:
 
     @property
     def verdict(self) -> str:
+        """The best candidate's verdict, if it clears the bar; else, for a short stitched page
+        whose sources pass the evidence floor only together (`joint`), how the likeliest of
+        them was used (its likeliest derived class, `spun` if they show the swaps)."""
         best = self.best
         if best is None:
             return "unrelated"
         if best.verdict in DERIVED and best.derived < self.bar:
             return "independent"  # about the same subject, but not shown to derive from it
+        joint = self.joint
+        if joint:
+            n_swaps = sum(int(r.evidence.get("n_swaps", 0)) for r in joint)
+            return derived_class(joint[0].probabilities, n_swaps) or best.verdict
         return best.verdict
+
+    @property
+    def joint(self) -> list[PairResult]:
+        """When no candidate is derived on its own evidence: the candidates that together pass
+        the evidence floor, each one the model is sure of on its own (derived probability at
+        the bar) and supplying sentences the others do not explain, the best one among them
+        (`detector.verdict.joint_sources`); else []. A page stitched from a few sentences of
+        each source has too few from either for the floor."""
+        best = self.best
+        if best is None or best.verdict in DERIVED:
+            return []
+        bar = self.bar
+        backed = [r for r in self.ranked if r.derived >= bar]
+        joint = [backed[k] for k in joint_sources([r.segment_kinds for r in backed])]
+        return joint if joint and joint[0] is best else []
 
     @property
     def score(self) -> float:
@@ -122,19 +147,22 @@ class SuspectResult:
         """Every original the suspect draws from (several for a stitched page): the share of
         the suspect's sentences each supplies and how (its verdict), largest first.
 
-        The best candidate, every other that is derived on its own and clears the bar, and
-        every other that supplies sentences no named source explains
-        (`detector.verdict.further_sources`).
+        The best candidate, every other that is derived on its own and clears the bar (or the
+        `joint` sources, when they decided the verdict), and every other that supplies
+        sentences no named source explains (`detector.verdict.further_sources`: one verbatim
+        sentence is enough from a candidate whose derived probability clears the bar).
         """
         if self.verdict not in DERIVED:
             return []
         bar = self.bar
         best = self.best
         others = [r for r in self.ranked if r is not best]
-        found = [best] + [r for r in others if r.verdict in DERIVED and r.derived >= bar]
+        found = self.joint or [best] + [r for r in others
+                                        if r.verdict in DERIVED and r.derived >= bar]
         rest = [r for r in others if all(r is not f for f in found)]
         found += [rest[k] for k in further_sources([r.segment_kinds for r in found],
-                                                   [r.segment_kinds for r in rest])]
+                                                   [r.segment_kinds for r in rest],
+                                                   [r.derived >= bar for r in rest])]
         found.sort(key=lambda r: -r.evidence.get("segments", {}).get("matched_share", 0.0))
         return [{"original": r.original, "verdict": _how(r),
                  "share": r.evidence.get("segments", {}).get("matched_share", 0.0)}
@@ -182,10 +210,12 @@ def _rank_key(result: PairResult) -> tuple[bool, float, float]:
 
 def segment_kinds(pair: Pair) -> tuple[str, ...]:
     """How each suspect sentence was made from the original (`PairResult.segment_kinds`), a
-    sentence under `MIN_SOURCE_WORDS` words counted as new: page furniture ("Leave a Reply",
-    "Copyright 2021 The Evening Post") is in many pages and names no source."""
+    sentence under `MIN_SOURCE_WORDS` words that comes from it counted as `SHORT`: evidence that
+    the suspect derives (`detector.verdict.joint_sources` counts it, as the evidence floor
+    does), but page furniture ("Leave a Reply", "Copyright 2021 The Evening Post") is in many
+    pages and names no source (`detector.verdict.further_sources` does not count it)."""
     words = Counter(t.sentence for t in pair.suspect.tokens)
-    return tuple(s.kind if words[s.suspect] >= MIN_SOURCE_WORDS else "new"
+    return tuple(s.kind if words[s.suspect] >= MIN_SOURCE_WORDS or s.kind == "new" else SHORT
                  for s in pair.segments)
 
 
