@@ -105,16 +105,23 @@ class SuspectResult:
     def verdict(self) -> str:
         """The best candidate's verdict, if it clears the bar; else, for a short stitched page
         whose sources pass the evidence floor only together (`joint`), how the likeliest of
-        them was used (its likeliest derived class, `spun` if they show the swaps)."""
+        them was used (its likeliest derived class, `spun` if they show the swaps).
+
+        Swaps are counted over every named source: a page stitched from a copy of one report
+        and a spin of another is spun, though its best source alone shows too few swaps."""
         best = self.best
         if best is None:
             return "unrelated"
-        if best.verdict in DERIVED and best.derived < self.bar:
-            return "independent"  # about the same subject, but not shown to derive from it
+        if best.verdict in DERIVED:
+            if best.derived < self.bar:
+                return "independent"  # about the same subject, but not shown to derive from it
+            if best.verdict == "copy" and derived_class(
+                    best.probabilities, _swaps(self._named())) == "spun":
+                return "spun"
+            return best.verdict
         joint = self.joint
         if joint:
-            n_swaps = sum(int(r.evidence.get("n_swaps", 0)) for r in joint)
-            return derived_class(joint[0].probabilities, n_swaps) or best.verdict
+            return derived_class(joint[0].probabilities, _swaps(joint)) or best.verdict
         return best.verdict
 
     @property
@@ -154,19 +161,25 @@ class SuspectResult:
         """
         if self.verdict not in DERIVED:
             return []
+        found = sorted(self._named(),
+                       key=lambda r: -r.evidence.get("segments", {}).get("matched_share", 0.0))
+        return [{"original": r.original, "verdict": _how(r),
+                 "share": r.evidence.get("segments", {}).get("matched_share", 0.0)}
+                for r in found]
+
+    def _named(self) -> list[PairResult]:
+        """The candidates `sources` names, likeliest first, if the suspect is derived."""
         bar = self.bar
         best = self.best
+        if best is None:
+            return []
         others = [r for r in self.ranked if r is not best]
         found = self.joint or [best] + [r for r in others
                                         if r.verdict in DERIVED and r.derived >= bar]
         rest = [r for r in others if all(r is not f for f in found)]
-        found += [rest[k] for k in further_sources([r.segment_kinds for r in found],
-                                                   [r.segment_kinds for r in rest],
-                                                   [r.derived >= bar for r in rest])]
-        found.sort(key=lambda r: -r.evidence.get("segments", {}).get("matched_share", 0.0))
-        return [{"original": r.original, "verdict": _how(r),
-                 "share": r.evidence.get("segments", {}).get("matched_share", 0.0)}
-                for r in found]
+        return found + [rest[k] for k in further_sources([r.segment_kinds for r in found],
+                                                         [r.segment_kinds for r in rest],
+                                                         [r.derived >= bar for r in rest])]
 
     def to_record(self) -> dict:
         best = self.best
@@ -200,6 +213,11 @@ def _how(result: PairResult) -> str:
     if result.verdict in DERIVED:
         return result.verdict
     return "spun" if "swapped" in result.segment_kinds else "copy"
+
+
+def _swaps(named: list[PairResult]) -> int:
+    """The swaps of `named` sources together (`evidence["n_swaps"]`, 0 where not given)."""
+    return sum(int(r.evidence.get("n_swaps", 0)) for r in named)
 
 
 def _rank_key(result: PairResult) -> tuple[bool, float, float]:

@@ -146,6 +146,18 @@ def test_sources_the_model_is_not_sure_of_do_not_pass_the_floor_together():
     assert SuspectResult("s.txt", [first, same]).verdict == "independent"
 
 
+def test_a_stitched_page_is_spun_when_its_sources_together_show_the_swaps():
+    copied = _stitched("a.txt", "copy", 0.95, ["verbatim"] * 6 + ["new"] * 3, n_swaps=2)
+    spun = _stitched("b.txt", "independent", 0.3, ["new"] * 6 + ["swapped"] * 3, n_swaps=9)
+    result = SuspectResult("s.txt", [copied, spun])
+    assert (result.verdict, result.source) == ("spun", "a.txt")
+    assert [(s["original"], s["verdict"]) for s in result.sources] == [
+        ("a.txt", "copy"), ("b.txt", "spun")]
+    assert SuspectResult("s.txt", [copied]).verdict == "copy"  # two swaps: a copy
+    sibling = _stitched("b.txt", "independent", 0.3, ["verbatim"] * 6 + ["new"] * 3, n_swaps=9)
+    assert SuspectResult("s.txt", [copied, sibling]).verdict == "copy"  # not named
+
+
 def test_segment_kinds_mark_short_sentences_from_the_original():
     text = ("The mayor opened the new bridge over the river on Monday morning after years of "
             "work.\n\nLeave a reply.\n\n")
