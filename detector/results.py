@@ -52,8 +52,9 @@ class PairResult:
     suspect_sha256: str | None = None
     original_sha256: str | None = None
     language: str | None = None
-    # how each suspect sentence was made from this original (`detector.segments.KINDS`):
-    # what names a stitched suspect's further sources; not written to records
+    # how each suspect sentence was made from this original (`detector.segments.KINDS`, or
+    # `SHORT`, `segment_kinds`): what names a stitched suspect's further sources and lets
+    # a short one's sources pass the evidence floor together; not written to records
     segment_kinds: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     def to_record(self) -> dict:
