@@ -133,9 +133,9 @@ class SuspectResult:
         (`detector.verdict.joint_sources`); else []. A page stitched from a few sentences of
         each source has too few from either for the floor."""
         best = self.best
-        if best is None or best.verdict in DERIVED:
-            return []
         bar = self.bar
+        if best is None or best.verdict in DERIVED or best.derived < bar:
+            return []
         backed = [r for r in self.ranked if r.derived >= bar]
         joint = [backed[k] for k in joint_sources([r.segment_kinds for r in backed])]
         return joint if joint and joint[0] is best else []
