@@ -16,10 +16,13 @@ from detector.verdict import (
     DERIVED,
     MIN_SOURCE_WORDS,
     PARAPHRASE,
+    SHORT,
     VERDICTS,
     candidate_bar,
+    derived_class,
     derived_probability,
     further_sources,
+    joint_sources,
     related,
 )
 
@@ -50,8 +53,9 @@ class PairResult:
     suspect_sha256: str | None = None
     original_sha256: str | None = None
     language: str | None = None
-    # how each suspect sentence was made from this original (`detector.segments.KINDS`):
-    # what names a stitched suspect's further sources; not written to records
+    # how each suspect sentence was made from this original (`detector.segments.KINDS`, or
+    # `SHORT`, `segment_kinds`): what names a stitched suspect's further sources and lets
+    # a short one's sources pass the evidence floor together; not written to records
     segment_kinds: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     def to_record(self) -> dict:
@@ -101,12 +105,41 @@ class SuspectResult:
 
     @property
     def verdict(self) -> str:
+        """The best candidate's verdict, if it clears the bar; else, for a short stitched page
+        whose sources pass the evidence floor only together (`joint`), how the likeliest of
+        them was used (its likeliest derived class, `spun` if they show the swaps).
+
+        Swaps are counted over every named source: a page stitched from a copy of one report
+        and a spin of another is spun, though its best source alone shows too few swaps."""
         best = self.best
         if best is None:
             return "unrelated"
-        if best.verdict in DERIVED and best.derived < self.bar:
-            return "independent"  # about the same subject, but not shown to derive from it
+        if best.verdict in DERIVED:
+            if best.derived < self.bar:
+                return "independent"  # about the same subject, but not shown to derive from it
+            if best.verdict == "copy" and derived_class(
+                    best.probabilities, _swaps(self._named())) == "spun":
+                return "spun"
+            return best.verdict
+        joint = self.joint
+        if joint:
+            return derived_class(joint[0].probabilities, _swaps(joint)) or best.verdict
         return best.verdict
+
+    @property
+    def joint(self) -> list[PairResult]:
+        """When no candidate is derived on its own evidence: the candidates that together pass
+        the evidence floor, each one the model is sure of on its own (derived probability at
+        the bar) and supplying sentences the others do not explain, the best one among them
+        (`detector.verdict.joint_sources`); else []. A page stitched from a few sentences of
+        each source has too few from either for the floor."""
+        best = self.best
+        bar = self.bar
+        if best is None or best.verdict in DERIVED or best.derived < bar:
+            return []
+        backed = [r for r in self.ranked if r.derived >= bar]
+        joint = [backed[k] for k in joint_sources([r.segment_kinds for r in backed])]
+        return joint if joint and joint[0] is best else []
 
     @property
     def score(self) -> float:
@@ -123,23 +156,32 @@ class SuspectResult:
         """Every original the suspect draws from (several for a stitched page): the share of
         the suspect's sentences each supplies and how (its verdict), largest first.
 
-        The best candidate, every other that is derived on its own and clears the bar, and
-        every other that supplies sentences no named source explains
-        (`detector.verdict.further_sources`).
+        The best candidate, every other that is derived on its own and clears the bar (or the
+        `joint` sources, when they decided the verdict), and every other that supplies
+        sentences no named source explains (`detector.verdict.further_sources`: one verbatim
+        sentence is enough from a candidate whose derived probability clears the bar).
         """
         if self.verdict not in DERIVED:
             return []
-        bar = self.bar
-        best = self.best
-        others = [r for r in self.ranked if r is not best]
-        found = [best] + [r for r in others if r.verdict in DERIVED and r.derived >= bar]
-        rest = [r for r in others if all(r is not f for f in found)]
-        found += [rest[k] for k in further_sources([r.segment_kinds for r in found],
-                                                   [r.segment_kinds for r in rest])]
-        found.sort(key=lambda r: -r.evidence.get("segments", {}).get("matched_share", 0.0))
+        found = sorted(self._named(),
+                       key=lambda r: -r.evidence.get("segments", {}).get("matched_share", 0.0))
         return [{"original": r.original, "verdict": _how(r),
                  "share": r.evidence.get("segments", {}).get("matched_share", 0.0)}
                 for r in found]
+
+    def _named(self) -> list[PairResult]:
+        """The candidates `sources` names, likeliest first, if the suspect is derived."""
+        bar = self.bar
+        best = self.best
+        if best is None:
+            return []
+        others = [r for r in self.ranked if r is not best]
+        found = self.joint or [best] + [r for r in others
+                                        if r.verdict in DERIVED and r.derived >= bar]
+        rest = [r for r in others if all(r is not f for f in found)]
+        return found + [rest[k] for k in further_sources([r.segment_kinds for r in found],
+                                                         [r.segment_kinds for r in rest],
+                                                         [r.derived >= bar for r in rest])]
 
     def to_record(self) -> dict:
         best = self.best
@@ -175,6 +217,11 @@ def _how(result: PairResult) -> str:
     return "spun" if "swapped" in result.segment_kinds else "copy"
 
 
+def _swaps(named: list[PairResult]) -> int:
+    """The swaps of `named` sources together (`evidence["n_swaps"]`, 0 where not given)."""
+    return sum(int(r.evidence.get("n_swaps", 0)) for r in named)
+
+
 def _rank_key(result: PairResult) -> tuple[bool, float, float]:
     """Candidates whose own verdict is derived first (the evidence floor passed), then by the
     probability of being derived and of a paraphrase."""
@@ -183,11 +230,13 @@ def _rank_key(result: PairResult) -> tuple[bool, float, float]:
 
 def segment_kinds(pair: Pair) -> tuple[str, ...]:
     """How each suspect sentence was made from the original (`PairResult.segment_kinds`), a
-    sentence under `MIN_SOURCE_WORDS` words counted as new: page furniture ("Leave a Reply",
-    "Copyright 2021 The Evening Post") is in many pages and names no source."""
+    sentence under `MIN_SOURCE_WORDS` words that comes from it counted as `SHORT`: evidence that
+    the suspect derives (`detector.verdict.joint_sources` counts it, as the evidence floor
+    does), but page furniture ("Leave a Reply", "Copyright 2021 The Evening Post") is in many
+    pages and names no source (`detector.verdict.further_sources` does not count it)."""
     words = np.bincount(pair.suspect.token_columns.sentences,
                         minlength=pair.suspect.n_sentences).tolist()
-    return tuple(s.kind if words[s.suspect] >= MIN_SOURCE_WORDS else "new"
+    return tuple(s.kind if words[s.suspect] >= MIN_SOURCE_WORDS or s.kind == "new" else SHORT
                  for s in pair.segments)
 
 

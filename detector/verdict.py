@@ -18,7 +18,11 @@ binary model would need a second set of trees in the shipped format. The floor d
 that matters for accusations: too little aligned text is never derived, whatever the score.
 
 A stitched suspect draws from several originals; `further_sources` names the others, from the
-sentences each supplies that no likelier source explains.
+sentences each supplies that no likelier source explains. A short stitched page may have too
+few sentences from any one source for the floor: `joint_sources` applies the floor to the
+sentences of several candidates together, each of which clears the bar for K candidates on its
+own. It is the one rule that makes a scan derived where every pair verdict was withdrawn, and
+it asks for the model's confidence in each source as well as the sentences.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ MAX_BAR = 0.97
 MIN_SOURCE_SEGMENTS = 3  # verbatim sentences that name a further source (one swapped one does)
 MIN_SOURCE_WORDS = 8  # shorter sentences ("Share this article") say nothing of where they are from
 WORD_ALIGNED = ("verbatim", "swapped")
+SHORT = "short"  # a sentence from the original under MIN_SOURCE_WORDS words: names no source
 
 
 def paraphrase_probability(probabilities: Mapping[str, float]) -> float:
@@ -54,8 +59,20 @@ def has_evidence(segments: Mapping[str, float]) -> bool:
     """Enough of the suspect comes from the original to say it was derived from it."""
     n = sum(int(segments.get(k, 0)) for k in ("verbatim", "swapped", "rewritten", "new"))
     matched = n - int(segments.get("new", 0))
-    return matched >= min(MIN_SEGMENTS, n) and segments.get("matched_share", 0.0) >= \
-        MIN_MATCHED_SHARE
+    return _floor(matched, n, segments.get("matched_share", 0.0))
+
+
+def _floor(matched: int, n: int, share: float) -> bool:
+    """The evidence floor on counts: `matched` of the suspect's `n` sentences (a `share`)."""
+    return matched >= min(MIN_SEGMENTS, n) and share >= MIN_MATCHED_SHARE
+
+
+def derived_class(probabilities: Mapping[str, float], n_swaps: int) -> str | None:
+    """The likeliest derived class the swaps allow (`spun` needs `MIN_SWAPS_FOR_SPUN`: a copy
+    with no swaps is a copy, whatever the page around it); None if the model has none."""
+    ranked = sorted(probabilities, key=lambda k: -probabilities[k])
+    return next((v for v in ranked if v in DERIVED
+                 and (v != "spun" or n_swaps >= MIN_SWAPS_FOR_SPUN)), None)
 
 
 def pair_verdict(probabilities: Mapping[str, float], segments: Mapping[str, float],
@@ -64,11 +81,11 @@ def pair_verdict(probabilities: Mapping[str, float], segments: Mapping[str, floa
     are more likely than not (`ALPHA`, the bar for one candidate) and the evidence supports
     it, the likeliest derived class it supports; else the likeliest class that does not
     derive. A rewrite the model splits between `rewritten` and `spun` is still derived."""
-    ranked = sorted(probabilities, key=lambda k: -probabilities[k])
     if derived_probability(probabilities) >= 1 - ALPHA and has_evidence(segments):
-        for verdict in ranked:
-            if verdict in DERIVED and (verdict != "spun" or n_swaps >= MIN_SWAPS_FOR_SPUN):
-                return verdict
+        verdict = derived_class(probabilities, n_swaps)
+        if verdict is not None:
+            return verdict
+    ranked = sorted(probabilities, key=lambda k: -probabilities[k])
     return next((v for v in ranked if v not in DERIVED), "independent")
 
 
@@ -82,23 +99,51 @@ def related(probabilities: Mapping[str, float]) -> bool:
     return probabilities.get("unrelated", 0.0) < 0.5
 
 
-def further_sources(named: Sequence[Sequence[str]], others: Sequence[Sequence[str]]) -> list[int]:
+def further_sources(named: Sequence[Sequence[str]], others: Sequence[Sequence[str]],
+                    backed: Sequence[bool] = ()) -> list[int]:
     """Which of `others` a derived suspect also draws from (a stitched page's other sources).
 
     Each entry is the kind of every suspect sentence against one candidate: `named`, the
     sources already named (the verdict's first); `others`, the rest, likeliest first. A
     candidate is a further source when suspect sentences come from it word by word that come
-    from no source before it: one with swapped words, or `MIN_SOURCE_SEGMENTS` verbatim ones.
-    A spun copy's sentences come word by word from its own original, so a same-event sibling
+    from no source before it: one with swapped words, or `MIN_SOURCE_SEGMENTS` verbatim ones,
+    or a single verbatim one when the model is sure on its own that the suspect derives from
+    it (`backed[i]`: its derived probability clears the bar for the candidates compared). A
+    spun copy's sentences come word by word from its own original, so a same-event sibling
     that shares a quote with it is not named; a paragraph spun from the sibling is. Verbatim
-    sentences alone name a source only in numbers: page furniture is verbatim in many pages
-    (and sentences under `MIN_SOURCE_WORDS` words count as new, `detector.results.segment_kinds`).
+    sentences alone name a source only in numbers or with the model's backing: page furniture
+    is verbatim in many pages, and the model does not take a page for derived on furniture
+    (sentences under `MIN_SOURCE_WORDS` words are `SHORT`, `detector.results.segment_kinds`).
     """
     explained = {k for kinds in named for k, kind in enumerate(kinds) if kind in WORD_ALIGNED}
     found = []
     for index, kinds in enumerate(others):
         supplied = {k for k, kind in enumerate(kinds) if kind in WORD_ALIGNED} - explained
-        if len(supplied) >= MIN_SOURCE_SEGMENTS or any(kinds[k] == "swapped" for k in supplied):
+        enough = 1 if index < len(backed) and backed[index] else MIN_SOURCE_SEGMENTS
+        if len(supplied) >= enough or any(kinds[k] == "swapped" for k in supplied):
             found.append(index)
             explained |= supplied
     return found
+
+
+def joint_sources(candidates: Sequence[Sequence[str]]) -> list[int]:
+    """Which of `candidates` (likeliest first, each one the model is sure the suspect derives
+    from) together pass the evidence floor that none passes alone: a short stitched page,
+    a few sentences from each source.
+
+    Each entry is the kind of every suspect sentence against one candidate. Those that supply
+    sentences (of any kind but new, as the floor counts them) no earlier one explains are
+    kept; their sentences together must pass the floor (`MIN_SEGMENTS`, `MIN_MATCHED_SHARE`),
+    and at least two must be kept (one alone already failed it). Returns their indices, or []
+    when they do not.
+    """
+    explained: set[int] = set()
+    kept = []
+    for index, kinds in enumerate(candidates):
+        supplied = {k for k, kind in enumerate(kinds) if kind != "new"} - explained
+        if supplied:
+            kept.append(index)
+            explained |= supplied
+    n = max((len(kinds) for kinds in candidates), default=0)
+    matched = len(explained)
+    return kept if len(kept) >= 2 and _floor(matched, n, matched / n if n else 0.0) else []

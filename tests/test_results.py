@@ -88,11 +88,11 @@ def test_derived_counts_a_rewritten_class_when_the_model_has_one():
     assert rewritten.derived == pytest.approx(0.9)
 
 
-def _stitched(original, verdict, derived, kinds):
+def _stitched(original, verdict, derived, kinds, n_swaps=0):
     probabilities = {"spun": derived, "copy": 0.0, "independent": 1 - derived, "unrelated": 0.0}
     return PairResult("s.txt", original, derived, verdict, probabilities,
                       {"segments": {"matched_share": kinds.count("new") and
-                                    1 - kinds.count("new") / len(kinds)}},
+                                    1 - kinds.count("new") / len(kinds)}, "n_swaps": n_swaps},
                       segment_kinds=tuple(kinds))
 
 
@@ -111,6 +111,60 @@ def test_a_sibling_that_only_shares_what_the_source_explains_is_not_named():
                         + ["new"] * 4)
     assert [s["original"] for s in SuspectResult("s.txt", [first, sibling]).sources] == [
         "a.txt"]
+
+
+def test_a_source_the_model_is_sure_of_is_named_on_one_verbatim_sentence():
+    first = _stitched("a.txt", "spun", 0.95, ["swapped"] * 6 + ["new", "new"])
+    second = _stitched("b.txt", "independent", 0.9, ["new"] * 6 + ["verbatim", "new"])
+    assert [s["original"] for s in SuspectResult("s.txt", [first, second]).sources] == [
+        "a.txt", "b.txt"]
+    unsure = _stitched("b.txt", "independent", 0.6, ["new"] * 6 + ["verbatim", "new"])
+    assert [s["original"] for s in SuspectResult("s.txt", [first, unsure]).sources] == [
+        "a.txt"]  # 0.6 is under the bar for two candidates (0.75)
+
+
+def test_a_short_stitched_page_is_derived_from_sources_that_pass_the_floor_together():
+    first = _stitched("a.txt", "independent", 0.99, ["swapped", "swapped", "new"], n_swaps=5)
+    second = _stitched("b.txt", "independent", 0.97, ["new", "new", "swapped"], n_swaps=2)
+    result = SuspectResult("s.txt", [second, first])
+    assert [r.original for r in result.joint] == ["a.txt", "b.txt"]
+    assert (result.verdict, result.source) == ("spun", "a.txt")
+    assert {s["original"] for s in result.sources} == {"a.txt", "b.txt"}
+    few_swaps = _stitched("b.txt", "independent", 0.97, ["new", "new", "swapped"])
+    assert SuspectResult("s.txt", [few_swaps, _stitched(
+        "a.txt", "independent", 0.99, ["swapped", "swapped", "new"], n_swaps=1)]).verdict == \
+        "copy"  # two swaps in all: not spun
+
+
+def test_sources_the_model_is_not_sure_of_do_not_pass_the_floor_together():
+    first = _stitched("a.txt", "independent", 0.99, ["swapped", "swapped", "new"], n_swaps=5)
+    unsure = _stitched("b.txt", "independent", 0.6, ["new", "new", "swapped"], n_swaps=5)
+    result = SuspectResult("s.txt", [first, unsure])
+    assert (result.joint, result.verdict, result.sources) == ([], "independent", [])
+    # nor does a second that explains nothing the first does not
+    same = _stitched("b.txt", "independent", 0.97, ["swapped", "new", "new"], n_swaps=5)
+    assert SuspectResult("s.txt", [first, same]).verdict == "independent"
+
+
+def test_a_stitched_page_is_spun_when_its_sources_together_show_the_swaps():
+    copied = _stitched("a.txt", "copy", 0.95, ["verbatim"] * 6 + ["new"] * 3, n_swaps=2)
+    spun = _stitched("b.txt", "independent", 0.3, ["new"] * 6 + ["swapped"] * 3, n_swaps=9)
+    result = SuspectResult("s.txt", [copied, spun])
+    assert (result.verdict, result.source) == ("spun", "a.txt")
+    assert [(s["original"], s["verdict"]) for s in result.sources] == [
+        ("a.txt", "copy"), ("b.txt", "spun")]
+    assert SuspectResult("s.txt", [copied]).verdict == "copy"  # two swaps: a copy
+    sibling = _stitched("b.txt", "independent", 0.3, ["verbatim"] * 6 + ["new"] * 3, n_swaps=9)
+    assert SuspectResult("s.txt", [copied, sibling]).verdict == "copy"  # not named
+
+
+def test_segment_kinds_mark_short_sentences_from_the_original():
+    text = ("The mayor opened the new bridge over the river on Monday morning after years of "
+            "work.\n\nLeave a reply.\n\n")
+    original = Document(text + "The council voted against the plan last spring for its cost.")
+    suspect = Document(text + "A band played songs while children waved flags by the water.")
+    assert results.segment_kinds(Pair(suspect, original, load_lexicon())) == (
+        "verbatim", "short", "new")
 
 
 def test_a_candidate_with_evidence_ranks_above_a_likelier_one_without():

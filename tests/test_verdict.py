@@ -1,10 +1,13 @@
 import pytest
 
 from detector.verdict import (
+    SHORT,
     candidate_bar,
+    derived_class,
     derived_probability,
     further_sources,
     has_evidence,
+    joint_sources,
     pair_verdict,
     paraphrase_probability,
 )
@@ -60,3 +63,34 @@ def test_derived_classes_together_outweigh_the_likeliest_single_class():
     assert pair_verdict(split, THIN, n_swaps=20) == "independent"
     unsure = {**split, "rewritten": 0.25, "unrelated": 0.15}
     assert pair_verdict(unsure, MATCHED, n_swaps=20) == "independent"
+
+
+def test_a_source_the_model_backs_is_named_on_one_verbatim_sentence():
+    named = [["swapped", "swapped", "swapped", "new", "new"]]
+    one_verbatim = ["new", "new", "new", "verbatim", "new"]
+    assert further_sources(named, [one_verbatim], backed=[True]) == [0]
+    assert further_sources(named, [one_verbatim], backed=[False]) == []
+    assert further_sources(named, [one_verbatim]) == []
+    # backing does not name a candidate for what the named source already explains
+    assert further_sources(named, [["verbatim", "new", "new", "new", "new"]], [True]) == []
+    # nor for a short sentence (page furniture): it is evidence, not a source
+    assert further_sources(named, [["new", "new", "new", SHORT, "new"]], [True]) == []
+
+
+def test_joint_sources_pass_the_floor_together_that_neither_passes_alone():
+    first, second = ["swapped", "swapped", "new"], ["new", "new", "swapped"]
+    assert not has_evidence({"swapped": 2, "new": 1, "matched_share": 0.667})
+    assert joint_sources([first, second]) == [0, 1]
+    assert joint_sources([first, [SHORT, "new", SHORT]]) == [0, 1]  # short sentences count
+    assert joint_sources([first]) == []  # one alone already failed the floor
+    assert joint_sources([first, ["swapped", "new", "new"]]) == []  # nothing new from it
+    assert joint_sources([first, ["new"] * 3, second]) == [0, 2]
+    long = ["swapped", "new", "new", "new", "new", "new"]
+    assert joint_sources([long, list(reversed(long))]) == []  # 2 of 6: still too few
+    assert joint_sources([]) == []
+
+
+def test_derived_class_is_the_likeliest_the_swaps_allow():
+    assert derived_class(P, n_swaps=20) == "spun"
+    assert derived_class(P, n_swaps=0) == "rewritten"
+    assert derived_class({"independent": 0.9, "unrelated": 0.1}, n_swaps=20) is None

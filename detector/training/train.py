@@ -236,7 +236,8 @@ def pair_results(pairs: list[LabelledPair], proba: np.ndarray, classes: list[str
             suspect=pair.suspect_id or pair.suspect_path, original=pair.original_path,
             score=paraphrase_probability(probabilities),
             verdict=pair_verdict(probabilities, ev["segments"], ev["n_swaps"]),
-            probabilities=probabilities, evidence={"segments": ev["segments"]},
+            probabilities=probabilities,
+            evidence={"segments": ev["segments"], "n_swaps": ev["n_swaps"]},
             segment_kinds=ev["segment_kinds"]))
     return results
 
