@@ -1,4 +1,6 @@
 import os
+import random
+import re
 import socket
 from pathlib import Path
 
@@ -59,6 +61,15 @@ def test_token_columns_match_a_paragraph_by_paragraph_reading(source):
     assert [tuple(t) for t in doc.tokens] == _tokens_one_paragraph_at_a_time(doc)
     table = doc.token_columns
     assert table.lowers == doc.words and len(table.sentences) == len(doc.tokens)
+
+
+def test_the_atomic_token_pattern_finds_what_the_plain_one_finds():
+    plain = re.compile(r"\d+(?:[.,:]\d+)*(?:st|nd|rd|th|s|%)?|\w+(?:[-'’]\w+)*")
+    rng = random.Random(0)
+    for _ in range(3000):
+        sample = "".join(rng.choice("ab1Z9.,:-'’ st nd%_\né") for _ in range(rng.randint(0, 30)))
+        assert [m.span() for m in text._TOKEN.finditer(sample)] == \
+            [m.span() for m in plain.finditer(sample)], sample
 
 
 def test_single_newline_files_get_one_paragraph_per_line():
