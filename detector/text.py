@@ -92,10 +92,10 @@ class Document:
         texts = parts[1::2]
         offsets = list(accumulate(map(len, parts), initial=0))
         starts = offsets[1::2][: len(texts)]
-        if len(text.lower()) == len(text):
-            lowers = list(map(str.lower, texts))
-        else:  # a letter whose lower case is longer ("İ"): one letter for one
-            lowers = ["".join(c.lower()[0] for c in t) for t in texts]
+        lowers = list(map(str.lower, texts))  # each token on its own (Greek final sigma too)
+        if len(text.lower()) != len(text):  # a letter whose lower case is longer ("İ")
+            lowers = [w if len(w) == len(t) else "".join(c.lower()[0] for c in t)
+                      for w, t in zip(lowers, texts, strict=True)]  # one letter for one
         if "’" in text:
             lowers = list(map(methodcaller("replace", "’", "'"), lowers))
         at, sentence_ids, paragraph_ids = [], [], []  # from each position on: sentence, paragraph

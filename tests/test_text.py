@@ -42,8 +42,10 @@ def _tokens_one_paragraph_at_a_time(doc: Document) -> list[tuple]:
         for m in text._TOKEN.finditer(paragraph):
             while k + 1 < len(ends) and m.start() >= ends[k]:
                 k += 1
-            word = m.group()
-            lower = "".join(c.lower()[0] for c in word).replace("’", "'")
+            word = m.group()  # lower-cased on its own; letter by letter where that is longer
+            lower = word.lower() if len(word.lower()) == len(word) else \
+                "".join(c.lower()[0] for c in word)
+            lower = lower.replace("’", "'")
             out.append((word, lower, sentence + k, p_index, offset + m.start()))
         sentence += max(len(ends), 1)
         offset += len(paragraph)
