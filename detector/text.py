@@ -13,7 +13,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from itertools import accumulate
-from operator import methodcaller
 from pathlib import Path
 from typing import NamedTuple
 
@@ -96,8 +95,9 @@ class Document:
         if len(text.lower()) != len(text):  # a letter whose lower case is longer ("İ")
             lowers = [w if len(w) == len(t) else "".join(c.lower()[0] for c in t)
                       for w, t in zip(lowers, texts, strict=True)]  # one letter for one
-        if "’" in text:
-            lowers = list(map(methodcaller("replace", "’", "'"), lowers))
+        if "’" in text:  # China’s: the typographic apostrophe, in the few tokens that have it
+            for k in [k for k, w in enumerate(lowers) if "’" in w]:
+                lowers[k] = lowers[k].replace("’", "'")
         at, sentence_ids, paragraph_ids = [], [], []  # from each position on: sentence, paragraph
         sentence = offset = 0
         for p_index, paragraph in enumerate(self.paragraphs):
