@@ -50,9 +50,9 @@ class CompactModel:
 
     @cached_property
     def _walk(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-        """The trees for `decision_function`: (feature, threshold, children, depth). A node's
-        children are [left, right]; a leaf is its own child with threshold +inf, so every
-        walk can take `depth` steps and ends on its leaf."""
+        """The trees for `decision_function`: (feature, threshold, children, depth). Node k's
+        children are at 2k (left) and 2k + 1 (right) of the flat `children`; a leaf is its own
+        child with threshold +inf, so every walk can take `depth` steps and ends on its leaf."""
         leaf = self.is_leaf
         nodes = np.arange(self.feature.size)
         children = np.stack([np.where(leaf, nodes, self.left), np.where(leaf, nodes, self.right)],
@@ -64,7 +64,7 @@ class CompactModel:
             inner = frontier[~leaf[frontier]]
             frontier = np.concatenate((self.left[inner], self.right[inner]))
             depth += inner.size > 0
-        return feature, threshold, children, depth
+        return feature, threshold, children.ravel(), depth
 
     def decision_function(self, X: np.ndarray) -> np.ndarray:
         """Raw per-class scores (logits) of the boosted trees."""
@@ -74,7 +74,6 @@ class CompactModel:
         values = X.ravel()
         row_start = (np.arange(n) * width)[:, None]
         node = np.tile(self.roots, (n, 1))
-        children = children.ravel()  # node k's children at 2k (left) and 2k + 1 (right)
         for _ in range(depth):
             go_right = values[row_start + feature[node]] > threshold[node]  # left when <=
             node = children[2 * node + go_right]

@@ -113,13 +113,9 @@ class Document:
             sentence += max(len(ends), 1)
             offset += len(paragraph)
         where = np.searchsorted(np.asarray(at, dtype=np.int64), np.asarray(starts, dtype=np.int64),
-                                side="right") - 1
-        where = np.maximum(where, 0)
-        return TokenColumns(texts, lowers, starts,
-                            np.asarray(sentence_ids, dtype=np.int64)[where] if at else
-                            np.zeros(len(texts), dtype=np.int64),
-                            np.asarray(paragraph_ids, dtype=np.int64)[where] if at else
-                            np.zeros(len(texts), dtype=np.int64))
+                                side="right") - 1  # no token: no paragraph, both empty
+        return TokenColumns(texts, lowers, starts, np.asarray(sentence_ids, dtype=np.int64)[where],
+                            np.asarray(paragraph_ids, dtype=np.int64)[where])
 
     @cached_property
     def tokens(self) -> list[Token]:
