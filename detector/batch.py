@@ -74,7 +74,7 @@ def _score_lines(chunk: list[tuple[int, str, str] | dict], context: _PairsContex
     their own, so a file that cannot be read is that line's error record; the pairs that
     were read are scored together."""
     records: list[dict | None] = []
-    pairs, where = [], []
+    pairs, read = [], []  # the documents read, and (record index, suspect, original) of each
     for item in chunk:
         if isinstance(item, dict):
             records.append(item)
@@ -83,24 +83,26 @@ def _score_lines(chunk: list[tuple[int, str, str] | dict], context: _PairsContex
         try:
             pairs.append((_cached_suspect(suspect, context.fetcher),
                           _cached_document(original, context.fetcher)))
-            where.append(len(records))
+            read.append((len(records), suspect, original))
             records.append(None)
         except SpundetectError as err:
             records.append(error_record(str(err), suspect=suspect, original=original))
     try:
         results = [r.to_record() for r in context.detector.score_pairs(pairs)]
     except SpundetectError:  # one pair failed: score each alone, to know which
-        results = [_score_one(s, o, context) for s, o in pairs]
-    for k, record in zip(where, results, strict=True):
+        results = [_score_one(pair, line, context) for pair, (_, *line) in
+                   zip(pairs, read, strict=True)]
+    for (k, _, _), record in zip(read, results, strict=True):
         records[k] = record
     return records  # type: ignore[return-value]
 
 
-def _score_one(suspect: Document, original: Document, context: _PairsContext) -> dict:
+def _score_one(pair: tuple[Document, Document], line: list[str], context: _PairsContext) -> dict:
+    """One pair's record, or the error record naming its line's suspect and original."""
     try:
-        return context.detector.score_pairs([(suspect, original)])[0].to_record()
+        return context.detector.score_pairs([pair])[0].to_record()
     except SpundetectError as err:
-        return error_record(str(err), suspect=suspect.name, original=original.name)
+        return error_record(str(err), suspect=line[0], original=line[1])
 
 
 def score_pairs_file(

@@ -3,6 +3,7 @@ import os
 import pytest
 
 from detector import batch
+from detector.api import Detector
 from detector.errors import InputError
 from tests.conftest import deny_listing
 
@@ -33,6 +34,27 @@ def test_pairs_parallel_matches_serial(article_files, tmp_path, detector):
     serial = list(batch.score_pairs_file(pairs, detector=detector, jobs=1))
     parallel = list(batch.score_pairs_file(pairs, detector=detector, jobs=2))
     assert serial == parallel and len(serial) == 12
+
+
+def test_a_pair_that_fails_to_score_is_its_lines_error_record(article_files, tmp_path,
+                                                               monkeypatch, detector):
+    """Lines are scored eight at a time; when one pair of them cannot be scored, the others
+    still are, and the failing line's record names the files as the line wrote them."""
+    monkeypatch.chdir(tmp_path)
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("spun.txt\toriginal.txt\n./unrelated.txt\toriginal.txt\n", encoding="utf-8")
+    score = Detector.score_pairs
+
+    def refuse_unrelated(self, docs):
+        if any("unrelated" in s.name for s, _ in docs):
+            raise InputError("cannot score this pair")
+        return score(self, docs)
+
+    monkeypatch.setattr(Detector, "score_pairs", refuse_unrelated)
+    records = list(batch.score_pairs_file(pairs, detector=detector, jobs=1))
+    assert records[0]["verdict"] != "error"
+    assert records[1] == {"suspect": "./unrelated.txt", "original": "original.txt",
+                          "score": None, "verdict": "error", "error": "cannot score this pair"}
 
 
 def test_missing_pairs_file_is_an_input_error(tmp_path):
