@@ -12,7 +12,9 @@ reading it, and per suspect the bytes the join moves.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
+import resource
 import shutil
 import time
 from pathlib import Path
@@ -20,6 +22,11 @@ from pathlib import Path
 import numpy as np
 
 from detector.text import Document
+
+
+def _peak_mb() -> float:
+    """This process's peak resident memory in MB (Linux reports kB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _dir_bytes(folder: Path) -> int:
@@ -109,7 +116,7 @@ def bench_cluster(n: int, workdir: Path, *, jobs: int = 2, n_suspects: int = 400
     per_part = docs_per_part or min(DOCS_PER_PART, -(-len(paths) // (2 * jobs)))
     with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
                       dashboard_address=None, silence_logs=logging.CRITICAL) as cluster, \
-            Client(cluster, set_as_default=False):
+            Client(cluster, set_as_default=False) as client:
         address = cluster.scheduler_address
         start = time.perf_counter()
         index, report = build_partitioned(paths, location, scheduler=address,
@@ -121,6 +128,8 @@ def bench_cluster(n: int, workdir: Path, *, jobs: int = 2, n_suspects: int = 400
         records = list(scan_partitioned(suspects, location, load_model(model), top_k=top_k,
                                         scheduler=address))
         scan_s = time.perf_counter() - start
+        worker_peaks = sorted(client.run(_peak_mb).values())
+        scheduler_peak = client.run_on_scheduler(_peak_mb)
     size = _dir_bytes(location)
     first = sum(1 for r in records if r.get("candidates")
                 and Path(r["candidates"][0]["original"]).stem in r["suspect"])
@@ -137,6 +146,8 @@ def bench_cluster(n: int, workdir: Path, *, jobs: int = 2, n_suspects: int = 400
         "suspects_per_s": round(len(records) / scan_s, 1),
         "ms_per_suspect_per_core": round(1000 * scan_s * jobs / len(records), 1),
         "recall_at_1": first / len(records), "right_source": right / len(records),
+        "peak_mb": {"main": round(_peak_mb()), "scheduler": round(scheduler_peak),
+                    "workers": [round(m) for m in worker_peaks]},
         "part": part_costs(location),
         "join": join_volume(location, suspects[:50], top_k),
     }
@@ -155,7 +166,8 @@ def print_cluster(figures: dict, sizes: list[int]) -> None:
               f"{c['size_mb']:.0f} MB ({c['anchor_bytes_per_original']} B anchors + "
               f"{c['text_bytes_per_original']} B text per original); scan "
               f"{c['suspects_per_s']:.1f} suspects/s, recall@1 {c['recall_at_1']:.3f}, "
-              f"right source {c['right_source']:.3f}")
+              f"right source {c['right_source']:.3f}; peak memory: main "
+              f"{c['peak_mb']['main']} MB, workers {c['peak_mb']['workers']} MB")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -168,12 +180,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--suspects", type=int, default=400)
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--workdir", type=Path, default=WORKDIR)
+    parser.add_argument("--json", type=Path, default=None, help="also write figures here")
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
     figures = {f"cluster_{n}": bench_cluster(n, args.workdir, jobs=args.jobs,
                                              n_suspects=args.suspects, model=args.model)
                for n in args.size}
     print_cluster(figures, args.size)
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
     return 0
 
 
