@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from detector import __version__
+from detector import __version__, collector
 from detector.display import count, shown
 from detector.errors import InputError, SpundetectError
 from detector.fetch import TIMEOUT_S
@@ -819,7 +819,8 @@ def main(argv: list[str] | None = None) -> int:
         print("spundetect: error: --jobs must be at least 1", file=sys.stderr)
         return EXIT_INPUT
     try:
-        return COMMANDS[args.command](args)
+        with collector.for_batch():
+            return COMMANDS[args.command](args)
     except SpundetectError as err:
         print(f"spundetect: error: {shown(err)}", file=sys.stderr)
         return EXIT_INPUT

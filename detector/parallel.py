@@ -23,6 +23,7 @@ from itertools import islice
 from multiprocessing import get_context
 from typing import Any
 
+from detector import collector
 from detector.errors import InputError
 
 _context: Any = None
@@ -37,6 +38,7 @@ def _init(context: Any, parent: int) -> None:
     global _context
     _context = context
     die_with_parent(parent)
+    collector.for_worker()
 
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
