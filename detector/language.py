@@ -10,6 +10,7 @@ inside its wheel; 0.7 s to load once), so scoring English stays as fast as befor
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 
 from detector.lexicon import STOPWORDS
 
@@ -38,10 +39,11 @@ NAMES = dict(pair.split(" ", 1) for pair in (
 def identify(text: str, words: Sequence[str]) -> str | None:
     """The language of `text` (lower-cased tokens `words`) as an ISO 639 code, "en" for
     English; None when it is too short to tell or has no language (numbers, code)."""
-    words = [w for w in words if not w[0].isdigit()]  # numbers are in no language
-    if len(words) < MIN_WORDS:
+    # numbers are in no language (and none is a stopword); counted by C-level passes
+    n = len(words) - sum(map(str.isdigit, map(itemgetter(0), words)))
+    if n < MIN_WORDS:
         return None
-    if sum(w in STOPWORDS for w in words) >= ENGLISH_SHARE * len(words):
+    if sum(map(STOPWORDS.__contains__, words)) >= ENGLISH_SHARE * n:
         return "en"
     code = _classify(text[:SAMPLE_CHARS])
     return None if code == "zxx" else code  # zxx: "no linguistic content"

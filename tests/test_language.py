@@ -40,3 +40,20 @@ def test_warning_names_the_language():
         "warning: suspect looks like German (de), the model is trained on English")
     assert language.warning("gom").startswith("warning: suspect looks like gom (gom)")
     assert language.warning("en") is None and language.warning(None) is None
+
+
+def test_no_stopword_is_a_number():
+    """`identify` counts stopwords over all tokens and numbers apart: a stopword that is a
+    number would be counted in both."""
+    from detector.language import STOPWORDS
+
+    assert not [w for w in STOPWORDS if w[0].isdigit()]
+
+
+def test_numbers_do_not_count_towards_the_minimum():
+    from detector.language import MIN_WORDS, identify
+
+    words = [*["the"] * (MIN_WORDS - 1), "2021", "12", "3.5"]
+    assert identify(" ".join(words), words) is None
+    more = [*words, "the"]
+    assert identify(" ".join(more), more) == "en"
