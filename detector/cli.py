@@ -580,6 +580,7 @@ def cmd_scan(args) -> int:
 
             records = scan_partitioned(todo, args.index, detector.model, top_k=args.top_k,
                                        scheduler=args.scheduler, jobs=args.jobs, root=root,
+                                       fetcher=_fetcher(args),
                                        **({"round_size": args.round} if args.round else {}))
         else:
             records = scan_mod.scan(todo, ref, detector, top_k=args.top_k, jobs=args.jobs,

@@ -445,3 +445,31 @@ def test_score_a_url_as_a_process(tiny_model_dir, pages, article_files, tmp_path
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["suspect"] == pages["spun"]
     assert list((tmp_path / "cache" / "spundetect" / "pages").glob("*.body"))
+
+
+def test_scan_urls_against_a_partitioned_index_fetches_with_the_options(run, site, pages,
+                                                                        texts, tmp_path):
+    """--no-cache and --timeout reach the workers that read the suspects of a partitioned
+    scan, as they reach those of a SQLite one."""
+    pytest.importorskip("distributed")
+    from detector.index.partitioned import build_partitioned
+
+    originals = tmp_path / "originals"
+    originals.mkdir()
+    for name in ("original", "unrelated"):
+        (originals / f"{name}.txt").write_text(texts[name])
+    location = tmp_path / "ref.parquet"
+    build_partitioned(sorted(originals.iterdir()), location, jobs=1)
+    site.routes["/silent"] = lambda h: site.stop.wait(SLOW_S)
+    listed = tmp_path / "suspects.txt"
+    listed.write_text(f"{pages['spun']}\n{site.url('/silent')}\n")
+    for k in range(2):
+        out = tmp_path / f"scan{k}.jsonl"
+        code, _, err = run("scan", "--urls", listed, "--index", location, "--out", out,
+                           "--jobs", "1", "--no-cache", "--timeout", "0.3")
+        records = [json.loads(line) for line in out.read_text().splitlines()]
+        assert code == 2, err
+        assert [r["verdict"] for r in records] == ["spun", "error"]
+        assert records[1]["error"].endswith("/silent: timed out after 0.3 s")
+    assert site.count("/spun.html") == 2  # fetched by each scan: no cache
+    assert not default_cache_dir().exists()

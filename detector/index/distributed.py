@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from detector.errors import InputError, SpundetectError
-from detector.fetch import read_input
+from detector.fetch import Fetcher, read_input
 from detector.index import anchors as anchor_mod
 from detector.index import rank
 from detector.index.partitioned import PartitionedIndex, bucket_of
@@ -38,13 +38,15 @@ MAX_BATCHES = 256  # batches per round, at most: a round's graph has batches x p
 ROUND = 4096  # suspects per graph: each round reads every anchor part once
 
 
-def _read(items: list[tuple[Path | str, str | None]], kinds: tuple[str, ...]
+def _read(items: list[tuple[Path | str, str | None]], kinds: tuple[str, ...],
+          fetcher: Fetcher | None = None
           ) -> tuple[list[tuple[str, str | None, str | None, str, str | None]], list[np.ndarray]]:
-    """Read a batch of suspects: (suspect, text, error, sha256, name) and anchors of each."""
+    """Read a batch of suspects (URLs with `fetcher`): (suspect, text, error, sha256, name)
+    and anchors of each."""
     out, hashes = [], []
     for path, name in items:
         try:
-            doc = read_input(path)
+            doc = read_input(path, fetcher)
         except SpundetectError as err:
             out.append((str(path), None, str(err), "", name))
             hashes.append(np.empty(0, dtype=np.int64))
@@ -120,11 +122,12 @@ def _score(read: list, ranked: list[list[tuple[int, float]]],
 
 
 def round_graph(index: PartitionedIndex, items: Sequence[tuple[Path | str, str | None]],
-                model, top_k: int, batch: int = BATCH, shared=None) -> list:
+                model, top_k: int, batch: int = BATCH, shared=None,
+                fetcher: Fetcher | None = None) -> list:
     """The delayed records of one round of suspects, one list per batch, in input order.
 
     `shared` is the index as the tasks receive it (a future of it scattered once), by
-    default `index` itself.
+    default `index` itself; `fetcher` reads the suspects that are URLs.
     """
     from dask import delayed
 
@@ -132,7 +135,7 @@ def round_graph(index: PartitionedIndex, items: Sequence[tuple[Path | str, str |
     kinds = tuple(shape.meta["params"]["kinds"])
     batches = [list(items[k : k + batch]) for k in range(0, len(items), batch)]
     n_b, n_p = shape.n_buckets, len(shape.doc_parts)
-    reads = [delayed(_read, nout=2, pure=False)(b, kinds) for b in batches]
+    reads = [delayed(_read, nout=2, pure=False)(b, kinds, fetcher) for b in batches]
     routed = [delayed(_route, nout=n_b)(hashes, n_b) for _, hashes in reads]
     joined = [delayed(_join, nout=len(batches))(index, b, [r[b] for r in routed])
               for b in range(n_b)]
@@ -186,8 +189,10 @@ def scan_partitioned(
     root: Path | None = None,
     batch: int | None = None,
     round_size: int = ROUND,
+    fetcher: Fetcher | None = None,
 ) -> Iterator[dict]:
     """One record per suspect, in the order of `paths`, scanned against a partitioned index.
+    Suspects that are URLs are fetched with `fetcher` (limits, cache) on the workers.
 
     Records are those `detector.index.scan.scan` writes for the same suspects against a SQLite
     index of the same originals (named inside `root` as there). Suspects go `batch` to a task
@@ -205,7 +210,7 @@ def scan_partitioned(
         model_ref, index_ref = client.scatter([model, index], broadcast=True)
         for start in range(0, len(items), round_size):
             graph = round_graph(index, items[start : start + round_size], model_ref, top_k,
-                                batch, shared=index_ref)
+                                batch, shared=index_ref, fetcher=fetcher)
             futures = client.compute(graph)
             try:
                 for future in futures:
