@@ -4,6 +4,7 @@ import signal
 import subprocess
 import sys
 import zlib
+from pathlib import Path
 
 import pytest
 
@@ -139,3 +140,28 @@ def test_build_into_a_folder_that_is_not_there_is_one_line(where, tmp_path, arti
     assert err == f"spundetect: error: {parent}: no such folder for the index; create it first\n"
     with pytest.raises(InputError, match="no such folder"):
         build([article_files["original"]], target, jobs=1)
+
+
+def test_many_originals_are_named_as_stored_path_names_each(tmp_path):
+    """Folders resolved once per build give the names `stored_path` gives: through a linked
+    folder, a linked file, `..` and a relative path alike."""
+    from detector.index.ingest import keys_for, stored_path
+
+    real = tmp_path / "real"
+    (real / "sub").mkdir(parents=True)
+    for name in ("a.txt", "sub/b.txt"):
+        (real / name).write_text("x")
+    (tmp_path / "linked").symlink_to(real, target_is_directory=True)
+    (real / "c.txt").symlink_to(real / "sub" / "b.txt")
+    paths = [tmp_path / "linked" / "a.txt", tmp_path / "linked" / "sub" / ".." / "a.txt",
+             real / "c.txt", tmp_path / "linked" / "sub" / "b.txt"]
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        paths.append(Path("linked") / "sub" / "b.txt")
+        key = keys_for(stored_path)
+        assert key is not stored_path
+        assert [key(p) for p in paths] == [stored_path(p) for p in paths]
+    finally:
+        os.chdir(cwd)
+    assert keys_for(str) is str

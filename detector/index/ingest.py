@@ -79,6 +79,12 @@ def stored_path(path: Path) -> str:
     return shown(path.resolve())
 
 
+def keys_for(key: Callable[[Path], str]) -> Callable[[Path], str]:
+    """The function that names many originals: `stored_path` resolving each folder once (the
+    same names), any other `key` as it is."""
+    return _stored_paths() if key is stored_path else key
+
+
 def _stored_paths() -> Callable[[Path], str]:
     """`stored_path`, resolving each folder once: a file that is not a link resolves to its
     folder's resolved path and its own name (one lstat, not one per path component)."""
@@ -125,8 +131,7 @@ def add_files(
     """
     from detector.parallel import pmap
 
-    if key is stored_path:
-        key = _stored_paths()
+    key = keys_for(key)
     batches = pmap(_prepare_chunk, _chunks(paths, key, chunk), jobs=jobs, scheduler=scheduler,
                    ordered=True)
     prepared = (item for batch in batches for item in batch)

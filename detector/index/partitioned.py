@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from detector.errors import IndexDamagedError, InputError
-from detector.index.ingest import Prepared, prepare, stored_path
+from detector.index.ingest import Prepared, keys_for, prepare, stored_path
 from detector.index.store import AddReport, build_params
 from detector.text import Document
 
@@ -387,6 +387,7 @@ def build_partitioned(
     if fs.exists(root):
         raise InputError(f"{location}: already exists; remove it or choose another folder")
     n_buckets = buckets or default_buckets(len(originals))
+    key = keys_for(key)
     items = [(key(p), str(p)) for p in originals]
     chunks = [items[k : k + docs_per_part] for k in range(0, len(items), docs_per_part)]
     staging = fs.unstrip_protocol(root)  # absolute, the same for every worker
