@@ -99,10 +99,14 @@ def part_costs(location: Path) -> dict:
 
 def bench_cluster(n: int, workdir: Path, *, jobs: int = 2, n_suspects: int = 400,
                   top_k: int = 10, model: Path | None = None, docs_per_part: int | None = None,
-                  log=print) -> dict:
+                  more_suspects: int | None = None, log=print) -> dict:
     """Build a partitioned index of the `n`-original reference corpus on a LocalCluster of
     `jobs` one-thread worker processes, then scan the spun suspects `bench.run.bench_scan`
-    scans (the same files), as a distributed join on the same cluster."""
+    scans (the same files), as a distributed join on the same cluster.
+
+    With `more_suspects`, a second scan of that many suspects in one round follows, and the
+    cost of each suspect beyond the first scan's is reported apart from a round's fixed cost
+    (reading every part once)."""
     from distributed import Client, LocalCluster
 
     from bench.run import make_suspects, reference_corpus
@@ -128,12 +132,20 @@ def bench_cluster(n: int, workdir: Path, *, jobs: int = 2, n_suspects: int = 400
         records = list(scan_partitioned(suspects, location, load_model(model), top_k=top_k,
                                         scheduler=address))
         scan_s = time.perf_counter() - start
+        larger = None
+        if more_suspects:
+            more = make_suspects(paths, workdir / f"suspects-{n}-{more_suspects}", more_suspects)
+            start = time.perf_counter()
+            more_records = list(scan_partitioned(more, location, load_model(model),
+                                                 top_k=top_k, scheduler=address,
+                                                 round_size=max(more_suspects, 1)))
+            more_s = time.perf_counter() - start
+            larger = {**_scan_figures(more_records, more_s, jobs), "marginal_ms_per_suspect_"
+                      "per_core": round(1000 * jobs * (more_s - scan_s)
+                                        / (len(more_records) - len(records)), 1)}
         worker_peaks = sorted(client.run(_peak_mb).values())
         scheduler_peak = client.run_on_scheduler(_peak_mb)
     size = _dir_bytes(location)
-    first = sum(1 for r in records if r.get("candidates")
-                and Path(r["candidates"][0]["original"]).stem in r["suspect"])
-    right = sum(1 for r in records if r["source"] and Path(r["source"]).stem in r["suspect"])
     info = index.info()
     result = {
         "originals": len(paths), "errors": len(report.errors), "jobs": jobs,
@@ -142,10 +154,8 @@ def bench_cluster(n: int, workdir: Path, *, jobs: int = 2, n_suspects: int = 400
         "anchor_bytes_per_original": round(_dir_bytes(location / "anchors") / len(paths)),
         "text_bytes_per_original": round(_dir_bytes(location / "documents") / len(paths)),
         "terms": info["terms"], "postings": info["postings"],
-        "suspects": len(records), "top_k": top_k, "scan_seconds": round(scan_s, 1),
-        "suspects_per_s": round(len(records) / scan_s, 1),
-        "ms_per_suspect_per_core": round(1000 * scan_s * jobs / len(records), 1),
-        "recall_at_1": first / len(records), "right_source": right / len(records),
+        "top_k": top_k, **_scan_figures(records, scan_s, jobs),
+        **({"larger_scan": larger} if larger else {}),
         "peak_mb": {"main": round(_peak_mb()), "scheduler": round(scheduler_peak),
                     "workers": [round(m) for m in worker_peaks]},
         "part": part_costs(location),
@@ -153,6 +163,17 @@ def bench_cluster(n: int, workdir: Path, *, jobs: int = 2, n_suspects: int = 400
     }
     log(f"cluster {n}: {result}")
     return result
+
+
+def _scan_figures(records: list[dict], seconds: float, jobs: int) -> dict:
+    """Rate, cost and recall of one scan of spun suspects (each named after its original)."""
+    first = sum(1 for r in records if r.get("candidates")
+                and Path(r["candidates"][0]["original"]).stem in r["suspect"])
+    right = sum(1 for r in records if r["source"] and Path(r["source"]).stem in r["suspect"])
+    return {"suspects": len(records), "scan_seconds": round(seconds, 1),
+            "suspects_per_s": round(len(records) / seconds, 1),
+            "ms_per_suspect_per_core": round(1000 * seconds * jobs / len(records), 1),
+            "recall_at_1": first / len(records), "right_source": right / len(records)}
 
 
 def print_cluster(figures: dict, sizes: list[int]) -> None:
@@ -168,6 +189,11 @@ def print_cluster(figures: dict, sizes: list[int]) -> None:
               f"{c['suspects_per_s']:.1f} suspects/s, recall@1 {c['recall_at_1']:.3f}, "
               f"right source {c['right_source']:.3f}; peak memory: main "
               f"{c['peak_mb']['main']} MB, workers {c['peak_mb']['workers']} MB")
+        more = c.get("larger_scan")
+        if more:
+            print(f"  and {more['suspects']} suspects in one round: {more['suspects_per_s']:.1f} "
+                  f"suspects/s, right source {more['right_source']:.3f}; each suspect beyond "
+                  f"the first scan's {more['marginal_ms_per_suspect_per_core']:.0f} ms a core")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -180,11 +206,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--suspects", type=int, default=400)
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--workdir", type=Path, default=WORKDIR)
+    parser.add_argument("--more-suspects", type=int, default=None,
+                        help="then scan this many in one round, for the cost of a further "
+                             "suspect apart from a round's fixed cost (e.g. 2000)")
     parser.add_argument("--json", type=Path, default=None, help="also write figures here")
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
     figures = {f"cluster_{n}": bench_cluster(n, args.workdir, jobs=args.jobs,
-                                             n_suspects=args.suspects, model=args.model)
+                                             n_suspects=args.suspects, model=args.model,
+                                             more_suspects=args.more_suspects)
                for n in args.size}
     print_cluster(figures, args.size)
     if args.json:

@@ -18,3 +18,21 @@ def test_part_costs_and_join_volume_are_read_from_a_partitioned_index(tmp_path):
     assert volume["candidates_per_suspect"] == 2
     assert abs(volume["hash_bytes_per_suspect"] - 8 * volume["anchors_per_suspect"]) <= 1
     assert volume["posting_bytes_per_suspect"] > 0 and volume["text_bytes_per_suspect"] > 0
+
+
+def test_scan_figures_count_the_right_source_and_the_first_candidate():
+    from bench.cluster import _scan_figures
+
+    records = [
+        {"suspect": "s/spun1_syn7.txt", "source": "o/syn7.txt",
+         "candidates": [{"original": "o/syn7.txt"}]},
+        {"suspect": "s/spun2_syn8.txt", "source": None,  # not flagged, but ranked first
+         "candidates": [{"original": "o/syn8.txt"}]},
+        {"suspect": "s/spun3_syn9.txt", "source": "o/syn5.txt",
+         "candidates": [{"original": "o/syn5.txt"}, {"original": "o/syn9.txt"}]},
+        {"suspect": "s/spun4_syn4.txt", "source": None, "candidates": []},
+    ]
+    figures = _scan_figures(records, seconds=2.0, jobs=2)
+    assert figures["suspects"] == 4 and figures["suspects_per_s"] == 2.0
+    assert figures["ms_per_suspect_per_core"] == 1000.0
+    assert figures["recall_at_1"] == 0.5 and figures["right_source"] == 0.25
