@@ -36,7 +36,7 @@ from detector.index.scan import ScanTask, score_task, suspect_name
 from detector.model import CompactModel
 
 BATCH = 32  # suspects per task, at least
-MAX_BATCHES = 256  # batches per round, at most: a round's graph has batches x parts edges
+MAX_BATCHES = 256  # batches per round, at most: a round's graph has batches x parts tasks
 ROUND = 4096  # suspects per graph: each round reads every anchor part once
 
 
@@ -148,26 +148,32 @@ def round_graph(index: PartitionedIndex, items: Sequence[tuple[Path | str, str |
     ranked, wanted, texts, scored = (f"rank-{token}", f"wanted-{token}", f"texts-{token}",
                                      f"score-{token}")
     graph: dict = {}
+
+    def split(key: tuple, n: int) -> None:
+        """Task `key`'s result, a tuple of `n`, as `n` tasks `(*key, i)`: split where it ran,
+        so only the piece a later task needs travels."""
+        for i in range(n):
+            graph[(*key, i)] = (getitem, key, i)
+
+    def shuffle(name: str, func, n_parts: int, source: str) -> None:
+        """One task per part over what every batch sent it (`(source, s, part)`), its result
+        split back per batch: the join by anchor part and the texts by document part."""
+        for part in range(n_parts):
+            graph[(name, part)] = (func, index, part, [(source, s, part) for s in range(n_s)])
+            split((name, part), n_s)
+
     for s, b in enumerate(batches):
         graph[(read, s)] = (_read, b, kinds, fetcher)
         graph[(hashes, s)] = (getitem, (read, s), 1)
         graph[(route, s)] = (_route, (hashes, s), n_b)
-        for b_ in range(n_b):  # what each batch sends each anchor part, split where it ran
-            graph[(route, s, b_)] = (getitem, (route, s), b_)
-    for b_ in range(n_b):
-        graph[(join, b_)] = (_join, index, b_, [(route, s, b_) for s in range(n_s)])
-        for s in range(n_s):
-            graph[(join, b_, s)] = (getitem, (join, b_), s)
+        split((route, s), n_b)  # what each batch sends each anchor part
+    shuffle(join, _join, n_b, route)
     for s in range(n_s):
         graph[(ranked, s)] = (_rank, index, (hashes, s), [(join, b_, s) for b_ in range(n_b)],
                               top_k)
         graph[(wanted, s)] = (_wanted, index, (ranked, s))
-        for p in range(n_p):
-            graph[(wanted, s, p)] = (getitem, (wanted, s), p)
-    for p in range(n_p):
-        graph[(texts, p)] = (_texts, index, p, [(wanted, s, p) for s in range(n_s)])
-        for s in range(n_s):
-            graph[(texts, p, s)] = (getitem, (texts, p), s)
+        split((wanted, s), n_p)  # the ids each batch wants of each document part
+    shuffle(texts, _texts, n_p, wanted)
     for s in range(n_s):
         graph[(scored, s)] = (_score, (getitem, (read, s), 0), (ranked, s),
                               [(texts, p, s) for p in range(n_p)], model)
