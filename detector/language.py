@@ -10,9 +10,11 @@ inside its wheel; 0.7 s to load once), so scoring English stays as fast as befor
 from __future__ import annotations
 
 from collections.abc import Sequence
-from operator import itemgetter
+
+import numpy as np
 
 from detector.lexicon import STOPWORDS
+from detector.terms import number_mask
 
 ENGLISH_SHARE = 0.15  # share of tokens among STOPWORDS from which a text is English
 MIN_WORDS = 20  # fewer words (numbers aside) than this: too short to tell
@@ -39,8 +41,8 @@ NAMES = dict(pair.split(" ", 1) for pair in (
 def identify(text: str, words: Sequence[str]) -> str | None:
     """The language of `text` (lower-cased tokens `words`) as an ISO 639 code, "en" for
     English; None when it is too short to tell or has no language (numbers, code)."""
-    # numbers are in no language (and none is a stopword); counted by C-level passes
-    n = len(words) - sum(map(str.isdigit, map(itemgetter(0), words)))
+    # numbers (`detector.terms`) are in no language, and none is a stopword
+    n = len(words) - int(np.count_nonzero(number_mask(words)))
     if n < MIN_WORDS:
         return None
     if sum(map(STOPWORDS.__contains__, words)) >= ENGLISH_SHARE * n:
