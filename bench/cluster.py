@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import resource
 import shutil
 import time
 from pathlib import Path
@@ -22,11 +21,6 @@ from pathlib import Path
 import numpy as np
 
 from detector.text import Document
-
-
-def _peak_mb() -> float:
-    """This process's peak resident memory in MB (Linux reports kB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _dir_bytes(folder: Path) -> int:
@@ -109,7 +103,7 @@ def bench_cluster(n: int, workdir: Path, *, jobs: int = 2, n_suspects: int = 400
     (reading every part once)."""
     from distributed import Client, LocalCluster
 
-    from bench.run import make_suspects, reference_corpus
+    from bench.run import make_suspects, peak_mb, reference_corpus
     from detector.index.distributed import scan_partitioned
     from detector.index.partitioned import DOCS_PER_PART, build_partitioned
     from detector.model import load_model
@@ -143,8 +137,8 @@ def bench_cluster(n: int, workdir: Path, *, jobs: int = 2, n_suspects: int = 400
             larger = {**_scan_figures(more_records, more_s, jobs), "marginal_ms_per_suspect_"
                       "per_core": round(1000 * jobs * (more_s - scan_s)
                                         / (len(more_records) - len(records)), 1)}
-        worker_peaks = sorted(client.run(_peak_mb).values())
-        scheduler_peak = client.run_on_scheduler(_peak_mb)
+        worker_peaks = sorted(client.run(peak_mb).values())
+        scheduler_peak = client.run_on_scheduler(peak_mb)
     size = _dir_bytes(location)
     info = index.info()
     result = {
@@ -156,7 +150,7 @@ def bench_cluster(n: int, workdir: Path, *, jobs: int = 2, n_suspects: int = 400
         "terms": info["terms"], "postings": info["postings"],
         "top_k": top_k, **_scan_figures(records, scan_s, jobs),
         **({"larger_scan": larger} if larger else {}),
-        "peak_mb": {"main": round(_peak_mb()), "scheduler": round(scheduler_peak),
+        "peak_mb": {"main": round(peak_mb()), "scheduler": round(scheduler_peak),
                     "workers": [round(m) for m in worker_peaks]},
         "part": part_costs(location),
         "join": join_volume(location, suspects[:50], top_k),

@@ -52,8 +52,10 @@ def _command() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "detector.cli"]
 
 
-def _child_peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+def peak_mb(who: int = resource.RUSAGE_SELF) -> float:
+    """Peak resident memory in MB of this process, or with RUSAGE_CHILDREN of its largest
+    finished child process (Linux reports kB)."""
+    return resource.getrusage(who).ru_maxrss / 1024
 
 
 def long_articles(articles: list[Article], min_words: int = 500) -> list[Article]:
@@ -213,10 +215,8 @@ def _child(func: Callable, args: tuple, kwargs: dict, queue) -> None:
 
         queue.put({"failed": traceback.format_exc()})
         raise
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    result["peak_rss_main_mb"] = round(own / 2**20, 1)
-    result["peak_rss_worker_mb"] = round(workers / 2**20, 1)
+    result["peak_rss_main_mb"] = round(peak_mb(), 1)
+    result["peak_rss_worker_mb"] = round(peak_mb(resource.RUSAGE_CHILDREN), 1)
     queue.put(result)
 
 
@@ -613,7 +613,7 @@ def _print_pairwise(cold: dict, pairs: dict) -> None:
           f"{pairs['mean_words_per_article']:.0f} words per article (target >= 1,000 pairs/s); "
           f"{pairs['cpu_seconds']:.1f} CPU s in all processes, start-up included = "
           f"{pairs['pairs_per_cpu_s']:.0f} pairs per CPU second")
-    print(f"peak memory of one spundetect process: {_child_peak_mb():.0f} MB")
+    print(f"peak memory of one spundetect process: {peak_mb(resource.RUSAGE_CHILDREN):.0f} MB")
 
 
 def _print_index(figures: dict, sizes: list[int]) -> None:
