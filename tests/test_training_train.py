@@ -82,3 +82,37 @@ def test_source_scans_decide_as_a_scan_does():
     out = source_scans(pairs, results)
     assert out["stitched"] == {"suspects": 1, "caught": 1.0, "both_sources_named": 1.0}
     assert out["spun_with_sibling"] == {"suspects": 1, "caught": 1.0, "sibling_named": 0.0}
+
+
+def test_sibling_scans_count_derived_and_paraphrase_verdicts_apart():
+    """An independent report scanned against its same-event siblings: a copy verdict is
+    derived but not a paraphrase; a best candidate under the bar for K is not flagged."""
+    from detector.results import PairResult
+    from detector.training.dataset import LabelledPair
+    from detector.training.train import sibling_scans
+
+    classes = ["copy", "independent", "rewritten", "spun", "unrelated"]
+
+    def pair(suspect, original):
+        return LabelledPair("s", "o", "independent", {"kind": "same_event"}, "t", original,
+                            suspect_path=suspect)
+
+    def result(suspect, original, verdict, p):
+        probabilities = dict(zip(classes, p, strict=True))
+        return PairResult(suspect, original, p[2] + p[3], verdict, probabilities,
+                          {"segments": {"matched_share": 0.5}}, segment_kinds=("verbatim",))
+
+    sure_copy, sure_rewrite = (0.9, 0.1, 0, 0, 0), (0, 0.1, 0.9, 0, 0)
+    unsure_rewrite, plain = (0, 0.3, 0.7, 0, 0), (0, 1.0, 0, 0, 0)
+    pairs = [pair("a", "x"), pair("b", "x"), pair("c", "x"), pair("c", "y"),
+             pair("d", "x"), pair("d", "y")]
+    results = [result("a", "x", "copy", sure_copy), result("b", "x", "rewritten", sure_rewrite),
+               result("c", "x", "rewritten", unsure_rewrite),  # 0.7 < the bar for 2: 0.75
+               result("c", "y", "independent", plain),
+               result("d", "x", "independent", plain), result("d", "y", "independent", plain)]
+    proba = np.array([[r.probabilities[c] for c in classes] for r in results])
+    out = sibling_scans(pairs, proba, classes, results)
+    assert out["K=1"] == {"suspects": 2, "flagged_best_of_k": 1.0, "flagged_with_bar": 1.0,
+                          "paraphrase_with_bar": 0.5}
+    assert out["K=2-3"] == {"suspects": 2, "flagged_best_of_k": 0.5, "flagged_with_bar": 0.0,
+                            "paraphrase_with_bar": 0.0}

@@ -252,22 +252,24 @@ def sibling_scans(pairs: list[LabelledPair], proba: np.ndarray, classes: list[st
                   results: list[PairResult]) -> dict:
     """An independent report scanned against the K reports of its event it was paired with
     (held-out probabilities): how often the best of K would be flagged as derived by the
-    plain argmax, and by the scan's verdict (evidence floor and the bar for K candidates)."""
+    plain argmax, and by the scan's verdict (evidence floor and the bar for K candidates),
+    as derived at all (copy included) and as a paraphrase (spun or rewritten)."""
     groups: dict[str, dict[str, int]] = {}
     for k, pair in enumerate(pairs):
         if pair.stratum.get("kind") in ("same_event", "similar_event") and pair.suspect_path:
             groups.setdefault(pair.suspect_path, {}).setdefault(pair.original_path, k)
-    buckets: dict[str, list[tuple[bool, bool]]] = {}
+    buckets: dict[str, list[tuple[bool, str]]] = {}
     for rows in groups.values():
         probabilities = [dict(zip(classes, proba[k], strict=True)) for k in rows.values()]
         best = max(probabilities, key=derived_probability)
         naive = max(best, key=best.get) in DERIVED
-        decided = _scan(list(rows.values()), results).verdict in DERIVED
+        decided = _scan(list(rows.values()), results).verdict
         size = len(rows)
         bucket = "K=1" if size == 1 else "K=2-3" if size <= 3 else "K=4+"
         buckets.setdefault(bucket, []).append((naive, decided))
     return {b: {"suspects": len(v), "flagged_best_of_k": float(np.mean([n for n, _ in v])),
-                "flagged_with_bar": float(np.mean([w for _, w in v]))}
+                "flagged_with_bar": float(np.mean([d in DERIVED for _, d in v])),
+                "paraphrase_with_bar": float(np.mean([d in PARAPHRASE for _, d in v]))}
             for b, v in sorted(buckets.items())}
 
 
@@ -329,10 +331,13 @@ def _siblings_md(report: dict) -> str:
         return ""
     lines = ["", "Independent reports scanned against the K same-event reports they were paired "
              "with (held-out topics): flagged as derived by the best of K's likeliest class, "
-             "and by the scan's verdict (evidence floor and the bar for K candidates):", "",
-             "| candidates | suspects | best of K | scan verdict |", "|---|---:|---:|---:|"]
+             "and by the scan's verdict (evidence floor and the bar for K candidates), as "
+             "derived at all (copy included) and as a paraphrase (spun or rewritten):", "",
+             "| candidates | suspects | best of K | scan verdict derived | "
+             "scan verdict paraphrase |", "|---|---:|---:|---:|---:|"]
     lines += [f"| {k} | {v['suspects']} | {v['flagged_best_of_k']:.3f} "
-              f"| {v['flagged_with_bar']:.3f} |" for k, v in scans.items()]
+              f"| {v['flagged_with_bar']:.3f} | {v.get('paraphrase_with_bar', 0.0):.3f} |"
+              for k, v in scans.items()]
     return "\n".join(lines) + "\n"
 
 
