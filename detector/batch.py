@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from detector.api import Detector
 from detector.errors import InputError, SpundetectError
@@ -64,6 +64,7 @@ def parse_pairs_file(path: str | Path) -> Iterator[tuple[int, str, str] | dict]:
 class _PairsContext(NamedTuple):
     detector: Detector
     fetcher: Fetcher | None
+    encode: Callable[[dict], Any] | None = None
 
 
 LINES_PER_TASK = 8  # lines a worker scores per task: one model call and one message for all
@@ -94,6 +95,8 @@ def _score_lines(chunk: list[tuple[int, str, str] | dict], context: _PairsContex
                    zip(pairs, read, strict=True)]
     for (k, _, _), record in zip(read, results, strict=True):
         records[k] = record
+    if context.encode is not None:
+        return [context.encode(r) for r in records]  # type: ignore[arg-type]
     return records  # type: ignore[return-value]
 
 
@@ -107,13 +110,18 @@ def _score_one(pair: tuple[Document, Document], line: list[str], context: _Pairs
 
 def score_pairs_file(
     path: str | Path, *, detector: Detector | None = None, jobs: int | None = None,
-    fetcher: Fetcher | None = None,
-) -> Iterator[dict]:
-    """Records for each line of a pairs file, in input order (URLs fetched with `fetcher`)."""
+    fetcher: Fetcher | None = None, encode: Callable[[dict], Any] | None = None,
+) -> Iterator[Any]:
+    """Records for each line of a pairs file, in input order (URLs fetched with `fetcher`).
+
+    With `encode` (a module-level function), each record is passed through it in the worker
+    that scored it and what it returns is yielded instead: the command line writes a record's
+    JSON line there, so the process that collects the results only copies text.
+    """
     items = list(parse_pairs_file(path))
     chunks = [items[k : k + LINES_PER_TASK] for k in range(0, len(items), LINES_PER_TASK)]
     for records in pmap(_score_lines, chunks,
-                        context=_PairsContext(detector or Detector(), fetcher),
+                        context=_PairsContext(detector or Detector(), fetcher, encode),
                         jobs=jobs or default_jobs(), ordered=True):
         yield from records
 

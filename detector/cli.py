@@ -378,24 +378,23 @@ def cmd_score(args) -> int:
     return EXIT_OK
 
 
-def _run_batch(records, args) -> int:
+def _run_batch(lines, args) -> int:
+    """Write a batch's records (`detector.report.terminal.Line`s) and end with its summary."""
     from tqdm import tqdm
-
-    from detector.report.terminal import write_jsonl
 
     counts = _pair_counts()
     start = time.perf_counter()
     with output(args.out, args.force) as out:
-        bar = tqdm(records, unit="rec", disable=not sys.stderr.isatty(), file=sys.stderr)
-        for record in bar:
-            write_jsonl(record, out)
+        bar = tqdm(lines, unit="rec", disable=not sys.stderr.isatty(), file=sys.stderr)
+        for line in bar:
+            out.write(line.text)
+            out.flush()  # a reader sees each record at once
             counts["records"] += 1
-            verdict = record.get("verdict")
-            if verdict == "error":
+            if line.verdict == "error":
                 counts["errors"] += 1
-            elif verdict in counts:
-                counts[verdict] += 1
-            counts["not_english"] += _not_english(record)
+            elif line.verdict in counts:
+                counts[line.verdict] += 1
+            counts["not_english"] += _not_english(line.language)
     print(_pairs_summary(counts, time.perf_counter() - start), file=sys.stderr)
     return EXIT_INPUT if counts["errors"] else EXIT_OK
 
@@ -412,9 +411,9 @@ def _pairs_summary(counts: dict[str, int], seconds: float) -> str:
             f"{seconds:.1f} s")
 
 
-def _not_english(record: dict) -> bool:
-    """Whether a record's suspect is in a language other than English (its score unreliable)."""
-    return record.get("language") not in (None, "en")
+def _not_english(language: str | None) -> bool:
+    """Whether a record's suspect `language` is other than English (its score unreliable)."""
+    return language not in (None, "en")
 
 
 def _not_english_note(count: int) -> str:
@@ -431,8 +430,10 @@ def cmd_pairs(args) -> int:
     if args.out is not None:
         check_writable(args.out, replace=args.force)
     detector = _detector(args)  # fails fast on a missing model, before any input
+    from detector.report.terminal import jsonl_line
+
     return _run_batch(batch.score_pairs_file(args.pairs_file, detector=detector, jobs=args.jobs,
-                                             fetcher=_fetcher(args)), args)
+                                             fetcher=_fetcher(args), encode=jsonl_line), args)
 
 
 def _pairs_pan(args) -> int:
@@ -465,7 +466,7 @@ def _pairs_pan(args) -> int:
             print(f"spundetect: skipped {shown(record['error'])}", file=sys.stderr)
             continue
         counts[verdict] = counts.get(verdict, 0) + 1
-        counts["not_english"] += _not_english(record)
+        counts["not_english"] += _not_english(record.get("language"))
         folder.mkdir(exist_ok=True)
         try:
             (folder / pan_name(record)).write_text(pan_xml(record), encoding="utf-8")
@@ -597,7 +598,7 @@ def cmd_scan(args) -> int:
                 bar.update(1)
                 if record["verdict"] in counts:
                     counts[record["verdict"]] += 1
-                counts["not_english"] += _not_english(record)
+                counts["not_english"] += _not_english(record.get("language"))
     seconds = time.perf_counter() - start
     rate = len(todo) / seconds if seconds > 0 else 0.0
     note = f" ({earlier} from an earlier run)" if args.resume and earlier else ""

@@ -36,6 +36,25 @@ def test_pairs_parallel_matches_serial(article_files, tmp_path, detector):
     assert serial == parallel and len(serial) == 12
 
 
+def test_pairs_encoded_in_the_workers_are_the_records_lines(article_files, tmp_path, detector):
+    """`encode` runs where a record was scored: its lines are the records' JSON lines, in
+    order, error records included."""
+    import json
+
+    from detector.report.terminal import Line, jsonl_line
+
+    lines = [f"{article_files[k]}\t{article_files['original']}" for k in article_files] * 3
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("\n".join([*lines, "missing.txt\toriginal.txt"]), encoding="utf-8")
+    records = list(batch.score_pairs_file(pairs, detector=detector, jobs=1))
+    encoded = list(batch.score_pairs_file(pairs, detector=detector, jobs=2, encode=jsonl_line))
+    assert all(isinstance(e, Line) for e in encoded)
+    assert [json.loads(e.text) for e in encoded] == records and len(records) == 13
+    assert [(e.verdict, e.language) for e in encoded] == [
+        (r["verdict"], r.get("language")) for r in records]
+    assert encoded[-1].verdict == "error"
+
+
 def test_a_pair_that_fails_to_score_is_its_lines_error_record(article_files, tmp_path,
                                                                monkeypatch, detector):
     """Lines are scored eight at a time; when one pair of them cannot be scored, the others

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from typing import IO
+from typing import IO, NamedTuple
 
 from detector.align import Alignment, align
 from detector.display import count, needs_escape, shown
@@ -212,6 +212,20 @@ def write_jsonl(record: dict, out: IO[str]) -> None:
     """One record a line, flushed so a reader sees it at once."""
     out.write(_json_shown(record) + "\n")
     out.flush()
+
+
+class Line(NamedTuple):
+    """A record as `write_jsonl` writes it (`text`, newline included), with the two fields a
+    batch's summary counts: made where the record was scored, so only text travels back."""
+
+    verdict: str | None
+    language: str | None
+    text: str
+
+
+def jsonl_line(record: dict) -> Line:
+    """The `Line` of a record."""
+    return Line(record.get("verdict"), record.get("language"), _json_shown(record) + "\n")
 
 
 # --- the table a scan ends with ---------------------------------------------------------------
