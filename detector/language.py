@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from detector.terms import NUMBER, STOPWORD, word_facts
+from detector.lexicon import STOPWORDS
+from detector.terms import number_mask
 
 ENGLISH_SHARE = 0.15  # share of tokens among STOPWORDS from which a text is English
 MIN_WORDS = 20  # fewer words (numbers aside) than this: too short to tell
@@ -41,11 +42,10 @@ def identify(text: str, words: Sequence[str]) -> str | None:
     """The language of `text` (lower-cased tokens `words`) as an ISO 639 code, "en" for
     English; None when it is too short to tell or has no language (numbers, code)."""
     # numbers (`detector.terms`) are in no language, and none is a stopword
-    facts = word_facts(words)
-    n = len(words) - int(np.count_nonzero(facts & NUMBER))
+    n = len(words) - int(np.count_nonzero(number_mask(words)))
     if n < MIN_WORDS:
         return None
-    if np.count_nonzero(facts & STOPWORD) >= ENGLISH_SHARE * n:
+    if sum(map(STOPWORDS.__contains__, words)) >= ENGLISH_SHARE * n:
         return "en"
     code = _classify(text[:SAMPLE_CHARS])
     return None if code == "zxx" else code  # zxx: "no linguistic content"

@@ -6,7 +6,6 @@ of a token; answering them in one place keeps "a name" the same thing everywhere
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from operator import itemgetter
 
 import numpy as np
@@ -73,7 +72,7 @@ class _WordFacts(dict):
 _FACTS = _WordFacts()
 
 
-def word_facts(lowers: Sequence[str]) -> np.ndarray:
+def word_facts(lowers: list[str]) -> np.ndarray:
     """The bits (`NUMBER`, `LONG`, ...) of every lower-cased token, as uint8."""
     return np.fromiter(map(_FACTS.__getitem__, lowers), dtype=np.uint8, count=len(lowers))
 
