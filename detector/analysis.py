@@ -17,15 +17,8 @@ from typing import TypeVar
 
 import numpy as np
 
-from detector.terms import (
-    CLOSED_CLASS,
-    SHORT,
-    STOPWORD,
-    name_mask,
-    number_mask,
-    rare_mask,
-    word_facts,
-)
+from detector.lexicon import STOPWORDS, closed_class_words
+from detector.terms import name_mask, number_mask, rare_mask
 from detector.text import MEMO, Document
 
 T = TypeVar("T")
@@ -113,10 +106,11 @@ def _columns(doc: Document) -> Columns:
     n = len(words)
     opens = np.ones(n, dtype=bool)  # the first token of a sentence: its capital says nothing
     opens[1:] = sentence[1:] != sentence[:-1]
-    facts = word_facts(words)
-    stopword = (facts & STOPWORD).astype(bool)
-    content = (facts & (STOPWORD | SHORT)) == 0
-    stemmed = np.flatnonzero(content & ((facts & CLOSED_CLASS) == 0))
+    stopword = np.fromiter(map(STOPWORDS.__contains__, words), dtype=bool, count=n)
+    content = np.fromiter(map(len, words), dtype=np.int64, count=n) > 2
+    content &= ~stopword
+    closed = np.fromiter(map(closed_class_words().__contains__, words), dtype=bool, count=n)
+    stemmed = np.flatnonzero(content & ~closed)
     stem_rows = sentence[stemmed]
     stem_keys = hashes([words[i][:5] for i in stemmed.tolist()])
     order = np.lexsort((stem_keys, stem_rows))  # each (sentence, stem) once
@@ -128,9 +122,9 @@ def _columns(doc: Document) -> Columns:
         sentence=sentence,
         paragraph=table.paragraphs,
         keys=hashes(words), stopword=stopword, content=content,
-        names=list(compress(words, (name_mask(texts, words, facts) & ~opens).tolist())),
-        numbers=list(compress(words, number_mask(words, facts).tolist())),
-        rare=list(compress(words, rare_mask(texts, words, facts).tolist())),
+        names=list(compress(words, (name_mask(texts, words) & ~opens).tolist())),
+        numbers=list(compress(words, number_mask(words).tolist())),
+        rare=list(compress(words, rare_mask(texts, words).tolist())),
         stem_rows=stem_rows, stem_keys=stem_keys, stems=unique_sorted(stem_keys),
         stems_per_sentence=np.bincount(stem_rows, minlength=doc.n_sentences))
 
