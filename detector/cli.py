@@ -380,12 +380,13 @@ def cmd_score(args) -> int:
 
 def _run_batch(lines, args) -> int:
     """Write a batch's records (`detector.report.terminal.Line`s) and end with its summary."""
+    from detector.report.terminal import write_line
+
     counts = _pair_counts()
     start = time.perf_counter()
     with output(args.out, args.force) as out:
         for line in _progress_over(lines):
-            out.write(line.text)
-            out.flush()  # a reader sees each record at once
+            write_line(line, out)
             counts["records"] += 1
             if line.verdict == "error":
                 counts["errors"] += 1

@@ -210,8 +210,7 @@ def write_json(record: dict, out: IO[str]) -> None:
 
 def write_jsonl(record: dict, out: IO[str]) -> None:
     """One record a line, flushed so a reader sees it at once."""
-    out.write(_json_shown(record) + "\n")
-    out.flush()
+    write_line(jsonl_line(record), out)
 
 
 class Line(NamedTuple):
@@ -226,6 +225,12 @@ class Line(NamedTuple):
 def jsonl_line(record: dict) -> Line:
     """The `Line` of a record."""
     return Line(record.get("verdict"), record.get("language"), _json_shown(record) + "\n")
+
+
+def write_line(line: Line, out: IO[str]) -> None:
+    """A `Line` written and flushed, as `write_jsonl` writes a record."""
+    out.write(line.text)
+    out.flush()
 
 
 # --- the table a scan ends with ---------------------------------------------------------------
