@@ -141,7 +141,8 @@ class Alignment:
         """The aligned stretches (not the gaps) in order, as character offsets into both texts.
 
         One passage a block, so tokens of one kind in a row make one passage (`align` merges
-        neighbouring edits). A verbatim passage's two slices hold the same words, up to case.
+        neighbouring edits). A verbatim passage's two slices hold the same words, up to case and
+        spelling (`detector.spelling`: "jewellery" and "jewelry").
         """
         new = tuple.__new__
         return [new(Passage, (kind, (a, z), (c, e)))

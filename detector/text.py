@@ -20,6 +20,7 @@ import numpy as np
 
 from detector import html
 from detector.errors import InputError
+from detector.spelling import canonical
 
 MAX_BYTES = 20_000_000  # larger than any article; guards against scoring a disk image by mistake
 MAX_LIST_BYTES = 2_000_000_000  # a pairs or results file may be large, but not a disk
@@ -46,7 +47,8 @@ class TokenColumns(NamedTuple):
 
 
 class Token(NamedTuple):
-    """A word or number with its lower-cased form and where it stands in the document."""
+    """A word or number with its lower-cased form (in one spelling, `detector.spelling`) and
+    where it stands in the document."""
 
     text: str
     lower: str
@@ -98,6 +100,7 @@ class Document:
         if "’" in text:  # China’s: the typographic apostrophe, in the few tokens that have it
             for k in [k for k, w in enumerate(lowers) if "’" in w]:
                 lowers[k] = lowers[k].replace("’", "'")
+        lowers = canonical(lowers)  # one spelling: "jewellery" is "jewelry", "Vendôme" "vendome"
         at, sentence_ids, paragraph_ids = [], [], []  # from each position on: sentence, paragraph
         sentence = offset = 0
         for p_index, paragraph in enumerate(self.paragraphs):
@@ -127,7 +130,7 @@ class Document:
 
     @cached_property
     def words(self) -> list[str]:
-        """Lower-cased tokens, the unit of alignment."""
+        """Lower-cased tokens in one spelling (`detector.spelling`), the unit of alignment."""
         return self.token_columns.lowers
 
     @cached_property
