@@ -108,3 +108,15 @@ def test_pairs_of_one_suspect_share_its_text_and_name_their_originals(articles):
     for spun, sibling in siblings:
         assert (spun.label, sibling.label) == ("spun", "independent")
         assert spun.suspect == sibling.suspect and spun.original_path != sibling.original_path
+
+
+def test_a_pair_drawn_twice_is_yielded_once(articles):
+    from detector.training.dataset import _drawn_pairs
+
+    corpus = load_corpus(articles)
+    options = dict(seed=2, spins_per_article=1, negatives_per_article=8, chrome=0.0,
+                   drifted=0.0, rewrites_dir=None)
+    drawn = Counter((p.suspect, p.original) for p in _drawn_pairs(corpus, **options))
+    assert max(drawn.values()) > 1  # with three siblings and eight draws, repeats happen
+    kept = [(p.suspect, p.original) for p in generate_pairs(corpus, **options)]
+    assert len(kept) == len(set(kept)) == len(drawn)

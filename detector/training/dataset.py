@@ -211,11 +211,35 @@ def generate_pairs(
     drifted: float = 0.3,
     rewrites_dir: Path | None = REWRITES_DIR,
 ) -> Iterator[LabelledPair]:
-    """Yield the labelled pairs, deterministically for a seed.
+    """Yield the labelled pairs, deterministically for a seed, each pair of texts once.
 
     `chrome` is the chance that either side of a pair comes as a scraped page, `drifted` the
     chance that the original is another version of the story than the one the suspect used.
+    Negatives are drawn at random, so the same sibling can be drawn twice with the same
+    pages; such a repeat would count twice in validation and is dropped.
     """
+    seen: set[bytes] = set()
+    for pair in _drawn_pairs(articles, seed=seed, spins_per_article=spins_per_article,
+                             negatives_per_article=negatives_per_article, chrome=chrome,
+                             drifted=drifted, rewrites_dir=rewrites_dir):
+        key = hashlib.blake2b(f"{pair.suspect}\0{pair.original}".encode(),
+                              digest_size=16).digest()
+        if key not in seen:
+            seen.add(key)
+            yield pair
+
+
+def _drawn_pairs(
+    articles: list[Article],
+    *,
+    seed: int,
+    spins_per_article: int,
+    negatives_per_article: int,
+    chrome: float,
+    drifted: float,
+    rewrites_dir: Path | None,
+) -> Iterator[LabelledPair]:
+    """`generate_pairs` before repeats are dropped."""
     rng = random.Random(seed)
     by_topic: dict[str, list[Article]] = {}
     for a in articles:
