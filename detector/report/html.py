@@ -385,7 +385,8 @@ def problems_html(problems: Sequence[str]) -> str:
 
 
 LEGEND = (
-    '<p class="legend"><span><span class="same">verbatim</span> copied word for word</span> '
+    '<p class="legend"><span><span class="same">verbatim</span> '
+    'copied word for word (spelling aside)</span> '
     '<span><mark class=swap data-orig="meet">satisfy</mark> '
     "swapped (hover to see the original word)</span> "
     "<span><ins class=added>added</ins> not in the original "
