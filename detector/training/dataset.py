@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import wraps
 from pathlib import Path
 
 from detector.training.config import CORPUS_DIR, REWRITES_DIR
@@ -201,6 +202,24 @@ def heavy_spin(text: str, rng: random.Random, seed: int) -> tuple[SpinResult, st
     return result, style, swaps / max(len(text.split()), 1)
 
 
+def _each_once(draw: Callable[..., Iterator[LabelledPair]]
+               ) -> Callable[..., Iterator[LabelledPair]]:
+    """`draw`'s pairs, each pair of texts once (`__wrapped__` is `draw` itself)."""
+
+    @wraps(draw)
+    def once(*args, **kwargs) -> Iterator[LabelledPair]:
+        seen: set[bytes] = set()
+        for pair in draw(*args, **kwargs):
+            key = hashlib.blake2b(f"{pair.suspect}\0{pair.original}".encode(),
+                                  digest_size=16).digest()
+            if key not in seen:
+                seen.add(key)
+                yield pair
+
+    return once
+
+
+@_each_once
 def generate_pairs(
     articles: list[Article],
     *,
@@ -216,30 +235,8 @@ def generate_pairs(
     `chrome` is the chance that either side of a pair comes as a scraped page, `drifted` the
     chance that the original is another version of the story than the one the suspect used.
     Negatives are drawn at random, so the same sibling can be drawn twice with the same
-    pages; such a repeat would count twice in validation and is dropped.
+    pages; such a repeat would count twice in validation and is dropped (`_each_once`).
     """
-    seen: set[bytes] = set()
-    for pair in _drawn_pairs(articles, seed=seed, spins_per_article=spins_per_article,
-                             negatives_per_article=negatives_per_article, chrome=chrome,
-                             drifted=drifted, rewrites_dir=rewrites_dir):
-        key = hashlib.blake2b(f"{pair.suspect}\0{pair.original}".encode(),
-                              digest_size=16).digest()
-        if key not in seen:
-            seen.add(key)
-            yield pair
-
-
-def _drawn_pairs(
-    articles: list[Article],
-    *,
-    seed: int,
-    spins_per_article: int,
-    negatives_per_article: int,
-    chrome: float,
-    drifted: float,
-    rewrites_dir: Path | None,
-) -> Iterator[LabelledPair]:
-    """`generate_pairs` before repeats are dropped."""
     rng = random.Random(seed)
     by_topic: dict[str, list[Article]] = {}
     for a in articles:

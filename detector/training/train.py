@@ -336,7 +336,7 @@ def _siblings_md(report: dict) -> str:
              "| candidates | suspects | best of K | scan verdict derived | "
              "scan verdict paraphrase |", "|---|---:|---:|---:|---:|"]
     lines += [f"| {k} | {v['suspects']} | {v['flagged_best_of_k']:.3f} "
-              f"| {v['flagged_with_bar']:.3f} | {v.get('paraphrase_with_bar', 0.0):.3f} |"
+              f"| {v['flagged_with_bar']:.3f} | {v['paraphrase_with_bar']:.3f} |"
               for k, v in scans.items()]
     return "\n".join(lines) + "\n"
 
