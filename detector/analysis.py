@@ -17,9 +17,8 @@ from typing import TypeVar
 
 import numpy as np
 
-from detector.lexicon import STOPWORDS, closed_class_words
-from detector.terms import name_mask, number_mask, rare_mask
 from detector.text import MEMO, Document
+from detector.vocabulary import VOCABULARY
 
 T = TypeVar("T")
 
@@ -102,17 +101,15 @@ def columns(doc: Document) -> Columns:
 
 def _columns(doc: Document) -> Columns:
     table = doc.token_columns
-    texts, words, sentence = table.texts, table.lowers, table.sentences
-    n = len(words)
-    opens = np.ones(n, dtype=bool)  # the first token of a sentence: its capital says nothing
+    words, sentence = table.lowers, table.sentences
+    rows, facts = VOCABULARY.lookup(table.texts)  # each question asked once per distinct form
+    rows = np.asarray(rows, dtype=np.intp)
+    opens = np.ones(rows.size, dtype=bool)  # a sentence's first token: its capital says nothing
     opens[1:] = sentence[1:] != sentence[:-1]
-    stopword = np.fromiter(map(STOPWORDS.__contains__, words), dtype=bool, count=n)
-    content = np.fromiter(map(len, words), dtype=np.int64, count=n) > 2
-    content &= ~stopword
-    closed = np.fromiter(map(closed_class_words().__contains__, words), dtype=bool, count=n)
-    stemmed = np.flatnonzero(content & ~closed)
+    stopword, content = facts.stopword[rows], facts.content[rows]
+    stemmed = np.flatnonzero(content & ~facts.closed[rows])
     stem_rows = sentence[stemmed]
-    stem_keys = hashes([words[i][:5] for i in stemmed.tolist()])
+    stem_keys = facts.stem_key[rows[stemmed]]
     order = np.lexsort((stem_keys, stem_rows))  # each (sentence, stem) once
     stem_rows, stem_keys = stem_rows[order], stem_keys[order]
     distinct = np.ones(order.size, dtype=bool)
@@ -121,10 +118,10 @@ def _columns(doc: Document) -> Columns:
     return Columns(
         sentence=sentence,
         paragraph=table.paragraphs,
-        keys=hashes(words), stopword=stopword, content=content,
-        names=list(compress(words, (name_mask(texts, words) & ~opens).tolist())),
-        numbers=list(compress(words, number_mask(words).tolist())),
-        rare=list(compress(words, rare_mask(texts, words).tolist())),
+        keys=facts.key[rows], stopword=stopword, content=content,
+        names=list(compress(words, (facts.name[rows] & ~opens).tolist())),
+        numbers=list(compress(words, facts.number[rows].tolist())),
+        rare=list(compress(words, facts.rare[rows].tolist())),
         stem_rows=stem_rows, stem_keys=stem_keys, stems=unique_sorted(stem_keys),
         stems_per_sentence=np.bincount(stem_rows, minlength=doc.n_sentences))
 

@@ -39,8 +39,8 @@ def is_rare(text: str, lower: str | None = None) -> bool:
     return len(lower if lower is not None else text) >= RARE_MIN_LENGTH and text.islower()
 
 
-# The same three questions of a whole document at once, as boolean masks over its tokens
-# (`texts` as written, `lowers` lower-cased): C-level passes, for the per-document analysis.
+# The number question of a whole document at once (`lowers` lower-cased): a C-level pass.
+# The analysis asks all three once per distinct word instead (`detector.vocabulary`).
 
 _first = itemgetter(0)  # tokens are never empty
 
@@ -48,18 +48,3 @@ _first = itemgetter(0)  # tokens are never empty
 def number_mask(lowers: list[str]) -> np.ndarray:
     """`is_number` of every token."""
     return np.fromiter(map(str.isdigit, map(_first, lowers)), dtype=bool, count=len(lowers))
-
-
-def name_mask(texts: list[str], lowers: list[str]) -> np.ndarray:
-    """`is_name` of every token."""
-    mask = np.fromiter(map(str.isupper, map(_first, texts)), dtype=bool, count=len(texts))
-    for k in np.flatnonzero(mask).tolist():
-        mask[k] = lowers[k] not in NOT_NAMES
-    return mask
-
-
-def rare_mask(texts: list[str], lowers: list[str]) -> np.ndarray:
-    """`is_rare` of every token."""
-    n = len(texts)
-    return (np.fromiter(map(len, lowers), dtype=np.int64, count=n) >= RARE_MIN_LENGTH) & \
-        np.fromiter(map(str.islower, texts), dtype=bool, count=n)

@@ -20,7 +20,7 @@ import numpy as np
 
 from detector import html
 from detector.errors import InputError
-from detector.spelling import canonical
+from detector.vocabulary import VOCABULARY
 
 MAX_BYTES = 20_000_000  # larger than any article; guards against scoring a disk image by mistake
 MAX_LIST_BYTES = 2_000_000_000  # a pairs or results file may be large, but not a disk
@@ -93,14 +93,7 @@ class Document:
         texts = parts[1::2]
         offsets = list(accumulate(map(len, parts), initial=0))
         starts = offsets[1::2][: len(texts)]
-        lowers = list(map(str.lower, texts))  # each token on its own (Greek final sigma too)
-        if len(text.lower()) != len(text):  # a letter whose lower case is longer ("İ")
-            lowers = [w if len(w) == len(t) else "".join(c.lower()[0] for c in t)
-                      for w, t in zip(lowers, texts, strict=True)]  # one letter for one
-        if "’" in text:  # China’s: the typographic apostrophe, in the few tokens that have it
-            for k in [k for k, w in enumerate(lowers) if "’" in w]:
-                lowers[k] = lowers[k].replace("’", "'")
-        lowers = canonical(lowers)  # one spelling: "jewellery" is "jewelry", "Vendôme" "vendome"
+        lowers = VOCABULARY.lowers(texts)  # one spelling: "Jewellery" is "jewelry"
         at, sentence_ids, paragraph_ids = [], [], []  # from each position on: sentence, paragraph
         sentence = offset = 0
         for p_index, paragraph in enumerate(self.paragraphs):

@@ -14,10 +14,10 @@ from collections.abc import Iterable
 import numpy as np
 
 from detector.lexicon import STOPWORDS
-from detector.spelling import canonical_word
 from detector.terms import is_name, is_number, is_rare
 from detector.text import _TOKEN as TOKEN
 from detector.text import Document, split_sentences
+from detector.vocabulary import lower_form
 
 SKELETON_N = 3  # skeleton shingle length (tokens of names, numbers and stopwords, in order)
 KINDS = ("name", "number", "rare", "skeleton")
@@ -35,7 +35,7 @@ CACHE_SIZE = 200_000
 
 def _classify(word: str) -> tuple[tuple[str, str], tuple[str, str]]:
     """What `word` adds (anchor term, skeleton token) opening a sentence and inside one."""
-    lower = canonical_word(word.lower().replace("’", "'"))
+    lower = lower_form(word)
     if is_number(lower):
         return ("d:" + lower, "#" + lower), ("d:" + lower, "#" + lower)
     if lower in STOPWORDS:
