@@ -448,3 +448,23 @@ def test_score_takes_against_or_index(folders, tiny_model_dir, capsys):
     assert main(["--model", str(tiny_model_dir), "score", suspect, "--index",
                  str(folders["base"] / "none.sqlite")]) == 2
     assert "none.sqlite" in capsys.readouterr().err
+
+
+def test_a_candidate_shared_by_suspects_is_analysed_once(folders, tiny_model_dir):
+    from detector.api import Detector
+    from detector.model import load_model
+
+    detector = Detector(model=load_model(tiny_model_dir))
+    with ReferenceIndex.open(folders["index"], readonly=True) as index:
+        tasks = list(scan_mod.make_tasks(sorted(folders["suspects"].glob("spun*.txt")), index,
+                                         top_k=5))
+    retrieved = [(c[1], c[2]) for t in tasks for c in t.candidates]
+    assert len(set(retrieved)) < len(retrieved)  # suspects share candidates
+    scan_mod._original.cache_clear()
+    first = [scan_mod.score_task(t, detector) for t in tasks]
+    info = scan_mod._original.cache_info()
+    assert info.currsize == info.misses == len(set(retrieved))  # each built once
+    assert info.hits == len(retrieved) - len(set(retrieved))
+    scan_mod._original.cache_clear()
+    alone = [scan_mod.score_task(t, detector) for t in reversed(tasks)][::-1]
+    assert first == alone  # the same records, whichever suspect analysed the candidate first

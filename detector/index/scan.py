@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from detector.api import Detector
@@ -128,6 +129,14 @@ def make_tasks(paths: Iterable[Path | str], index: ReferenceIndex, top_k: int,
 _worker_detectors: dict[int, Detector] = {}
 
 
+@lru_cache(maxsize=256)
+def _original(path: str, text: str, sha256: str) -> Document:
+    """A candidate as a `Document`, one per worker for every suspect it is retrieved for:
+    suspects about one story share candidates, and a candidate's per-document analysis
+    (`detector.analysis`: tokens, n-grams, sentence bags) is then done once, not per suspect."""
+    return Document(text, name=path, sha256=sha256)
+
+
 def _detector_for(context: Detector | CompactModel) -> Detector:
     """The context itself when a detector was inherited; else one built once per worker."""
     if isinstance(context, Detector):
@@ -147,7 +156,7 @@ def score_task(task: ScanTask, context: Detector | CompactModel) -> dict:
     try:
         suspect = Document(task.text or "", name=task.suspect, sha256=task.sha256)
         hashes = task.candidate_sha256 or ("",) * len(task.candidates)
-        originals = [Document(text, name=path, sha256=sha)
+        originals = [_original(path, text, sha)
                      for (_, path, text, _), sha in zip(task.candidates, hashes, strict=True)]
         result = _detector_for(context).score_suspect(suspect, originals)
         ids = {path: (doc_id, retrieval) for doc_id, path, _, retrieval in task.candidates}
