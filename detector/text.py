@@ -32,6 +32,7 @@ _TOKEN = re.compile(r"\d++(?:[.,:]\d++)*+(?:st|nd|rd|th|s|%)?+|\w++(?:[-'’]\w+
 _TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})", re.UNICODE)  # tokens and what lies between
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_UNUSUAL = re.compile(r"[^\x20-\x7e\n\t]")  # all but printable ASCII, newline and tab
 _QUOTE = re.compile(r"[\"“”]([^\"“”]{8,}?)[\"“”]")
 MEMO = "_feature_memo"  # where `detector.analysis` keeps a document's per-document work
 
@@ -152,8 +153,10 @@ def split_sentences(paragraph: str) -> list[str]:
 def normalise(text: str) -> str:
     """NFC-normalise, unify line ends and drop control characters other than newline and tab."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    drop = {ord(c): None for c in set(text)  # each distinct character looked up once
-            if c not in "\n\t" and unicodedata.category(c)[0] == "C"}
+    if text.replace("\n", "").replace("\t", "").isprintable():  # no control to drop (fast)
+        return text
+    drop = {ord(c): None for c in set(_UNUSUAL.findall(text))  # each looked up once
+            if unicodedata.category(c)[0] == "C"}
     return text.translate(drop) if drop else text
 
 
