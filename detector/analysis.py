@@ -102,7 +102,7 @@ def columns(doc: Document) -> Columns:
 def _columns(doc: Document) -> Columns:
     table = doc.token_columns
     words, sentence = table.lowers, table.sentences
-    rows, facts = VOCABULARY.lookup(table.texts)  # each question asked once per distinct form
+    rows, facts = VOCABULARY.lookup(table.texts, doc.__dict__[MEMO].get("rows"))
     rows = np.asarray(rows, dtype=np.intp)
     opens = np.ones(rows.size, dtype=bool)  # a sentence's first token: its capital says nothing
     opens[1:] = sentence[1:] != sentence[:-1]

@@ -94,7 +94,8 @@ class Document:
         texts = parts[1::2]
         offsets = list(accumulate(map(len, parts), initial=0))
         starts = offsets[1::2][: len(texts)]
-        lowers = VOCABULARY.lowers(texts)  # one spelling: "Jewellery" is "jewelry"
+        lowers, rows = VOCABULARY.lowers(texts)  # one spelling: "Jewellery" is "jewelry"
+        self.__dict__.setdefault(MEMO, {})["rows"] = rows  # for the analysis' lookup of facts
         at, sentence_ids, paragraph_ids = [], [], []  # from each position on: sentence, paragraph
         sentence = offset = 0
         for p_index, paragraph in enumerate(self.paragraphs):

@@ -6,13 +6,15 @@ The `Vocabulary` answers them once per distinct form as written ("China's", "Jew
 keeps the answers as columns, so a document's tokens become row numbers into those columns: one
 dictionary pass per document, then array lookups, instead of a Python-level pass per question.
 
-Row numbers mean something only to the vocabulary that gave them, and only until its next
-lookup (a full vocabulary starts afresh): callers read the facts at once and never keep rows.
+Row numbers mean something only to the vocabulary that gave them, and only until it starts
+afresh (when full): `Rows` carry the generation they belong to, and a lookup given rows of an
+older generation looks the tokens up again.
 """
 
 from __future__ import annotations
 
 import threading
+from itertools import count
 from typing import NamedTuple
 
 import numpy as np
@@ -21,6 +23,7 @@ from detector.lexicon import STOPWORDS, closed_class_words
 from detector.spelling import canonical_word
 from detector.terms import is_name, is_number, is_rare
 
+_GENERATIONS = count(1)  # one number per vocabulary and fresh start, never reused
 LIMIT = 200_000  # distinct forms kept before starting afresh: about 40 MB, thousands of articles
 
 
@@ -49,6 +52,13 @@ class Facts(NamedTuple):
     rare: np.ndarray  # bool: `terms.is_rare`
 
 
+class Rows(NamedTuple):
+    """Each token's row, and the generation of the vocabulary that gave them."""
+
+    generation: int
+    rows: list[int]
+
+
 _DTYPES = {"key": np.uint64, "stem_key": np.uint64, **{f: bool for f in Facts._fields[2:]}}
 
 
@@ -64,6 +74,7 @@ class Vocabulary(dict):
 
     def _reset(self) -> None:
         self.clear()
+        self.generation = next(_GENERATIONS)
         self._lower: list[str] = []
         self._columns = {f: np.zeros(1024, dtype=t) for f, t in _DTYPES.items()}
 
@@ -87,20 +98,26 @@ class Vocabulary(dict):
         self[text] = row
         return row
 
-    def lookup(self, texts: list[str]) -> tuple[list[int], Facts]:
-        """Each token's row, and the fact columns to read them in (valid until the next call)."""
+    def _rows(self, texts: list[str]) -> list[int]:
+        if len(self) + len(texts) > self.limit:
+            self._reset()
+        return list(map(self.__getitem__, texts))
+
+    def lookup(self, texts: list[str], known: Rows | None = None) -> tuple[list[int], Facts]:
+        """Each token's row (`known` ones if still current), and the fact columns to read
+        them in."""
         with self._lock:
-            if len(self) + len(texts) > self.limit:
-                self._reset()
-            rows = list(map(self.__getitem__, texts))
+            if known is not None and known.generation == self.generation:
+                rows = known.rows
+            else:
+                rows = self._rows(texts)
             return rows, Facts(**self._columns)
 
-    def lowers(self, texts: list[str]) -> list[str]:
-        """`lower_form` of each token."""
+    def lowers(self, texts: list[str]) -> tuple[list[str], Rows]:
+        """`lower_form` of each token, and the tokens' rows for a later `lookup`."""
         with self._lock:
-            if len(self) + len(texts) > self.limit:
-                self._reset()
-            return list(map(self._lower.__getitem__, map(self.__getitem__, texts)))
+            rows = self._rows(texts)
+            return list(map(self._lower.__getitem__, rows)), Rows(self.generation, rows)
 
 
 VOCABULARY = Vocabulary()  # the process's one vocabulary

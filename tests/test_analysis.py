@@ -58,3 +58,16 @@ def test_analysis_is_done_once_per_document_and_not_pickled(texts):
     assert MEMO in doc.__dict__ and MEMO not in copy.__dict__  # string hashes are per process
     assert copy == doc and copy.tokens == doc.tokens
     assert analysis.columns(copy).names == first.names
+
+
+def test_the_same_columns_from_kept_rows_and_after_the_vocabulary_started_afresh(texts):
+    from detector.vocabulary import VOCABULARY
+
+    def arrays(found: analysis.Columns) -> list:
+        return [v.tolist() if hasattr(v, "tolist") else v for v in vars(found).values()]
+
+    kept = Document(texts["original"])
+    kept.token_columns  # noqa: B018 - tokenised now, its rows kept for the analysis
+    VOCABULARY._reset()  # as a full vocabulary does: the kept rows are of an old generation
+    fresh = Document(texts["original"])
+    assert arrays(analysis.columns(kept)) == arrays(analysis.columns(fresh))

@@ -44,8 +44,9 @@ def test_lower_forms_are_letter_for_letter_in_one_spelling():
     assert lower_form("NATO’s") == "nato's"
     assert lower_form("Colour") == "color" and lower_form("Vendôme") == "vendome"
     assert lower_form("ΣΟΦΟΣ") == "ΣΟΦΟΣ".lower()
-    assert Vocabulary().lowers(TOKENS) == [lower_form(t) for t in TOKENS]
-    assert all(canonical_word(w) == w for w in Vocabulary().lowers(TOKENS))
+    lowers, _ = Vocabulary().lowers(TOKENS)
+    assert lowers == [lower_form(t) for t in TOKENS]
+    assert all(canonical_word(w) == w for w in lowers)
 
 
 def test_one_row_per_distinct_form():
@@ -62,6 +63,17 @@ def test_a_full_vocabulary_starts_afresh_with_right_facts():
     assert facts_of(vocabulary, other) == [expected(t) for t in other]
     assert len(vocabulary) == len(other)  # it was reset before the lookup, not during it
     assert facts_of(vocabulary, TOKENS) == first
+
+
+def test_rows_are_reused_only_from_the_current_generation():
+    vocabulary = Vocabulary(limit=len(set(TOKENS)) + 3)
+    _, known = vocabulary.lowers(TOKENS)
+    assert vocabulary.lookup(TOKENS, known)[0] is known.rows  # current: not looked up again
+    vocabulary.lookup(["Quite", "different", "words", "now", "2024"])  # full: starts afresh
+    rows, facts = vocabulary.lookup(TOKENS, known)
+    assert rows is not known.rows
+    assert [facts.key[r].item() for r in rows] == [expected(t)["key"] for t in TOKENS]
+    assert Vocabulary().lookup(TOKENS, known)[0] is not known.rows  # another vocabulary's
 
 
 def test_the_columns_grow_past_their_first_size():
