@@ -26,6 +26,8 @@ SUFFIX_RULES: dict[str, tuple[tuple[str, str], ...]] = {
     "r": (),
 }
 
+CACHE_SIZE = 200_000  # lemmas, synsets and classes of words kept (about 80 MB) before a fresh start
+
 # Closed word classes that WordNet leaves out; a spinner's sense-blind swaps cross them.
 CLOSED_CLASSES: dict[str, frozenset[str]] = {
     "det": frozenset("a an the this that these those each every some any no another such "
@@ -75,14 +77,22 @@ class Lexicon:
     synset_pos: str
     synset_names: list[str]
     exceptions: dict[str, dict[str, list[str]]]
+    cache_size: int = field(default=CACHE_SIZE, repr=False, compare=False)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def _keep(self, key: tuple, value):
+        """Remember `value` for `key`; a full cache starts afresh, so memory stays flat."""
+        if len(self._cache) >= self.cache_size:
+            self._cache.clear()
+        self._cache[key] = value
+        return value
 
     def lemma_synsets(self, lemma: str) -> list[int]:
         """Synset ids of a one-word lemma, all parts of speech."""
         key = ("lemma", lemma)
         if key not in self._cache:
             ids = self.index.get(lemma)
-            self._cache[key] = [int(s) for s in ids.split()] if ids else []
+            return self._keep(key, [int(s) for s in ids.split()] if ids else [])
         return self._cache[key]
 
     def synset_lemmas(self, synset: int) -> list[str]:
@@ -94,7 +104,7 @@ class Lexicon:
         word = word.lower()
         key = ("lemmas", word)
         if key not in self._cache:
-            self._cache[key] = self._morphy(word)
+            return self._keep(key, self._morphy(word))
         return self._cache[key]
 
     def _morphy(self, word: str) -> dict[str, set[str]]:
@@ -124,7 +134,7 @@ class Lexicon:
             for pos, bases in self.lemmas(word).items():
                 for base in bases:
                     ids.update(s for s in self.lemma_synsets(base) if self.synset_pos[s] == pos)
-            self._cache[key] = frozenset(ids)
+            return self._keep(key, frozenset(ids))
         return self._cache[key]
 
     def word_classes(self, word: str) -> frozenset[str]:
@@ -136,7 +146,7 @@ class Lexicon:
             classes.update(self.lemmas(lower))
             if lower.replace(".", "").replace(",", "").isdigit():
                 classes.add("num")
-            self._cache[key] = frozenset(classes)
+            return self._keep(key, frozenset(classes))
         return self._cache[key]
 
     def are_synonyms(self, a: str, b: str) -> bool:

@@ -43,3 +43,18 @@ def test_missing_lexicon_says_how_to_build_it(tmp_path):
 
 def test_stopword_list_is_the_fifty_most_frequent():
     assert len(STOPWORDS) == 50
+
+
+def test_a_full_cache_starts_afresh_with_the_same_answers(lexicon):
+    from dataclasses import replace
+
+    small = replace(lexicon, cache_size=50, _cache={})
+    words = ["strongest", "greatest", "support", "assistance", "meet", "satisfy", "ran",
+             "geese", "better", "show", "program", "Beijing", "the", "under", "12"] * 3
+    for word in words:
+        assert small.synset_ids(word) == lexicon.synset_ids(word)
+        assert small.word_classes(word) == lexicon.word_classes(word)
+        assert small.lemmas(word) == lexicon.lemmas(word)
+        assert len(small._cache) <= 50
+    assert all(small.are_synonyms(a, b) == lexicon.are_synonyms(a, b)
+               for a, b in zip(words, words[1:], strict=False))
