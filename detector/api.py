@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -42,16 +43,18 @@ class Detector:
 
     def score_pairs(self, pairs: Sequence[tuple[Document, Document]]) -> list[PairResult]:
         """Score (suspect, original) document pairs in one batch."""
-        if not pairs:
+        return self._score([Pair(s, o, self.lexicon) for s, o in pairs])
+
+    def _score(self, built: list[Pair], passages: bool = True) -> list[PairResult]:
+        if not built:
             return []
-        built = [Pair(s, o, self.lexicon) for s, o in pairs]
         X = np.vstack([pair_features(p, self.model.features) for p in built])
         proba = self.model.predict_proba(X)
         classes = self.model.classes
         results = []
         for p, row in zip(built, proba, strict=True):
             probabilities = {c: float(v) for c, v in zip(classes, row, strict=True)}
-            evidence = evidence_of(p)
+            evidence = evidence_of(p, passages)
             results.append(
                 PairResult(
                     suspect=p.suspect.name,
@@ -76,11 +79,24 @@ class Detector:
         return self.score_pairs([(s, o)])[0]
 
     def score_suspect(
-        self, suspect: Document, originals: Iterable[Document]
+        self, suspect: Document, originals: Iterable[Document], *,
+        passages: Literal["all", "best"] = "all",
     ) -> SuspectResult:
-        """Score one suspect against each original."""
-        return SuspectResult(suspect.name, self.score_pairs([(suspect, o) for o in originals]),
-                             suspect_sha256=suspect.sha256 or None, language=suspect.language)
+        """Score one suspect against each original.
+
+        With `passages="best"`, only the likeliest source's evidence lists the aligned
+        passages, the only ones a suspect's record carries; the other candidates' evidence
+        leaves them out (`evidence_of`), which makes a scan faster."""
+        built = [Pair(suspect, o, self.lexicon) for o in originals]
+        results = self._score(built, passages == "all")
+        found = SuspectResult(suspect.name, results, suspect_sha256=suspect.sha256 or None,
+                              language=suspect.language)
+        if passages == "best" and found.best is not None:
+            k = next(k for k, r in enumerate(results) if r is found.best)
+            results = [*results[:k], replace(results[k], evidence=evidence_of(built[k])),
+                       *results[k + 1:]]
+            found = replace(found, candidates=results)
+        return found
 
 
 def score_texts(suspect: str, original: str) -> PairResult:

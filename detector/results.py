@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from detector import segments as segments_mod
+from detector.align import PASSAGE_KINDS
 from detector.features import Pair
 from detector.verdict import (
     DERIVED,
@@ -240,13 +241,14 @@ def segment_kinds(pair: Pair) -> tuple[str, ...]:
                  for s in pair.segments)
 
 
-def evidence_of(pair: Pair) -> dict:
-    """What a person can check: the swaps, how much of the text lines up, and where."""
+def evidence_of(pair: Pair, passages: bool = True) -> dict:
+    """What a person can check: the swaps, how much of the text lines up, and where.
+
+    Without `passages`, the aligned stretches are left out (`n_passages` still counts them):
+    what a suspect's other candidates need, whose records carry no passages."""
     alignment = pair.alignment
     swaps = [[a, b] for a, b in alignment.swaps]
-    kinds, *ends = alignment.passage_columns()
-    shown = [c[:MAX_PASSAGES_IN_EVIDENCE] for c in (kinds, *ends)]
-    return {
+    evidence = {
         "swaps": swaps[:MAX_SWAPS_IN_EVIDENCE],
         "n_swaps": len(swaps),
         "aligned_share": round(alignment.aligned_share("suspect"), 4),
@@ -256,10 +258,16 @@ def evidence_of(pair: Pair) -> dict:
         "synonym_share": round(pair.feature("swap_synonym_share"), 4),
         "paragraphs_derived": round(pair.feature("paragraph_derived_share"), 4),
         "segments": segments_mod.summary(pair.segments),
-        "passages": [{"kind": k, "suspect": [a, z], "original": [c, e]}
-                     for k, a, z, c, e in zip(*shown, strict=True)],
-        "n_passages": len(kinds),
     }
+    if not passages:
+        evidence["n_passages"] = sum(b.kind in PASSAGE_KINDS for b in alignment.blocks)
+        return evidence
+    kinds, *ends = alignment.passage_columns()
+    shown = [c[:MAX_PASSAGES_IN_EVIDENCE] for c in (kinds, *ends)]
+    evidence["passages"] = [{"kind": k, "suspect": [a, z], "original": [c, e]}
+                            for k, a, z, c, e in zip(*shown, strict=True)]
+    evidence["n_passages"] = len(kinds)
+    return evidence
 
 
 def error_record(message: str, **fields) -> dict:

@@ -49,6 +49,24 @@ def test_best_candidate_and_source(detector, texts):
     assert record["candidates"][0]["original"] == "o"
 
 
+def test_passages_of_the_best_candidate_only_give_the_same_record(detector, texts):
+    from tests.conftest import corpus_files
+
+    originals = [Document(v, k) for k, v in texts.items()]
+    originals += [Document(p.read_text(), p.name) for p in corpus_files(("1",))[:3]]
+    stitched = texts["spun"] + "\n\n" + originals[-1].text  # two sources
+    for suspect in (texts["spun"], texts["independent"], texts["unrelated"], stitched):
+        every = detector.score_suspect(Document(suspect, "s"), originals)
+        best = detector.score_suspect(Document(suspect, "s"), originals, passages="best")
+        assert best.to_record() == every.to_record()
+        assert best.best.evidence == every.best.evidence and "passages" in best.best.evidence
+        others = [(b, e) for b, e in zip(best.candidates, every.candidates, strict=True)
+                  if b is not best.best]
+        assert others and all("passages" not in b.evidence for b, _ in others)
+        assert all(b.evidence == {k: v for k, v in e.evidence.items() if k != "passages"}
+                   for b, e in others)
+
+
 def test_no_source_when_nothing_derives(detector, texts):
     result = detector.score_suspect(Document(texts["unrelated"], "s"),
                                     [Document(texts["original"], "o")])

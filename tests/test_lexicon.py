@@ -47,6 +47,7 @@ def test_stopword_list_is_the_fifty_most_frequent():
 
 def test_a_full_cache_starts_afresh_with_the_same_answers(lexicon):
     from dataclasses import replace
+    from itertools import pairwise
 
     small = replace(lexicon, cache_size=50, _cache={})
     words = ["strongest", "greatest", "support", "assistance", "meet", "satisfy", "ran",
@@ -57,4 +58,4 @@ def test_a_full_cache_starts_afresh_with_the_same_answers(lexicon):
         assert small.lemmas(word) == lexicon.lemmas(word)
         assert len(small._cache) <= 50
     assert all(small.are_synonyms(a, b) == lexicon.are_synonyms(a, b)
-               for a, b in zip(words, words[1:], strict=False))
+               for a, b in pairwise(words))

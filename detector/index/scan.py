@@ -158,7 +158,7 @@ def score_task(task: ScanTask, context: Detector | CompactModel) -> dict:
         hashes = task.candidate_sha256 or ("",) * len(task.candidates)
         originals = [_original(path, text, sha)
                      for (_, path, text, _), sha in zip(task.candidates, hashes, strict=True)]
-        result = _detector_for(context).score_suspect(suspect, originals)
+        result = _detector_for(context).score_suspect(suspect, originals, passages="best")
         ids = {path: (doc_id, retrieval) for doc_id, path, _, retrieval in task.candidates}
         return named | IndexedResult(result.suspect, result.candidates, result.suspect_sha256,
                                      language=result.language, retrieved=ids).to_record()
