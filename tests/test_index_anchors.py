@@ -31,6 +31,8 @@ def test_hashes_are_stable_sorted_and_distinct():
     # the same value on every machine and run (Python's own hash() is salted per process)
     assert int(hash_terms(["n:park"])[0]) == int.from_bytes(
         __import__("hashlib").blake2b(b"n:park", digest_size=8).digest(), "little", signed=True)
+    assert hash_terms(["n:park"]).tolist() == [-2178122103759516724]  # as indexes store it
+    assert hash_terms([]).dtype == np.int64 and hash_terms([]).size == 0
 
 
 def _reference_terms(doc: Document) -> set[str]:

@@ -28,8 +28,6 @@ PREFIX = {"name": "n:", "number": "d:", "rare": "r:", "skeleton": "s:"}
 # word and as a later one: most words of an article were seen in earlier ones, so classifying
 # them is a dict lookup. Bounded, and cleared when full, so a worker's memory stays flat.
 _WORDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {}
-# Term -> its hash, the same idea: names, numbers and skeleton grams recur across articles.
-_HASHES: dict[str, int] = {}
 CACHE_SIZE = 200_000
 
 
@@ -93,19 +91,13 @@ def _extract(doc: Document, kinds: Iterable[str] = KINDS) -> tuple[set[str], int
     return terms, len(pairs)
 
 
-def _hash(term: str) -> int:
-    """A term's BLAKE2b-64 hash as a signed integer (kept in `_HASHES`)."""
-    if len(_HASHES) >= CACHE_SIZE:
-        _HASHES.clear()
-    h = _HASHES[term] = int.from_bytes(hashlib.blake2b(term.encode(), digest_size=8).digest(),
-                                       "little", signed=True)
-    return h
-
-
 def hash_terms(terms: Iterable[str]) -> np.ndarray:
-    """Stable signed 64-bit hashes of terms, sorted and distinct (the same on every machine)."""
-    get = _HASHES.get
-    return np.unique(np.array([get(t) or _hash(t) for t in terms], dtype=np.int64))
+    """Stable signed 64-bit hashes of terms (each term's BLAKE2b-64 digest, read little-endian),
+    sorted and distinct: the same on every machine. The digests are read as one buffer; most
+    terms (skeleton grams) are new to a process, so a cache of hashes would not pay."""
+    blake2b = hashlib.blake2b
+    digests = b"".join([blake2b(t.encode(), digest_size=8).digest() for t in terms])
+    return np.unique(np.frombuffer(digests, dtype="<i8").astype(np.int64))
 
 
 def anchors(doc: Document, kinds: Iterable[str] = KINDS) -> np.ndarray:
