@@ -13,6 +13,7 @@ older generation looks the tokens up again.
 
 from __future__ import annotations
 
+import os
 import threading
 from itertools import count
 from typing import NamedTuple
@@ -120,4 +121,13 @@ class Vocabulary(dict):
             return list(map(self._lower.__getitem__, rows)), Rows(self.generation, rows)
 
 
+    def _after_fork(self) -> None:
+        """In a forked child: a new lock (another thread of the parent may have held this
+        one when it forked) and a fresh start (that thread may have been adding a form)."""
+        self._lock = threading.Lock()
+        self._reset()
+
+
 VOCABULARY = Vocabulary()  # the process's one vocabulary
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=VOCABULARY._after_fork)

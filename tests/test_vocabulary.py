@@ -1,14 +1,17 @@
 """The vocabulary answers each question once per distinct form, as the word-level definitions do."""
 
+import os
+import signal
 import threading
 
 import numpy as np
+import pytest
 
 from detector.lexicon import STOPWORDS, closed_class_words
 from detector.spelling import canonical_word
 from detector.terms import is_name, is_number, is_rare
 from detector.text import _TOKEN
-from detector.vocabulary import Vocabulary, lower_form
+from detector.vocabulary import VOCABULARY, Vocabulary, lower_form
 
 TEXT = ("On Monday I met Dr. Ana Ortiz of İstanbul in 2023: 3.5% of NATO’s 1st unpublished "
         "extraordinarily-long reports, Éclair and the administration's undocumented claims. "
@@ -100,3 +103,15 @@ def test_threads_sharing_a_vocabulary_get_the_same_facts():
         t.join()
     want = [expected(w)["key"] for w in words]
     assert all(results[k] == want for k in range(4))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork only")
+def test_a_child_forked_while_the_lock_is_held_can_look_words_up():
+    with VOCABULARY._lock:  # as another thread of the parent might hold it at the fork
+        pid = os.fork()
+        if pid == 0:  # the child: a deadlock ends it by the alarm, a success exits 0
+            signal.alarm(10)
+            lowers, _ = VOCABULARY.lowers(["Jewellery", "İstanbul"])
+            os._exit(0 if lowers == ["jewelry", "istanbul"] else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
