@@ -120,7 +120,6 @@ class Vocabulary(dict):
             rows = self._rows(texts)
             return list(map(self._lower.__getitem__, rows)), Rows(self.generation, rows)
 
-
     def _after_fork(self) -> None:
         """In a forked child: a new lock (another thread of the parent may have held this
         one when it forked) and a fresh start (that thread may have been adding a form)."""
