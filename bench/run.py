@@ -330,7 +330,8 @@ def make_suspects(originals: list[Path], directory: Path, n: int, seed: int = 0)
 
 def split_costs(suspects: list[Path], index: ReferenceIndex, detector, top_k: int) -> dict:
     """A scan's cost per suspect in one process, split: retrieval (anchors, top-k query and
-    the candidates' stored texts) and scoring (the pairwise model on the k candidates)."""
+    the candidates' stored texts) and scoring (the pairwise model on the k candidates, the
+    passages of the likeliest only, as in a scan)."""
     from detector.index.scan import retrieve, score_retrieved
 
     retrieval, scoring = [], []
@@ -340,7 +341,7 @@ def split_costs(suspects: list[Path], index: ReferenceIndex, detector, top_k: in
         found = retrieve(doc, index, top_k)
         retrieval.append(time.perf_counter() - t)
         t = time.perf_counter()
-        score_retrieved(detector, doc, found)
+        score_retrieved(detector, doc, found, passages="best")  # as a scan's workers do
         scoring.append(time.perf_counter() - t)
     return {"retrieval": _percentiles(retrieval),
             "retrieval_ms_mean": round(1000 * statistics.fmean(retrieval), 2),

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from detector.api import Detector
 from detector.display import shown
@@ -96,10 +97,12 @@ def retrieve(doc: Document, index: ReferenceIndex, top_k: int
 
 
 def score_retrieved(detector: Detector, suspect: Document,
-                    retrieved: list[tuple[Candidate, Document]]) -> IndexedResult:
-    """Score a suspect against what `retrieve` found for it."""
+                    retrieved: list[tuple[Candidate, Document]], *,
+                    passages: Literal["all", "best"] = "all") -> IndexedResult:
+    """Score a suspect against what `retrieve` found for it (`passages`: as in
+    `Detector.score_suspect`)."""
     result = detector.score_suspect(suspect, [Document(d.text, name=c.path, sha256=d.sha256)
-                                              for c, d in retrieved])
+                                              for c, d in retrieved], passages=passages)
     return IndexedResult(result.suspect, result.candidates, result.suspect_sha256,
                          language=result.language,
                          retrieved={c.path: (c.id, round(c.score, 3)) for c, _ in retrieved})
