@@ -148,10 +148,15 @@ class Alignment:
         return [new(Passage, (kind, (a, z), (c, e)))
                 for kind, a, z, c, e in zip(*self.passage_columns(), strict=True)]
 
+    @cached_property
+    def passage_blocks(self) -> list[Block]:
+        """The blocks that are passages (not gaps), in order: one passage each."""
+        return [b for b in self.blocks if b.kind in PASSAGE_KINDS]
+
     def passage_columns(self) -> tuple[list[str], list[int], list[int], list[int], list[int]]:
         """`passages` column by column: (kinds, suspect starts, suspect ends, original starts,
         original ends), for callers that write them out rather than read them one by one."""
-        kept = [b for b in self.blocks if b.kind in PASSAGE_KINDS]
+        kept = self.passage_blocks
         spans = np.array([b[1:] for b in kept], dtype=np.int64).reshape(-1, 4)
         s_start, s_end = _spans(self.suspect, spans[:, 2], spans[:, 3])
         o_start, o_end = _spans(self.original, spans[:, 0], spans[:, 1])

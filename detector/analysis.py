@@ -52,11 +52,6 @@ def count_shared(a: np.ndarray, b: np.ndarray) -> int:
     return int(np.count_nonzero(b[at] == a))
 
 
-def hashes(words: list[str]) -> np.ndarray:
-    """One 64-bit key per word (its string hash, unsigned)."""
-    return np.fromiter(map(hash, words), dtype=np.int64, count=len(words)).view(np.uint64)
-
-
 def gram_keys(keys: np.ndarray, n: int) -> np.ndarray:
     """Sorted distinct keys of the n-grams (n <= 8) of a sequence of word keys."""
     m = keys.size - n + 1

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from detector import segments as segments_mod
-from detector.align import PASSAGE_KINDS
 from detector.features import Pair
 from detector.verdict import (
     DERIVED,
@@ -260,7 +259,7 @@ def evidence_of(pair: Pair, passages: bool = True) -> dict:
         "segments": segments_mod.summary(pair.segments),
     }
     if not passages:
-        evidence["n_passages"] = sum(b.kind in PASSAGE_KINDS for b in alignment.blocks)
+        evidence["n_passages"] = len(alignment.passage_blocks)
         return evidence
     kinds, *ends = alignment.passage_columns()
     shown = [c[:MAX_PASSAGES_IN_EVIDENCE] for c in (kinds, *ends)]

@@ -4,7 +4,7 @@ and "Vendome".
 An outlet that runs another's wire story localises it: British spellings become American ones
 (or back), accents are dropped. That is editing, not paraphrase, yet compared letter for letter
 each such word is a one-word swap, the mark of a spinner. Tokens are compared in one spelling
-(`canonical`): British forms mapped to American ones, and accents dropped, so a localised copy
+(`canonical_word`): British forms mapped to American ones, and accents dropped, so a localised copy
 aligns verbatim. The table is generated from stems and each family's endings, so it holds only
 words known to vary ("organise", never "promise" or "advise", which are spelled alike).
 """
@@ -108,16 +108,7 @@ def _unaccented(word: str) -> str:
 
 
 def canonical_word(lower: str) -> str:
-    """One lower-cased word in the one spelling `canonical` gives it."""
+    """A lower-cased word in one spelling: accents dropped, British forms made American."""
     if not lower.isascii():
         lower = _unaccented(lower)
     return british_to_american().get(lower, lower)
-
-
-def canonical(lowers: list[str]) -> list[str]:
-    """Lower-cased tokens in one spelling: accents dropped, British forms made American."""
-    table = british_to_american()
-    out = list(map(table.get, lowers, lowers))
-    if not "".join(out).isascii():
-        out = [w if w.isascii() else canonical_word(w) for w in out]
-    return out

@@ -87,7 +87,7 @@ class Vocabulary(dict):
             self._columns = {f: np.concatenate((c, np.zeros_like(c)))
                              for f, c in self._columns.items()}
         c = self._columns
-        c["key"][row] = hash(lower) & 0xFFFFFFFFFFFFFFFF  # as `analysis.hashes` reads it
+        c["key"][row] = hash(lower) & 0xFFFFFFFFFFFFFFFF  # unsigned, as `analysis` keys words
         c["stem_key"][row] = hash(lower[:5]) & 0xFFFFFFFFFFFFFFFF
         c["stopword"][row] = stopword
         c["content"][row] = len(lower) > 2 and not stopword
