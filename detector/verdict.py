@@ -7,6 +7,10 @@ the rest), then how; two rules only ever withdraw an accusation:
 - the evidence floor: a derived verdict (copy, spun, rewritten) needs several suspect
   sentences that come from the original and a minimum share of the suspect; `spun` needs
   swaps (a copy with no swaps is a copy, whatever the page around it);
+- a paraphrase verdict (spun, rewritten) agrees with the score: the paraphrase classes
+  together must be more likely than not (`MIN_PARAPHRASE`). A pair whose derived probability
+  is split between `copy` and `rewritten`, neither likely, is not called a rewrite of the
+  original on that split: two reports of one press release look just so;
 - the allowance for K candidates: a scan takes the best of K originals, so one of several
   same-subject siblings scores high by chance more often than a single one would. The best
   candidate's derived probability must clear a bar that rises with the number of candidates
@@ -38,6 +42,7 @@ MIN_SEGMENTS = 3  # suspect sentences from the original (fewer if the suspect is
 MIN_MATCHED_SHARE = 0.2  # share of the suspect's sentences that come from the original
 MIN_SWAPS_FOR_SPUN = 3
 ALPHA = 0.5  # the argmax rule for one candidate: derived when more likely than not
+MIN_PARAPHRASE = 0.5  # a spun or rewritten verdict's score (P(spun) + P(rewritten)) at least
 MAX_BAR = 0.97
 MIN_SOURCE_SEGMENTS = 3  # verbatim sentences that name a further source (one swapped one does)
 MIN_SOURCE_WORDS = 8  # shorter sentences ("Share this article") say nothing of where they are from
@@ -69,18 +74,23 @@ def _floor(matched: int, n: int, share: float) -> bool:
 
 def derived_class(probabilities: Mapping[str, float], n_swaps: int) -> str | None:
     """The likeliest derived class the swaps allow (`spun` needs `MIN_SWAPS_FOR_SPUN`: a copy
-    with no swaps is a copy, whatever the page around it); None if the model has none."""
+    with no swaps is a copy, whatever the page around it); None if the model has none, or if
+    it is a paraphrase the score does not back (`MIN_PARAPHRASE`)."""
     ranked = sorted(probabilities, key=lambda k: -probabilities[k])
-    return next((v for v in ranked if v in DERIVED
-                 and (v != "spun" or n_swaps >= MIN_SWAPS_FOR_SPUN)), None)
+    found = next((v for v in ranked if v in DERIVED
+                  and (v != "spun" or n_swaps >= MIN_SWAPS_FOR_SPUN)), None)
+    if found in PARAPHRASE and paraphrase_probability(probabilities) < MIN_PARAPHRASE:
+        return None
+    return found
 
 
 def pair_verdict(probabilities: Mapping[str, float], segments: Mapping[str, float],
                  n_swaps: int) -> str:
     """Derived or not first, then how: a derived verdict when the derived classes together
     are more likely than not (`ALPHA`, the bar for one candidate) and the evidence supports
-    it, the likeliest derived class it supports; else the likeliest class that does not
-    derive. A rewrite the model splits between `rewritten` and `spun` is still derived."""
+    it, the likeliest derived class it supports (a paraphrase only when the score backs it,
+    `derived_class`); else the likeliest class that does not derive. A rewrite the model
+    splits between `rewritten` and `spun` is still derived."""
     if derived_probability(probabilities) >= 1 - ALPHA and has_evidence(segments):
         verdict = derived_class(probabilities, n_swaps)
         if verdict is not None:

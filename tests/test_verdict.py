@@ -94,3 +94,18 @@ def test_derived_class_is_the_likeliest_the_swaps_allow():
     assert derived_class(P, n_swaps=20) == "spun"
     assert derived_class(P, n_swaps=0) == "rewritten"
     assert derived_class({"independent": 0.9, "unrelated": 0.1}, n_swaps=20) is None
+
+
+def test_a_paraphrase_verdict_needs_the_score_to_back_it():
+    # derived more likely than not, but split between copy and rewritten: score 0.42
+    split = {"spun": 0.03, "rewritten": 0.39, "copy": 0.37, "independent": 0.2, "unrelated": 0.01}
+    assert derived_probability(split) >= 0.5 > paraphrase_probability(split)
+    assert derived_class(split, n_swaps=20) is None
+    assert pair_verdict(split, MATCHED, n_swaps=20) == "independent"
+    # the same split with copy the likelier: a copy needs no paraphrase score
+    as_copy = {**split, "rewritten": 0.37, "copy": 0.39}
+    assert pair_verdict(as_copy, MATCHED, n_swaps=20) == "copy"
+    # a score at the bar backs the paraphrase
+    backed = {**split, "spun": 0.11, "independent": 0.12}
+    assert paraphrase_probability(backed) == pytest.approx(0.5)
+    assert pair_verdict(backed, MATCHED, n_swaps=20) == "rewritten"
