@@ -855,5 +855,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
 
 
+def run() -> None:
+    """The `spundetect` command: `main`, then exit with its code (`collector.for_exit`)."""
+    code = main()
+    collector.for_exit()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
