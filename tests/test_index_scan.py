@@ -324,6 +324,31 @@ def test_resume_from_another_folder_loses_and_repeats_nothing(folders, tiny_mode
     assert sorted(r["name"] for r in records) == [f"s{n}.txt" for n in range(8)]
 
 
+def test_resume_tells_a_literal_escape_in_a_name_from_a_control_character(
+        folders, tiny_model_dir, tmp_path):
+    from tests.conftest import INDEPENDENT, SPUN
+
+    suspects = tmp_path / "s"
+    suspects.mkdir()
+    control, literal = suspects / "a\x1b.txt", suspects / "a\\x1b.txt"  # ESC; backslash-x-1-b
+    control.write_text(SPUN)
+    literal.write_text(INDEPENDENT)
+    assert scan_mod.suspect_name(control, suspects) == "a\\x1b.txt"
+    assert scan_mod.suspect_name(literal, suspects) == "a\\\\x1b.txt"
+    state = scan_mod.ResumeState(done={scan_mod.suspect_name(control, suspects)})
+    assert scan_mod.remaining([control, literal], state, suspects) == [literal]
+    out = tmp_path / "out.jsonl"
+    args = ["--model", str(tiny_model_dir), "scan", str(suspects), "--index",
+            str(folders["index"]), "--jobs", "1", "--out", str(out)]
+    assert main(args) == 0
+    first = {r["name"]: r["verdict"] for r in read_records(out)}
+    assert len(first) == 2
+    lines = out.read_text().splitlines(keepends=True)
+    out.write_text("".join(line for line in lines if '"a\\\\x1b.txt"' in line))  # ESC's only
+    assert main([*args, "--resume"]) == 0
+    assert {r["name"]: r["verdict"] for r in read_records(out)} == first
+
+
 def _write_named(folder: Path, name: bytes, text: str) -> None:
     """A file whose name is raw bytes (not necessarily UTF-8), as any program may create."""
     fd = os.open(os.path.join(os.fsencode(folder), name), os.O_WRONLY | os.O_CREAT, 0o644)

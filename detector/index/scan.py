@@ -82,10 +82,14 @@ class IndexedResult(SuspectResult):
 def suspect_name(path: Path | str, root: Path | None) -> str:
     """A suspect's path inside the scanned folder, as records write it: the same from any
     working folder and for any spelling of the folder (`suspects/`, `../a/suspects`). A
-    suspect from a list (a string: a URL or a path) is named as listed."""
-    if isinstance(path, str) or root is None:
-        return shown(str(path))
-    return shown(path.relative_to(root).as_posix())
+    suspect from a list (a string: a URL or a path) is named as listed.
+
+    It is what `--resume` matches on, so two files never share one: a backslash is doubled
+    before `shown` escapes controls, and a file literally named `a\\x1b.txt` is not taken
+    for `a<ESC>.txt` (shown `a\\x1b.txt`)."""
+    text = str(path) if isinstance(path, str) or root is None \
+        else path.relative_to(root).as_posix()
+    return shown(text.replace("\\", "\\\\"))
 
 
 def retrieve(doc: Document, index: ReferenceIndex, top_k: int
