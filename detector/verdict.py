@@ -2,7 +2,7 @@
 
 The classifier gives probabilities; a verdict that accuses someone of copying needs evidence
 too. The pair's verdict first decides derived or not (the derived classes together against
-the rest), then how; two rules only ever withdraw an accusation:
+the rest), then how; three rules only ever withdraw an accusation:
 
 - the evidence floor: a derived verdict (copy, spun, rewritten) needs several suspect
   sentences that come from the original and a minimum share of the suspect; `spun` needs
