@@ -276,7 +276,7 @@ def generate_pairs(
             yield LabelledPair(
                 suspect, original_view(art, donor), "spun",
                 {"kind": "spun", "style": style, "rate": _rate_bucket(swapped),
-                 "partial": result.share < 1.0},
+                 "partial": result.share < 1.0},  # some paragraphs spun, the rest verbatim
                 art.topic, art.path, suspect_id=f"{art.path}#spun{k}",
             )
             if k == 0 and same_event:  # the same page scanned against a sibling of its source
@@ -292,12 +292,12 @@ def generate_pairs(
             suspect = page(stitch(a_spun.text, b_spun.text, seed=base + 52))
             yield LabelledPair(suspect, original_view(art), "spun",
                                {"kind": "spun", "style": "stitched", "rate": "mixed",
-                                "partial": True, "stitched": "first"}, art.topic, art.path,
+                                "stitched": "first"}, art.topic, art.path,
                                suspect_id=f"{art.path}#stitched")
             # the other source: the page draws from it too
             yield LabelledPair(suspect, more_page(other.text), "spun",
                                {"kind": "spun", "style": "stitched", "rate": "mixed",
-                                "partial": True, "stitched": "second"}, art.topic, other.path,
+                                "stitched": "second"}, art.topic, other.path,
                                suspect_id=f"{art.path}#stitched")
 
         donor = by_topic[rng.choice(others)][0].text

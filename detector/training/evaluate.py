@@ -121,7 +121,8 @@ def markdown(report: dict, title: str = "Validation on held-out topics") -> str:
         "Scores are P(spun) + P(rewritten). `flagged` columns are the likeliest class (argmax); "
         "`verdict` columns are what a user gets for the pair, after the evidence floor "
         "(`detector.verdict.pair_verdict`, which only withdraws flags); correct class is the "
-        "argmax's.",
+        "argmax's. `partial=True` are half-spun pages (some paragraphs spun, the rest "
+        "verbatim); stitched pages are under `stitched=`.",
         "",
         "| stratum | pairs | flagged paraphrase | flagged derived | verdict paraphrase "
         "| verdict derived | correct class | mean score |",
