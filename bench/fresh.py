@@ -95,34 +95,38 @@ class Judged(NamedTuple):
         return sum(self.pair_verdicts[v] for v in verdicts) / self.n
 
 
+def reports_of(found: list[Case]) -> list[Document]:
+    """The reports among `found`: both sides of the independent pairs, each once."""
+    return list({d.name: d for c in found if c.kind.startswith("independent")
+                 for d in (c.suspect, c.original)}.values())
+
+
 def judge(found: list[Case], detector: Detector | None = None) -> dict[str, Judged]:
-    """Each kind of suspect scored as a pair with its report, and scanned against every report
-    of every event (a scan is right with the expected verdict and, for a derived one, the
-    report it comes from as its source; for a stitched page, both reports among `sources`)."""
+    """Each kind of suspect scanned against every report of every event, its verdict as a pair
+    with its own report read from the scan's candidates (a scan is right with the expected
+    verdict and, for a derived one, the report it comes from as its source; for a stitched
+    page, both reports among `sources`)."""
     detector = detector or Detector()
-    reports = list({d.name: d for c in found if c.kind.startswith("independent")
-                    for d in (c.suspect, c.original)}.values())
-    judged: dict[str, Judged] = {}
+    reports = reports_of(found)
+    pair_verdicts: dict[str, Counter[str]] = {}
+    scans_right: Counter[str] = Counter()
     for case in found:
-        verdict = detector.score_pair(case.suspect, case.original).verdict
         scanned = detector.score_suspect(
             case.suspect, [r for r in reports if r.name != case.suspect.name], passages="best")
+        pair = next(r for r in scanned.candidates if r.original == case.original.name)
+        pair_verdicts.setdefault(case.kind, Counter())[pair.verdict] += 1
         named = {source["original"] for source in scanned.sources}
         source_right = ({case.original.name, case.also.name} <= named if case.also is not None
                         else scanned.source == case.original.name)
-        right = scanned.verdict in EXPECTED[case.kind] and (
+        scans_right[case.kind] += scanned.verdict in EXPECTED[case.kind] and (
             scanned.verdict not in DERIVED or source_right)
-        before = judged.get(case.kind, Judged(Counter(), 0))
-        before.pair_verdicts[verdict] += 1
-        judged[case.kind] = Judged(before.pair_verdicts, before.scans_right + right)
-    return judged
+    return {kind: Judged(verdicts, scans_right[kind]) for kind, verdicts in pair_verdicts.items()}
 
 
 def main() -> int:
     found = list(cases())
     judged = judge(found)
-    n_reports = len({d.name for c in found if c.kind.startswith("independent")
-                     for d in (c.suspect, c.original)})
+    n_reports = len(reports_of(found))
     print(f"{len(events())} fictional events, {n_reports} reports. Each suspect scored as a pair "
           "with its report, and scanned against all reports (right: the expected verdict and, "
           "if derived, the right source; for a stitched page, both)")
