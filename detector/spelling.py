@@ -2,11 +2,12 @@
 and "Vendome".
 
 An outlet that runs another's wire story localises it: British spellings become American ones
-(or back), accents are dropped. That is editing, not paraphrase, yet compared letter for letter
-each such word is a one-word swap, the mark of a spinner. Tokens are compared in one spelling
-(`canonical_word`): British forms mapped to American ones, and accents dropped, so a localised copy
-aligns verbatim. The table is generated from stems and each family's endings, so it holds only
-words known to vary ("organise", never "promise" or "advise", which are spelled alike).
+(or back), accents are dropped, times follow the house style ("11:52 p.m." or "11.52pm"). That
+is editing, not paraphrase, yet compared letter for letter each such word is a one-word swap,
+the mark of a spinner. Tokens are compared in one spelling (`canonical_word`): British forms
+mapped to American ones, accents dropped and times written one way, so a localised copy aligns
+verbatim. The table is generated from stems and each family's endings, so it holds only words
+known to vary ("organise", never "promise" or "advise", which are spelled alike).
 """
 
 from __future__ import annotations
@@ -107,8 +108,16 @@ def _unaccented(word: str) -> str:
     return unicodedata.normalize("NFC", stripped)
 
 
+_TIMES = {"a.m.": "am", "p.m.": "pm"}
+
+
 def canonical_word(lower: str) -> str:
-    """A lower-cased word in one spelling: accents dropped, British forms made American."""
+    """A lower-cased word in one spelling: accents dropped, British forms made American, a
+    clock time in one house style ("11:52 p.m." is "11.52pm": "11.52", "pm")."""
+    if lower[:1].isdigit():
+        return lower.replace(":", ".") if ":" in lower else lower
+    if lower in _TIMES:
+        return _TIMES[lower]
     if not lower.isascii():
         lower = _unaccented(lower)
     return british_to_american().get(lower, lower)

@@ -28,7 +28,10 @@ MAX_LIST_BYTES = 2_000_000_000  # a pairs or results file may be large, but not 
 # A number (3.5%, 1st, 12,000) or a word (China's, 12-point). Every quantifier is possessive:
 # nothing follows a token, so backtracking into a finished match can never help, and without
 # the bookkeeping for it the pattern scans about twice as fast (the same tokens).
-_TOKEN = re.compile(r"\d++(?:[.,:]\d++)*+(?:st|nd|rd|th|s|%)?+|\w++(?:[-'’]\w++)*+", re.UNICODE)
+# numbers (with their decimal marks, ordinals and percent), "a.m." and "p.m." as one word each
+# (as "am" and "pm" are), words with inner hyphens and apostrophes
+_TOKEN = re.compile(r"\d++(?:[.,:]\d++)*+(?:st|nd|rd|th|s|%)?+|[AaPp]\.[Mm]\.(?!\w)"
+                    r"|\w++(?:[-'’]\w++)*+", re.UNICODE)
 _TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})", re.UNICODE)  # tokens and what lies between
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")

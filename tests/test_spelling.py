@@ -24,6 +24,19 @@ def test_words_spelled_alike_are_left_alone():
     assert not set(alike) & set(british_to_american())
 
 
+def test_a_time_in_either_house_style_is_one_spelling():
+    styles = ["The quake struck at 11:52 p.m. and a second at 2:10 a.m. on Friday.",
+              "The quake struck at 11.52pm and a second at 2.10am on Friday.",
+              "The quake struck at 11:52 pm and a second at 2:10 am on Friday."]
+    words = [Document(text).words for text in styles]
+    assert words[0] == words[1] == words[2]
+    assert words[0][4:6] == ["11.52", "pm"]
+
+
+def test_letters_that_only_look_like_a_time_stay_words():
+    assert Document("Team A.M.C. won; he said p.m.s were late.").words[1:3] == ["a", "m"]
+
+
 def test_no_american_spelling_is_itself_mapped():
     table = british_to_american()
     assert not set(table.values()) & set(table)

@@ -5,9 +5,11 @@ from pathlib import Path
 import pytest
 
 from detector.training.dataset import (
+    SHARED_SOURCE,
     corpus_hash,
     generate_pairs,
     load_corpus,
+    load_shared_source,
     make_copy,
     syndicated,
 )
@@ -118,3 +120,65 @@ def test_a_pair_drawn_twice_is_yielded_once(articles):
     assert max(drawn.values()) > 1  # with three siblings and eight draws, repeats happen
     kept = [(p.suspect, p.original) for p in generate_pairs(corpus, **options)]
     assert len(kept) == len(set(kept)) == len(drawn)
+
+
+def _shared_source_event(root: Path) -> Path:
+    """One event: a source and three reports written from it, one of them rewritten."""
+    event = root / "07"
+    (event / "rewrites" / "free").mkdir(parents=True)
+    (event / "source.md").write_text("# Flood\n- The river rose 3 metres on Monday.")
+    reports = {
+        "wire": "River floods Dunmore\n\nDUNMORE - The river rose 3 metres on Monday.\n\n"
+                "About 200 homes were evacuated, officials said.",
+        "local": "Water everywhere\n\nResidents of Dunmore woke to flooded streets.\n\n"
+                 "\"We lost everything,\" said one shop owner.",
+        "web": "Dunmore flooding: what we know\n\nA swollen Callow burst its banks.\n\n"
+               "- Two schools closed for the week.",
+    }
+    for name, text in reports.items():
+        (event / f"{name}.txt").write_text(text)
+    (event / "rewrites" / "free" / "wire.txt").write_text(
+        "Floods in Dunmore\n\nOn Monday the river climbed 3 metres, and officials moved people "
+        "out of some 200 houses.")
+    return event
+
+
+def test_shared_source_reports_are_one_topic_per_event(tmp_path):
+    _shared_source_event(tmp_path)
+    reports = load_shared_source(tmp_path)
+    assert [Path(a.path).name for a in reports] == ["local.txt", "web.txt", "wire.txt"]
+    assert {a.topic for a in reports} == {"ss07"}  # the source and the rewrite are no article
+    assert {a.subcorpus for a in reports} == {SHARED_SOURCE}
+    assert load_shared_source(tmp_path / "missing") == []
+
+
+def test_shared_source_reports_are_negatives_of_each_other_and_their_rewrites_positive(
+        tmp_path, articles):
+    _shared_source_event(tmp_path)
+    reports = load_shared_source(tmp_path)
+    pairs = list(generate_pairs(load_corpus(articles) + reports, seed=4, rewrites_dir=None))
+    ours = [p for p in pairs if p.topic == "ss07"]
+    between = [p for p in ours if p.stratum["kind"] == SHARED_SOURCE]
+    # every report against each other report, both ways, as independent
+    assert len(between) == 6 and {p.label for p in between} == {"independent"}
+    assert len({(p.suspect_path, p.original_path) for p in between}) == 6
+    rewrite = "Floods in Dunmore"
+    of_wire = [p for p in ours if rewrite in p.suspect and p.original_path.endswith("wire.txt")]
+    assert of_wire and {p.label for p in of_wire} == {"rewritten"}
+    assert {p.stratum["style"] for p in of_wire} >= {"rewrite_free_shared_source"}
+    of_others = [p for p in ours
+                 if rewrite in p.suspect and not p.original_path.endswith("wire.txt")]
+    assert len(of_others) == 2 and {p.label for p in of_others} == {"independent"}
+
+
+def test_shared_source_reports_that_align_like_a_wire_story_are_no_pair(tmp_path, articles):
+    event = _shared_source_event(tmp_path)
+    (event / "web.txt").write_text((event / "wire.txt").read_text() + "\n\nMore to follow.")
+    pairs = list(generate_pairs(load_corpus(articles) + load_shared_source(tmp_path), seed=4,
+                                rewrites_dir=None))
+    involved = [p for p in pairs if {p.suspect_path, p.original_path} >= {
+        str(event / "web.txt"), str(event / "wire.txt")}]
+    assert involved == []  # neither independent nor a copy: written apart, yet too close
+    assert not [p for p in pairs if p.topic == "ss07" and p.stratum["kind"] == "copy_syndicated"]
+    between = [p for p in pairs if p.stratum["kind"] == SHARED_SOURCE]
+    assert len(between) == 4  # local against each, both ways

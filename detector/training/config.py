@@ -9,6 +9,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]  # training runs from a source checkout
 CORPUS_DIR = REPO / "data" / "originals"
 REWRITES_DIR = REPO / "data" / "rewrites"  # hand-written rewrites of corpus articles
+# reports of invented events, each written apart from the others from one shared source
+SHARED_SOURCE_DIR = REPO / "data" / "samesource"
 
 # weight in fitting per kind of pair (others 1): edited syndication is few pairs and the error
 # on it costs most (a wire story called a paraphrase). Rewrites weighed 2 while there were 120;
@@ -22,6 +24,7 @@ class TrainConfig:
     """What `make train` does; change a field to run a smaller or different experiment."""
 
     corpus: Path = CORPUS_DIR
+    shared_source: Path | None = SHARED_SOURCE_DIR  # None: the corpus alone
     out: Path | None = None  # None: the shipped model's folder (`models/` in a checkout)
     seed: int = 0
     jobs: int = 2

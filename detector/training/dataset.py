@@ -3,10 +3,11 @@
 Positives are spun copies made by `detector.training.spinner` (many styles, swap rates up to 60% of
 all words, partial spins, re-spun and stitched suspects). Negatives are what a detector must
 not flag: independent reports of the same event, reports of a similar event, spun copies of a
-*sibling* report, unrelated articles, and copies (verbatim, with site chrome, a paragraph
-dropped or added), which are a class of their own. Page furniture and version drift from
-`detector.training.pages` go on every kind of pair alike. Every pair carries its topic so validation
-can hold whole topics out.
+*sibling* report, unrelated articles, reports of invented events written apart from one shared
+press release or fact sheet (`load_shared_source`), which share its facts; and copies
+(verbatim, with site chrome, a paragraph dropped or added) are a class of their own. Page
+furniture and version drift from `detector.training.pages` go on every kind of pair alike.
+Every pair carries its topic so validation can hold whole topics out.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import wraps
 from pathlib import Path
 
-from detector.training.config import CORPUS_DIR, REWRITES_DIR
+from detector.training.config import CORPUS_DIR, REWRITES_DIR, SHARED_SOURCE_DIR
 from detector.training.pages import add_chrome, drift
 from detector.training.restructure import restructure
 from detector.training.spinner import STYLES, SpinResult, random_spin, spin, stitch
@@ -74,6 +75,44 @@ def load_corpus(directory: Path = CORPUS_DIR, *, seed: int = 0) -> list[Article]
     return articles
 
 
+SHARED_SOURCE = "shared_source"  # the subcorpus of reports written from one shared source
+
+
+def load_shared_source(directory: Path = SHARED_SOURCE_DIR) -> list[Article]:
+    """Reports of invented events, `<event>/<outlet>.txt`, each event's reports written apart
+    from one another out of one press release or fact sheet (`<event>/source.md`, which is not
+    an article): each event is a topic of its own, topic `ss<event>`.
+
+    They share the source's names, numbers, quotes and often its order, as reports worked up
+    from one press release do, yet none derives from another: the negatives that teach the
+    model that shared facts are not a rewrite."""
+    articles = []
+    if directory is None or not directory.is_dir():
+        return articles
+    for path in sorted(directory.glob("*/*.txt")):
+        text = path.read_text(encoding="utf-8").strip()
+        if text:
+            articles.append(Article(str(path), f"ss{path.parent.name}", SHARED_SOURCE, text))
+    return articles
+
+
+def shared_source_rewrites(articles: list[Article]) -> dict[str, list[tuple[str, str]]]:
+    """Hand-written rewrites of shared-source reports, `<event>/rewrites/<style>/<outlet>.txt`
+    beside the report they rewrite: key (as `load_rewrites`) -> [(style, text)]. A rewrite of
+    one report shares the source's facts with the event's other reports as well, so it is the
+    contrast to them: derived from the one, independent of the others."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for a in articles:
+        if a.subcorpus != SHARED_SOURCE:
+            continue
+        path = Path(a.path)
+        for rewrite in sorted(path.parent.glob(f"rewrites/*/{path.name}")):
+            text = rewrite.read_text(encoding="utf-8").strip()
+            if text:
+                found.setdefault(corpus_key(path), []).append((rewrite.parent.name, text))
+    return found
+
+
 def syndicated(articles: list[Article], threshold: float = 0.5) -> set[frozenset[str]]:
     """Pairs of same-topic articles that share one wire story (the longer article has at least
     `threshold` of its words aligned with the other): derived texts, not independent reports,
@@ -96,12 +135,15 @@ def syndicated(articles: list[Article], threshold: float = 0.5) -> set[frozenset
     return found
 
 
-def corpus_hash(directory: Path = CORPUS_DIR) -> str:
-    """SHA-256 over the corpus files' names and bytes: identifies the training data."""
+def corpus_hash(directory: Path = CORPUS_DIR, *more: Path | None) -> str:
+    """SHA-256 over the names and bytes of the articles (`*/*.txt`) in `directory` and any
+    `more` folders of them: identifies the training data."""
     digest = hashlib.sha256()
-    for path in sorted(directory.glob("*/*.txt")):
-        digest.update(str(path.relative_to(directory)).encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for k, folder in enumerate((directory, *(m for m in more if m is not None))):
+        for path in sorted(folder.glob("*/*.txt")):
+            name = str(path.relative_to(folder))
+            digest.update((f"{k}:{name}" if k else name).encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
@@ -243,8 +285,13 @@ def generate_pairs(
         by_topic.setdefault(a.topic, []).append(a)
     topics = sorted(by_topic)
     headlines = [a.text.split(". ")[0][:90] for a in articles]
-    shared_wire = syndicated(articles)
+    shared_wire = syndicated([a for a in articles if a.subcorpus != SHARED_SOURCE])
+    # reports from one source that align as much as a wire story: written apart, so no copy,
+    # yet too close to teach as independent; they are no pair at all
+    too_close = syndicated([a for a in articles if a.subcorpus == SHARED_SOURCE])
+    not_apart = shared_wire | too_close
     rewrites = load_rewrites(rewrites_dir) if rewrites_dir is not None else {}
+    rewrites |= shared_source_rewrites(articles)
     extra = random.Random(seed + 7919)  # the rewrite and edited-copy pairs draw from their own
     more = random.Random(seed + 104729)  # and the pairs added after them from theirs
 
@@ -264,7 +311,7 @@ def generate_pairs(
     for index, art in enumerate(articles):
         base = seed * 1_000_003 + index * 101
         siblings = [b for b in by_topic[art.topic]
-                    if b != art and frozenset((art.path, b.path)) not in shared_wire]
+                    if b != art and frozenset((art.path, b.path)) not in not_apart]
         same_event = [b for b in siblings if b.subcorpus == art.subcorpus]
         similar = [b for b in siblings if b.subcorpus != art.subcorpus]
         others = [t for t in topics if t != art.topic]
@@ -307,14 +354,20 @@ def generate_pairs(
         yield LabelledPair(suspect, page(art.text), "copy", {"kind": f"copy_{kind}"},
                            art.topic, art.path)
 
+        drawn = same_event  # the same-event reports negatives are drawn from
+        if art.subcorpus == SHARED_SOURCE:  # few and made for it: every other report, once
+            for other in same_event:
+                yield LabelledPair(page(other.text), original_view(art), "independent",
+                                   {"kind": SHARED_SOURCE}, art.topic, art.path, other.path)
+            drawn = []
         for k in range(negatives_per_article):
             roll = rng.random()
-            if same_event and roll < 0.4:
-                other = rng.choice(same_event)
+            if drawn and roll < 0.4:
+                other = rng.choice(drawn)
                 yield LabelledPair(page(other.text), original_view(art), "independent",
                                    {"kind": "same_event"}, art.topic, art.path, other.path)
-            elif same_event and roll < 0.6:
-                other = rng.choice(same_event)
+            elif drawn and roll < 0.6:
+                other = rng.choice(drawn)
                 spun_other = heavy_spin(other.text, rng, base + 70 + k)[0].text
                 yield LabelledPair(page(spun_other), original_view(art), "independent",
                                    {"kind": "spun_sibling"}, art.topic, art.path)
@@ -339,15 +392,16 @@ def _derived_not_spun(art, topic, same_event, shared_wire, rewrites, rng, page, 
                       base, more, more_page) -> Iterator[LabelledPair]:
     """Rewrites (hand-written, restructured, and rewrite-like spins), edited syndication and
     hand-edited copies (`copy`), and rewrites of a sibling report (`independent`)."""
+    shared = "_shared_source" if art.subcorpus == SHARED_SOURCE else ""
     for style, text in rewrites.get(corpus_key(art.path), []):
+        name = f"rewrite_{style}{shared}"
         yield LabelledPair(page(text), original_view(art), "rewritten",
-                           {"kind": "rewritten", "style": f"rewrite_{style}"}, art.topic, art.path)
+                           {"kind": "rewritten", "style": name}, art.topic, art.path)
         yield LabelledPair(page(restructure(text, rng)), original_view(art), "rewritten",
-                           {"kind": "rewritten", "style": f"rewrite_{style}_restructured"},
+                           {"kind": "rewritten", "style": f"{name}_restructured"},
                            art.topic, art.path)
         yield LabelledPair(more_page(restructure(text, more, rate=0.9)), more_page(art.text),
-                           "rewritten",
-                           {"kind": "rewritten", "style": f"rewrite_{style}_restructured_more"},
+                           "rewritten", {"kind": "rewritten", "style": f"{name}_restructured_more"},
                            art.topic, art.path)
     if not rewrites.get(corpus_key(art.path)) and rng.random() < 0.3:
         spun = spin(art.text, style=rng.choice(("heavy", "backtranslate")),
@@ -365,7 +419,11 @@ def _derived_not_spun(art, topic, same_event, shared_wire, rewrites, rng, page, 
         yield LabelledPair(page(hand_edit(art.text, rng)), page(art.text), "copy",
                            {"kind": "copy_edited"}, art.topic, art.path)
     sibling_rewrites = [(b, r) for b in same_event for r in rewrites.get(corpus_key(b.path), [])]
-    if sibling_rewrites and rng.random() < 0.5:
+    if shared:  # every rewrite of the event's other reports: few and made for it
+        for _, (_, text) in sibling_rewrites:
+            yield LabelledPair(page(text), original_view(art), "independent",
+                               {"kind": "rewrite_sibling_shared_source"}, art.topic, art.path)
+    elif sibling_rewrites and rng.random() < 0.5:
         _, (_, text) = rng.choice(sibling_rewrites)
         yield LabelledPair(page(text), original_view(art), "independent",
                            {"kind": "rewrite_sibling"},

@@ -122,7 +122,11 @@ def markdown(report: dict, title: str = "Validation on held-out topics") -> str:
         "`verdict` columns are what a user gets for the pair, after the evidence floor "
         "(`detector.verdict.pair_verdict`, which only withdraws flags); correct class is the "
         "argmax's. `partial=True` are half-spun pages (some paragraphs spun, the rest "
-        "verbatim); stitched pages are under `stitched=`.",
+        "verbatim); stitched pages are under `stitched=`. `kind=same_event` are the corpus' "
+        "reports of one event; `kind=shared_source` reports of invented events written apart "
+        "from one shared source (`data/samesource/`), and `*_shared_source` rewrites of one of "
+        "them, against it or (`rewrite_sibling_shared_source`) against the event's other "
+        "reports; whole topics and events are held out alike.",
         "",
         "| stratum | pairs | flagged paraphrase | flagged derived | verdict paraphrase "
         "| verdict derived | correct class | mean score |",

@@ -27,7 +27,13 @@ from detector.resources import lexicon_path, model_dir
 from detector.results import PairResult, SuspectResult, segment_kinds
 from detector.training import evaluate, plots
 from detector.training.config import KIND_WEIGHTS, TrainConfig
-from detector.training.dataset import LabelledPair, corpus_hash, generate_pairs, load_corpus
+from detector.training.dataset import (
+    LabelledPair,
+    corpus_hash,
+    generate_pairs,
+    load_corpus,
+    load_shared_source,
+)
 from detector.verdict import (
     DERIVED,
     NOT_DERIVED,
@@ -171,8 +177,8 @@ def train(config: TrainConfig | None = None, *, log=print, **overrides) -> dict:
     max_topics = config.max_topics
     out = Path(config.out or model_dir())
     start = time.perf_counter()
-    articles = load_corpus(corpus, seed=seed)
-    if max_topics:
+    articles = load_corpus(corpus, seed=seed) + load_shared_source(config.shared_source)
+    if max_topics:  # the corpus' topics first (shorter names), then the shared-source events
         keep = sorted({a.topic for a in articles}, key=lambda t: (len(t), t))[:max_topics]
         articles = [a for a in articles if a.topic in keep]
     pairs = list(generate_pairs(articles, seed=seed, spins_per_article=spins_per_article,
@@ -205,7 +211,7 @@ def train(config: TrainConfig | None = None, *, log=print, **overrides) -> dict:
         pipeline = _fit(X, y, groups, seed, weights=weights)
     metadata = {
         "model_version": MODEL_VERSION,
-        "training_data_sha256": corpus_hash(corpus),
+        "training_data_sha256": corpus_hash(corpus, config.shared_source),
         "lexicon_sha256": _sha256(lexicon_path()),
         "training": {"seed": seed, "articles": len(articles), "pairs": len(pairs),
                      "topics": len(set(groups)), "folds": folds,
