@@ -78,10 +78,10 @@ def load_corpus(directory: Path = CORPUS_DIR, *, seed: int = 0) -> list[Article]
 SHARED_SOURCE = "shared_source"  # the subcorpus of reports written from one shared source
 
 
-def load_shared_source(directory: Path = SHARED_SOURCE_DIR) -> list[Article]:
+def load_shared_source(directory: Path | None = SHARED_SOURCE_DIR) -> list[Article]:
     """Reports of invented events, `<event>/<outlet>.txt`, each event's reports written apart
     from one another out of one press release or fact sheet (`<event>/source.md`, which is not
-    an article): each event is a topic of its own, topic `ss<event>`.
+    an article): each event is a topic of its own, topic `ss<event>`; none without `directory`.
 
     They share the source's names, numbers, quotes and often its order, as reports worked up
     from one press release do, yet none derives from another: the negatives that teach the
