@@ -15,6 +15,8 @@ from __future__ import annotations
 import unicodedata
 from functools import cache
 
+from detector.terms import is_number
+
 # -our / -or: colour, colours, coloured, colourful, ...
 _OUR = ("arbour ardour armour behaviour candour clamour colour demeanour endeavour favour fervour "
         "flavour harbour honour humour labour neighbour odour parlour rancour rigour rumour "
@@ -114,7 +116,7 @@ _TIMES = {"a.m.": "am", "p.m.": "pm"}
 def canonical_word(lower: str) -> str:
     """A lower-cased word in one spelling: accents dropped, British forms made American, a
     clock time in one house style ("11:52 p.m." is "11.52pm": "11.52", "pm")."""
-    if lower[:1].isdigit():
+    if is_number(lower):
         return lower.replace(":", ".") if ":" in lower else lower
     if lower in _TIMES:
         return _TIMES[lower]
