@@ -19,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 from rapidfuzz.distance import Indel, Levenshtein
 
-from detector.analysis import token_bounds
+from detector.analysis import gram_sequence, token_bounds
 from detector.text import Document
 
 MAX_SWAP = 3  # a swap replaces at most this many tokens ("since" -> "considering that")
@@ -182,17 +182,22 @@ def _spans(doc: Document, lo: np.ndarray, hi: np.ndarray) -> tuple[list[int], li
     return first.tolist(), last.tolist()
 
 
-def anchors(original: Sequence[str], suspect: Sequence[str], size: int = MIN_ANCHOR
-            ) -> list[tuple[int, int, int]]:
+def anchors(original: Sequence[str], suspect: Sequence[str], size: int = MIN_ANCHOR,
+            grams: tuple[Sequence, Sequence] | None = None) -> list[tuple[int, int, int]]:
     """Identical runs of at least `size` tokens as (i, j, length), in order on both sides.
 
     The runs are the longest common subsequence of the two sequences of `size`-grams, so the
     chosen runs cover as much text as possible: a long run beats a few scattered words.
+    `grams` may give both sequences of `size`-grams, each gram as one key
+    (`detector.analysis.gram_sequence`: faster to build and to compare than tuples of words).
     """
     if len(original) < size or len(suspect) < size:
         return []
-    grams_o = list(zip(*(original[k:] for k in range(size)), strict=False))
-    grams_s = list(zip(*(suspect[k:] for k in range(size)), strict=False))
+    if grams is not None:
+        grams_o, grams_s = grams
+    else:
+        grams_o = list(zip(*(original[k:] for k in range(size)), strict=False))
+        grams_s = list(zip(*(suspect[k:] for k in range(size)), strict=False))
     out: list[tuple[int, int, int]] = []
     end_i = end_j = 0
     for m in Indel.opcodes(grams_o, grams_s).as_matching_blocks():
@@ -208,14 +213,15 @@ def anchors(original: Sequence[str], suspect: Sequence[str], size: int = MIN_ANC
     return out
 
 
-def _edits(original: Sequence[str], suspect: Sequence[str]
+def _edits(original: Sequence[str], suspect: Sequence[str],
+           grams: tuple[Sequence, Sequence] | None = None
            ) -> Iterator[tuple[bool, int, int, int, int]]:
     """(is_equal, i1, i2, j1, j2) stretches: the anchors, and the edit script between them."""
     if original == suspect:
         yield True, 0, len(original), 0, len(suspect)
         return
     i = j = 0
-    for a, b, n in [*anchors(original, suspect), (len(original), len(suspect), 0)]:
+    for a, b, n in [*anchors(original, suspect, grams=grams), (len(original), len(suspect), 0)]:
         if a > i and b > j and not set(original[i:a]).isdisjoint(suspect[j:b]):
             for op in Levenshtein.opcodes(original[i:a], suspect[j:b]):
                 yield (op.tag == "equal", i + op.src_start, i + op.src_end,
@@ -230,7 +236,8 @@ def _edits(original: Sequence[str], suspect: Sequence[str]
 def align(original: Document, suspect: Document, max_swap: int = MAX_SWAP) -> Alignment:
     """Align two documents token by token and classify each edit block."""
     raw: list[list] = []  # [is_equal, i1, i2, j1, j2]; neighbours of one kind merged
-    for equal, i1, i2, j1, j2 in _edits(original.words, suspect.words):
+    grams = (gram_sequence(original, MIN_ANCHOR), gram_sequence(suspect, MIN_ANCHOR))
+    for equal, i1, i2, j1, j2 in _edits(original.words, suspect.words, grams):
         if raw and raw[-1][0] == equal:
             raw[-1][2], raw[-1][4] = i2, j2
         else:

@@ -52,15 +52,20 @@ def count_shared(a: np.ndarray, b: np.ndarray) -> int:
     return int(np.count_nonzero(b[at] == a))
 
 
-def gram_keys(keys: np.ndarray, n: int) -> np.ndarray:
-    """Sorted distinct keys of the n-grams (n <= 8) of a sequence of word keys."""
+def gram_stream(keys: np.ndarray, n: int) -> np.ndarray:
+    """The key of each n-gram (n <= 8) of a sequence of word keys, in order."""
     m = keys.size - n + 1
     if m <= 0:
         return np.zeros(0, dtype=np.uint64)
     out = keys[:m] * _MIX[0]
     for k in range(1, n):
         out = out + keys[k : k + m] * _MIX[k]
-    return unique_sorted(out)
+    return out
+
+
+def gram_keys(keys: np.ndarray, n: int) -> np.ndarray:
+    """Sorted distinct keys of the n-grams (n <= 8) of a sequence of word keys."""
+    return unique_sorted(gram_stream(keys, n))
 
 
 # --- per document -----------------------------------------------------------------------------
@@ -119,6 +124,12 @@ def _columns(doc: Document) -> Columns:
         rare=list(compress(words, facts.rare[rows].tolist())),
         stem_rows=stem_rows, stem_keys=stem_keys, stems=unique_sorted(stem_keys),
         stems_per_sentence=np.bincount(stem_rows, minlength=doc.n_sentences))
+
+
+def gram_sequence(doc: Document, n: int) -> list[int]:
+    """The key of each word n-gram (n <= 8) in order, as Python ints: what alignment anchors
+    on (`detector.align.anchors`), one key a gram instead of a tuple of its words."""
+    return memo(doc, f"g{n}", lambda d: gram_stream(columns(d).keys, n).tolist())
 
 
 def word_grams(doc: Document, n: int) -> np.ndarray:

@@ -1,3 +1,4 @@
+from detector import analysis
 from detector.align import MIN_ANCHOR, align, anchors
 from detector.text import Document, read_document
 from tests.conftest import seed
@@ -68,6 +69,13 @@ def test_anchors_are_identical_runs_in_order_without_overlap():
         assert o[i : i + n] == s[j : j + n] and n >= MIN_ANCHOR
     assert anchors("a b c".split(), "a b c".split()) == []  # shorter than an anchor
     assert anchors(o, "a b x c d".split()) == []
+
+
+def test_anchors_on_gram_keys_are_the_anchors_on_words(texts):
+    original, suspect = Document(texts["original"]), Document(texts["spun"])
+    keys = tuple(analysis.gram_sequence(d, MIN_ANCHOR) for d in (original, suspect))
+    runs = anchors(original.words, suspect.words, grams=keys)
+    assert runs and runs == anchors(original.words, suspect.words)
 
 
 def test_short_texts_still_align_without_anchors():

@@ -24,6 +24,20 @@ def test_gram_keys_count_the_distinct_ngrams_and_their_overlap(texts):
         assert np.all(keys_a[1:] > keys_a[:-1])  # sorted, distinct
 
 
+def test_gram_sequence_keys_each_ngram_in_order(texts):
+    doc = Document(texts["spun"])
+    for n in (1, 4, 8):
+        sequence = analysis.gram_sequence(doc, n)
+        grams = list(zip(*(doc.words[i:] for i in range(n)), strict=False))
+        assert len(sequence) == len(grams)
+        first = {}  # equal grams get equal keys, different grams different ones
+        for gram, key in zip(grams, sequence, strict=True):
+            assert first.setdefault(gram, key) == key
+        assert len(set(first.values())) == len(first)
+        assert sorted(set(sequence)) == analysis.word_grams(doc, n).tolist()
+    assert analysis.gram_sequence(Document("Two words"), 4) == []
+
+
 def test_shorter_than_n_has_no_ngrams_and_nothing_shared():
     doc = Document("Two words")
     assert analysis.word_grams(doc, 3).size == 0
