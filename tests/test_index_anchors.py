@@ -12,6 +12,13 @@ def test_anchor_kinds(texts):
     assert not any(t.startswith("r:") and len(t) < 2 + 9 for t in terms)
 
 
+def test_a_clock_time_is_one_anchor_however_it_is_written():
+    spellings = ("The vote closed at 11:52 p.m. in Dover.", "The vote closed at 11.52pm in Dover.",
+                 "The vote closed at 11:52 pm in Dover.")
+    found = [anchor_terms(Document(text)) for text in spellings]
+    assert "d:11.52" in found[0] and found[0] == found[1] == found[2]
+
+
 def test_kinds_can_be_chosen(texts):
     terms = anchor_terms(Document(texts["original"]), kinds=("number",))
     assert terms and all(t.startswith("d:") for t in terms)

@@ -138,6 +138,22 @@ def test_open_refuses_an_index_built_with_other_settings(tmp_path, article_files
         ReferenceIndex.open(location)
 
 
+def test_an_index_of_the_format_before_is_refused_with_what_to_do(tmp_path, article_files,
+                                                                   capsys):
+    location = tmp_path / "old.sqlite"
+    build([article_files["original"]], location, jobs=1)[0].close()
+    con = sqlite3.connect(location)  # as format 1 wrote it: clock times hashed as written
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'format'")
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
+    assert main(["index", "info", str(location)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (f"spundetect: error: {location}: index format 1, this version reads "
+                   f"{store.FORMAT_VERSION}; {store.REBUILD}")
+    assert store.FORMAT_VERSION == 2
+
+
 def test_postings_merged_in_several_passes_equal_one_pass(tmp_path, monkeypatch):
     files = corpus_files(("1",))
     one, _ = build(files, tmp_path / "one.sqlite", jobs=1)

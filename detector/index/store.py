@@ -40,7 +40,9 @@ from detector.text import Document
 if TYPE_CHECKING:
     from detector.index.ingest import Prepared
 
-FORMAT_VERSION = 1
+# 2: clock times in one spelling ("11:52 p.m." is "11.52 pm", `detector.spelling`); a format-1
+# index hashed them as written, so its anchors would miss a suspect's: rebuilt, not read
+FORMAT_VERSION = 2
 BUSY_TIMEOUT_S = 30.0  # how long a write waits for another process's write to finish
 REBUILD = "rebuild it with `spundetect index build`"
 # Postings are collected in memory and merged into SQLite in one sorted pass per this many
