@@ -35,9 +35,7 @@ from detector.index.store import AddReport, build_params
 from detector.text import Document
 
 FORMAT = "spundetect-partitioned"
-# 2: clock times in one spelling ("11:52 p.m." is "11.52 pm", `detector.spelling`); a format-1
-# index hashed them as written, so its anchors would miss a suspect's: rebuilt, not read
-FORMAT_VERSION = 2
+FORMAT_VERSION = 2  # 2 for the reason `store.FORMAT_VERSION` is: clock times in one spelling
 META = "metadata.json"
 REBUILD = "rebuild it with `spundetect index build --format parquet`"
 DOCS_PER_PART = 5_000  # originals per document part (~15 MB of Parquet at 1 kB a text)
