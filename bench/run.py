@@ -456,7 +456,7 @@ def heldout_model(workdir: Path, *, jobs: int = 2, log=print) -> Path:
         return out
     log(f"training a model without topics {', '.join(HELD_OUT_TOPICS)} (once) ...")
     train(corpus=corpus, out=out, jobs=jobs, folds=3, spins_per_article=2,
-          negatives_per_article=3, style_holdout=False, log=log)
+          negatives_per_article=3, draws=1, style_holdout=False, log=log)
     return out
 
 

@@ -110,7 +110,7 @@ def tiny_model(tmp_path_factory) -> Path:
 
     out = tmp_path_factory.mktemp("model")
     train(out=out, max_topics=3, folds=2, spins_per_article=1, negatives_per_article=1,
-          style_holdout=False, jobs=1, log=lambda *_: None)
+          draws=2, style_holdout=False, jobs=1, log=lambda *_: None)
     return out
 
 

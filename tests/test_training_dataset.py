@@ -7,6 +7,7 @@ import pytest
 from detector.training.dataset import (
     SHARED_SOURCE,
     corpus_hash,
+    generate_draws,
     generate_pairs,
     load_corpus,
     load_shared_source,
@@ -75,6 +76,25 @@ def test_copies_of_every_kind():
     text = "One para.\n\nTwo para.\n\nThree para.\n\nFour para."
     kinds = {make_copy(text, "Other text here.", rng)[0] for _ in range(40)}
     assert kinds == {"verbatim", "chrome", "paragraph_dropped", "paragraph_added"}
+
+
+def test_draws_add_new_pairs_after_the_first_draw(articles):
+    """The first draw is `generate_pairs` itself; a second adds other spins and pages, each
+    pair of texts once, its suspects named apart so their scans are not merged."""
+    def articles_of(seed):
+        return load_corpus(articles, seed=seed)
+
+    one = list(generate_draws(articles_of, seed=5))
+    assert one == list(generate_pairs(articles_of(5), seed=5))
+    two = list(generate_draws(articles_of, seed=5, draws=2))
+    assert two[: len(one)] == one and len(two) > len(one)
+    assert len({(p.suspect, p.original) for p in two}) == len(two)
+    later = two[len(one):]
+    assert {p.label for p in later} >= {"spun", "independent"}
+    ids = {p.suspect_id for p in later if p.suspect_id}
+    assert ids and all(i.endswith("@6") for i in ids)
+    assert not ids & {p.suspect_id for p in one}
+    assert all(p.suspect_path.endswith("@6") for p in later if p.suspect_path)
 
 
 def test_syndicated_copies_are_not_negatives(tmp_path):

@@ -7,7 +7,8 @@ not flag: independent reports of the same event, reports of a similar event, spu
 press release or fact sheet (`load_shared_source`), which share its facts; and copies
 (verbatim, with site chrome, a paragraph dropped or added) are a class of their own. Page
 furniture and version drift from `detector.training.pages` go on every kind of pair alike.
-Every pair carries its topic so validation can hold whole topics out.
+Every pair carries its topic so validation can hold whole topics out. `generate_draws` draws
+all of that several times over (new layouts, spins, pages and negatives each time).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import wraps
 from pathlib import Path
 
@@ -386,6 +387,32 @@ def generate_pairs(
         yield from _derived_not_spun(art, by_topic[art.topic], same_event, shared_wire,
                                      rewrites, extra, page, original_view, base, more,
                                      more_page)
+
+
+@_each_once
+def generate_draws(articles_of: Callable[[int], list[Article]], *, seed: int = 0,
+                   draws: int = 1, **options) -> Iterator[LabelledPair]:
+    """`generate_pairs` drawn `draws` times, with seeds `seed`, `seed + 1`, ...: each draw
+    lays the articles out anew (`articles_of(its seed)`, as `load_corpus` groups sentences into
+    paragraphs), spins and pages them anew and draws other negatives; every pair of texts once.
+
+    The hand-written rewrites are few; each draw gives them other pages and restructurings,
+    and the model meets more spins and negatives around them. The first draw is
+    `generate_pairs` itself; after it, a suspect's `suspect_id` and `suspect_path` carry the
+    draw's seed (`path#spun0@1`), so the scans of one draw's suspect (a stitched page against
+    both of its sources) stay apart from another draw's.
+    """
+    for k in range(draws):
+        draw_seed = seed + k
+        for pair in generate_pairs.__wrapped__(articles_of(draw_seed), seed=draw_seed, **options):
+            if k:
+                pair = replace(pair, suspect_id=_in_draw(pair.suspect_id, draw_seed),
+                               suspect_path=_in_draw(pair.suspect_path, draw_seed))
+            yield pair
+
+
+def _in_draw(name: str, seed: int) -> str:
+    return f"{name}@{seed}" if name else ""
 
 
 def _derived_not_spun(art, topic, same_event, shared_wire, rewrites, rng, page, original_view,

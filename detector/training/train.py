@@ -28,9 +28,10 @@ from detector.results import PairResult, SuspectResult, segment_kinds
 from detector.training import evaluate, plots
 from detector.training.config import KIND_WEIGHTS, TrainConfig
 from detector.training.dataset import (
+    Article,
     LabelledPair,
     corpus_hash,
-    generate_pairs,
+    generate_draws,
     load_corpus,
     load_shared_source,
 )
@@ -177,13 +178,21 @@ def train(config: TrainConfig | None = None, *, log=print, **overrides) -> dict:
     max_topics = config.max_topics
     out = Path(config.out or model_dir())
     start = time.perf_counter()
-    articles = load_corpus(corpus, seed=seed) + load_shared_source(config.shared_source)
-    if max_topics:  # the corpus' topics first (shorter names), then the shared-source events
-        keep = sorted({a.topic for a in articles}, key=lambda t: (len(t), t))[:max_topics]
-        articles = [a for a in articles if a.topic in keep]
-    pairs = list(generate_pairs(articles, seed=seed, spins_per_article=spins_per_article,
+    shared = load_shared_source(config.shared_source)
+
+    def articles_of(draw_seed: int) -> list[Article]:
+        articles = load_corpus(corpus, seed=draw_seed) + shared
+        if max_topics:  # the corpus' topics first (shorter names), then the shared-source events
+            keep = sorted({a.topic for a in articles}, key=lambda t: (len(t), t))[:max_topics]
+            articles = [a for a in articles if a.topic in keep]
+        return articles
+
+    n_articles = len(articles_of(seed))
+    pairs = list(generate_draws(articles_of, seed=seed, draws=config.draws,
+                                spins_per_article=spins_per_article,
                                 negatives_per_article=negatives_per_article))
-    log(f"{len(articles)} articles, {len(pairs)} pairs ({time.perf_counter() - start:.0f} s)")
+    log(f"{n_articles} articles, {len(pairs)} pairs in {config.draws} draws "
+        f"({time.perf_counter() - start:.0f} s)")
     X, evidence = featurise(pairs, jobs=jobs)
     y = np.array([p.label for p in pairs])
     groups = np.array([p.topic for p in pairs])
@@ -213,8 +222,8 @@ def train(config: TrainConfig | None = None, *, log=print, **overrides) -> dict:
         "model_version": MODEL_VERSION,
         "training_data_sha256": corpus_hash(corpus, config.shared_source),
         "lexicon_sha256": _sha256(lexicon_path()),
-        "training": {"seed": seed, "articles": len(articles), "pairs": len(pairs),
-                     "topics": len(set(groups)), "folds": folds,
+        "training": {"seed": seed, "articles": n_articles, "pairs": len(pairs),
+                     "topics": len(set(groups)), "folds": folds, "draws": config.draws,
                      "spins_per_article": spins_per_article,
                      "negatives_per_article": negatives_per_article,
                      "kind_weights": KIND_WEIGHTS},
@@ -377,13 +386,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="spun copies per article")
     parser.add_argument("--negatives", type=int, default=defaults.negatives_per_article,
                         help="negatives per article")
+    parser.add_argument("--draws", type=int, default=defaults.draws,
+                        help="times the pairs are drawn (new spins, pages and negatives each)")
     parser.add_argument("--max-topics", type=int, default=defaults.max_topics,
                         help="small run: first N topics")
     parser.add_argument("--no-style-holdout", action="store_true")
     args = parser.parse_args(argv)
     train(TrainConfig(corpus=args.corpus, out=args.out, seed=args.seed, jobs=args.jobs,
                       folds=args.folds, spins_per_article=args.spins,
-                      negatives_per_article=args.negatives, max_topics=args.max_topics,
+                      negatives_per_article=args.negatives, draws=args.draws,
+                      max_topics=args.max_topics,
                       style_holdout=not args.no_style_holdout))
     return 0
 
