@@ -11,6 +11,7 @@ import argparse
 import json
 import time
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -180,6 +181,7 @@ def train(config: TrainConfig | None = None, *, log=print, **overrides) -> dict:
     start = time.perf_counter()
     shared = load_shared_source(config.shared_source)
 
+    @cache  # the first draw's articles are also what the log and the metadata count
     def articles_of(draw_seed: int) -> list[Article]:
         articles = load_corpus(corpus, seed=draw_seed) + shared
         if max_topics:  # the corpus' topics first (shorter names), then the shared-source events
