@@ -39,7 +39,8 @@ def model_dir(tmp_path_factory):
     """A model folder as `make train` leaves it, minus the model: scores, metrics, plots."""
     out = tmp_path_factory.mktemp("model")
     labels, strata, topics, proba = synthetic()
-    path = plots.save_scores(out / plots.SCORES_FILE, labels, strata, topics, proba, CLASSES)
+    path = plots.save_scores(out / plots.SCORES_FILE, labels, strata, topics, proba, CLASSES,
+                             originals=[f"{t}/a{k}.txt" for k, t in enumerate(topics)])
     report = evaluate.summarise(labels, proba, CLASSES, strata)
     (out / "metrics.json").write_text(json.dumps(report))
     plots.write_plots(path, out / plots.PLOTS_DIR)
@@ -51,6 +52,7 @@ def test_scores_round_trip(model_dir):
     scores = plots.load_scores(model_dir / plots.SCORES_FILE)
     assert list(scores["label"]) == labels and list(scores["topic"]) == topics
     assert list(scores["kind"]) == [s["kind"] for s in strata]
+    assert scores["original"][3] == f"{topics[3]}/a3.txt"
     assert plots.classes_of(scores) == CLASSES
     np.testing.assert_allclose(scores["score"], proba[:, 2], atol=1e-6)
     np.testing.assert_allclose(scores["p_copy"], proba[:, 0], atol=1e-6)

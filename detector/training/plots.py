@@ -37,15 +37,20 @@ def save_scores(
     topics: Sequence[str],
     proba: np.ndarray,
     classes: Sequence[str],
+    originals: Sequence[str] | None = None,
 ) -> Path:
-    """Write one row per validation pair: label, stratum, topic, spun score, every probability."""
+    """Write one row per validation pair: label, stratum, topic, the original's corpus path (to
+    find which articles a stratum misses), paraphrase score, every probability."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
-        out.writerow(["label", *STRATUM_FIELDS, "topic", "score", *(f"p_{c}" for c in classes)])
+        out.writerow(["label", *STRATUM_FIELDS, "topic", "original", "score",
+                      *(f"p_{c}" for c in classes)])
         paraphrase = [list(classes).index(c) for c in PARAPHRASE if c in classes]
-        for label, stratum, topic, row in zip(labels, strata, topics, proba, strict=True):
-            out.writerow([label, *(stratum.get(k, "") for k in STRATUM_FIELDS), topic,
+        originals = [""] * len(labels) if originals is None else originals
+        for label, stratum, topic, original, row in zip(labels, strata, topics, originals, proba,
+                                                        strict=True):
+            out.writerow([label, *(stratum.get(k, "") for k in STRATUM_FIELDS), topic, original,
                           f"{sum(row[k] for k in paraphrase):.6f}", *(f"{v:.6f}" for v in row)])
     return path
 

@@ -32,6 +32,7 @@ from detector.training.dataset import (
     Article,
     LabelledPair,
     corpus_hash,
+    corpus_key,
     generate_draws,
     load_corpus,
     load_shared_source,
@@ -236,7 +237,9 @@ def train(config: TrainConfig | None = None, *, log=print, **overrides) -> dict:
     (out / "metrics.md").write_text(evaluate.markdown(report) + _styles_md(report)
                                     + _siblings_md(report) + _sources_md(report))
     scores = plots.save_scores(out / plots.SCORES_FILE, list(y), [p.stratum for p in pairs],
-                               list(groups), proba, classes)
+                               list(groups), proba, classes,
+                               originals=[corpus_key(p.original_path) if p.original_path
+                                          else "" for p in pairs])
     plots.write_plots(scores, out / plots.PLOTS_DIR)
     log(f"saved {out} ({time.perf_counter() - start:.0f} s)")
     return report
