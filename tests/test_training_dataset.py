@@ -202,3 +202,20 @@ def test_shared_source_reports_that_align_like_a_wire_story_are_no_pair(tmp_path
     assert not [p for p in pairs if p.topic == "ss07" and p.stratum["kind"] == "copy_syndicated"]
     between = [p for p in pairs if p.stratum["kind"] == SHARED_SOURCE]
     assert len(between) == 4  # local against each, both ways
+
+
+def test_copies_edited_by_hand_are_copies_of_their_article_and_leave_other_pairs_alone(
+        tmp_path, articles):
+    edited = tmp_path / "edited" / "1"
+    edited.mkdir(parents=True)
+    (edited / "1_0ecb.txt").write_text("Tara Reid checked into a rehab clinic on Tuesday.\n\n"
+                                       "Her agent confirmed the news. The clinic is in Malibu.")
+    corpus = load_corpus(articles)
+    without = list(generate_pairs(corpus, seed=3, rewrites_dir=None, edited_dir=None))
+    pairs = list(generate_pairs(corpus, seed=3, rewrites_dir=None, edited_dir=edited.parent))
+    by_hand = [p for p in pairs if p.stratum["kind"] == "copy_by_hand"]
+    assert len(by_hand) == 1 and by_hand[0].label == "copy"
+    assert by_hand[0].original_path.endswith("1/1_0ecb.txt")
+    assert "checked into a rehab clinic" in by_hand[0].suspect
+    # they draw their pages from their own generator: every other pair is as before
+    assert [p for p in pairs if p.stratum["kind"] != "copy_by_hand"] == without

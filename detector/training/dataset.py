@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from functools import wraps
 from pathlib import Path
 
-from detector.training.config import CORPUS_DIR, REWRITES_DIR, SHARED_SOURCE_DIR
+from detector.training.config import CORPUS_DIR, EDITED_DIR, REWRITES_DIR, SHARED_SOURCE_DIR
 from detector.training.pages import add_chrome, drift
 from detector.training.restructure import restructure
 from detector.training.spinner import STYLES, SpinResult, random_spin, spin, stitch
@@ -168,6 +168,19 @@ def load_rewrites(directory: Path = REWRITES_DIR) -> dict[str, list[tuple[str, s
     return found
 
 
+def load_edited(directory: Path = EDITED_DIR) -> dict[str, list[str]]:
+    """Corpus articles edited by hand as another outlet runs them, `<topic>/<file>`: key (as
+    `load_rewrites`) -> [text]."""
+    found: dict[str, list[str]] = {}
+    if not directory.is_dir():
+        return found
+    for path in sorted(directory.glob("*/*.txt")):
+        text = path.read_text(encoding="utf-8").strip()
+        if text:
+            found.setdefault(corpus_key(path), []).append(text)
+    return found
+
+
 # Hand edits an outlet makes to a wire story it runs: (pattern, replacement) on a sentence.
 _HAND_EDITS = [
     (r"\bsaid\b", "told reporters"), (r"\bThat said\b", "Still"), (r"\babout\b", "around"),
@@ -272,6 +285,7 @@ def generate_pairs(
     chrome: float = 0.4,
     drifted: float = 0.3,
     rewrites_dir: Path | None = REWRITES_DIR,
+    edited_dir: Path | None = EDITED_DIR,
 ) -> Iterator[LabelledPair]:
     """Yield the labelled pairs, deterministically for a seed, each pair of texts once.
 
@@ -295,6 +309,8 @@ def generate_pairs(
     rewrites |= shared_source_rewrites(articles)
     extra = random.Random(seed + 7919)  # the rewrite and edited-copy pairs draw from their own
     more = random.Random(seed + 104729)  # and the pairs added after them from theirs
+    edited = load_edited(edited_dir) if edited_dir is not None else {}
+    by_hand = random.Random(seed + 15485863)  # the copies edited by hand draw from their own
 
     def page(text: str) -> str:
         return add_chrome(text, rng, rng.sample(headlines, 6)) if rng.random() < chrome else text
@@ -302,6 +318,10 @@ def generate_pairs(
     def more_page(text: str) -> str:  # as `page`, drawing from `more`
         return add_chrome(text, more, more.sample(headlines, 6)) if more.random() < chrome \
             else text
+
+    def hand_page(text: str) -> str:  # as `page`, drawing from `by_hand`
+        return add_chrome(text, by_hand, by_hand.sample(headlines, 6)) \
+            if by_hand.random() < chrome else text
 
     def original_view(a: Article, donor: Article | None = None) -> str:
         text = a.text
@@ -387,6 +407,9 @@ def generate_pairs(
         yield from _derived_not_spun(art, by_topic[art.topic], same_event, shared_wire,
                                      rewrites, extra, page, original_view, base, more,
                                      more_page)
+        for text in edited.get(corpus_key(art.path), []):  # a copy, though edited by hand
+            yield LabelledPair(hand_page(text), hand_page(art.text), "copy",
+                               {"kind": "copy_by_hand"}, art.topic, art.path)
 
 
 @_each_once
