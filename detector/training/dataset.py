@@ -154,17 +154,22 @@ def corpus_key(path: str | Path) -> str:
     return f"{path.parent.name}/{path.name}"
 
 
+def _texts(directory: Path, pattern: str) -> Iterator[tuple[Path, str]]:
+    """The non-empty texts written for the project under `directory`, in sorted order."""
+    if not directory.is_dir():
+        return
+    for path in sorted(directory.glob(pattern)):
+        text = path.read_text(encoding="utf-8").strip()
+        if text:
+            yield path, text
+
+
 def load_rewrites(directory: Path = REWRITES_DIR) -> dict[str, list[tuple[str, str]]]:
     """Hand-written rewrites, `<style>/<topic>/<file>`, by the corpus article they rewrite:
     key -> [(style, text)], styles and files in sorted order."""
     found: dict[str, list[tuple[str, str]]] = {}
-    if not directory.is_dir():
-        return found
-    for path in sorted(directory.glob("*/*/*.txt")):
-        style = path.parent.parent.name
-        text = path.read_text(encoding="utf-8").strip()
-        if text:
-            found.setdefault(corpus_key(path), []).append((style, text))
+    for path, text in _texts(directory, "*/*/*.txt"):
+        found.setdefault(corpus_key(path), []).append((path.parent.parent.name, text))
     return found
 
 
@@ -172,12 +177,8 @@ def load_edited(directory: Path = EDITED_DIR) -> dict[str, list[str]]:
     """Corpus articles edited by hand as another outlet runs them, `<topic>/<file>`: key (as
     `load_rewrites`) -> [text]."""
     found: dict[str, list[str]] = {}
-    if not directory.is_dir():
-        return found
-    for path in sorted(directory.glob("*/*.txt")):
-        text = path.read_text(encoding="utf-8").strip()
-        if text:
-            found.setdefault(corpus_key(path), []).append(text)
+    for path, text in _texts(directory, "*/*.txt"):
+        found.setdefault(corpus_key(path), []).append(text)
     return found
 
 
@@ -312,16 +313,13 @@ def generate_pairs(
     edited = load_edited(edited_dir) if edited_dir is not None else {}
     by_hand = random.Random(seed + 15485863)  # the copies edited by hand draw from their own
 
-    def page(text: str) -> str:
-        return add_chrome(text, rng, rng.sample(headlines, 6)) if rng.random() < chrome else text
+    def paging(r: random.Random) -> Callable[[str], str]:
+        """A text as a scraped page (chrome) or as it is, drawing from `r`."""
+        def page(text: str) -> str:
+            return add_chrome(text, r, r.sample(headlines, 6)) if r.random() < chrome else text
+        return page
 
-    def more_page(text: str) -> str:  # as `page`, drawing from `more`
-        return add_chrome(text, more, more.sample(headlines, 6)) if more.random() < chrome \
-            else text
-
-    def hand_page(text: str) -> str:  # as `page`, drawing from `by_hand`
-        return add_chrome(text, by_hand, by_hand.sample(headlines, 6)) \
-            if by_hand.random() < chrome else text
+    page, more_page, hand_page = paging(rng), paging(more), paging(by_hand)
 
     def original_view(a: Article, donor: Article | None = None) -> str:
         text = a.text
