@@ -1,12 +1,15 @@
 """Align a suspect's tokens with an original's, and name what changed: swaps, fillers, gaps.
 
-Step two of the pipeline, in two passes. First the alignment is anchored on long exact
+Step two of the pipeline. First the alignment is anchored on long exact
 matches: the longest common subsequence of the two texts' word 4-grams (rapidfuzz's Indel
 distance), so a run of identical words counts for as many 4-grams as it holds, and a sentence
 that occurs word for word in the original is matched there, not to a caption that shares a
 few of its words. Between anchors, rapidfuzz's Levenshtein edit script (about 60 times faster
 than difflib on 900-token articles) lines up the rest; this module reads that script the way
 a spinner writes: short replacements between verbatim runs are swaps, long ones are gaps.
+That pass keeps the order of both texts; a second one aligns the passages the suspect moved
+(`moved`: a paragraph put elsewhere, a block stitched in from another report) where they come
+from, so a reordered copy is still verbatim and a moved spun paragraph still shows its swaps.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from detector.text import Document
 MAX_SWAP = 3  # a swap replaces at most this many tokens ("since" -> "considering that")
 MAX_INSERT = 2  # an insertion of at most this many tokens is a filler, not new text
 MIN_ANCHOR = 4  # identical runs of at least this many tokens anchor the alignment
+MIN_MOVED = 8  # a moved passage: a gap this long, aligned elsewhere on this many verbatim tokens
+MOVED_DENSITY = 0.5  # ... that are this share of its tokens (with a run of MIN_ANCHOR)
 
 
 BLOCK_KINDS = ("gap", "equal", "swap", "insert", "delete")  # a block kind's code is its index
@@ -61,7 +66,8 @@ class Block(NamedTuple):
 
 @dataclass(frozen=True)
 class Alignment:
-    """Token alignment of a suspect against an original."""
+    """Token alignment of a suspect against an original: blocks in suspect order, each token of
+    either side in one block (a gap may hold tokens of one side only, around a moved passage)."""
 
     original: Document
     suspect: Document
@@ -233,16 +239,28 @@ def _edits(original: Sequence[str], suspect: Sequence[str],
         i, j = a + n, b + n
 
 
-def align(original: Document, suspect: Document, max_swap: int = MAX_SWAP) -> Alignment:
-    """Align two documents token by token and classify each edit block."""
-    raw: list[list] = []  # [is_equal, i1, i2, j1, j2]; neighbours of one kind merged
+def align(original: Document, suspect: Document, max_swap: int = MAX_SWAP, *,
+          in_order: bool = False) -> Alignment:
+    """Align two documents token by token and classify each edit block: in order first, then
+    (unless `in_order`) the passages the suspect moved (`moved`)."""
     grams = (gram_sequence(original, MIN_ANCHOR), gram_sequence(suspect, MIN_ANCHOR))
-    for equal, i1, i2, j1, j2 in _edits(original.words, suspect.words, grams):
+    blocks = _classify(_edits(original.words, suspect.words, grams), max_swap)
+    if not in_order:
+        blocks = moved(blocks, grams, max_swap, original.words, suspect.words)
+    return Alignment(original, suspect, tuple(blocks))
+
+
+def _classify(edits: Iterator[tuple[bool, int, int, int, int]], max_swap: int,
+              at: tuple[int, int] = (0, 0)) -> list[Block]:
+    """Blocks from an edit script (offsets shifted by `at`), neighbours of one kind merged."""
+    raw: list[list] = []  # [is_equal, i1, i2, j1, j2]; neighbours of one kind merged
+    for equal, i1, i2, j1, j2 in edits:
         if raw and raw[-1][0] == equal:
             raw[-1][2], raw[-1][4] = i2, j2
         else:
             raw.append([equal, i1, i2, j1, j2])
     new = tuple.__new__  # a NamedTuple without its Python-level constructor: 2x faster
+    di, dj = at
     blocks: list[Block] = []
     for k, (equal, i1, i2, j1, j2) in enumerate(raw):
         n_orig, n_susp = i2 - i1, j2 - j1
@@ -256,5 +274,159 @@ def align(original: Document, suspect: Document, max_swap: int = MAX_SWAP) -> Al
             kind = "delete" if n_orig <= MAX_INSERT else "gap"
         else:
             kind = "swap" if max(n_orig, n_susp) <= max_swap else "gap"
-        blocks.append(new(Block, (kind, i1, i2, j1, j2)))
-    return Alignment(original, suspect, tuple(blocks))
+        blocks.append(new(Block, (kind, i1 + di, i2 + di, j1 + dj, j2 + dj)))
+    return blocks
+
+
+def moved(blocks: list[Block], grams: tuple[Sequence[int], Sequence[int]], max_swap: int,
+          original: Sequence[str], suspect: Sequence[str]) -> list[Block]:
+    """`blocks` with the passages the suspect moved aligned where they come from.
+
+    The first pass keeps the order of both texts, so a paragraph the suspect moved (a stitched
+    page's block of another report, a spun copy with its paragraphs reordered) is a gap there,
+    or a few stray words the edit script matched. Each stretch of `MIN_MOVED` suspect tokens
+    or more with no anchor (no verbatim run of `MIN_ANCHOR` tokens) and a gap in it is aligned
+    again, in the same way, with the anchorless stretch of the original that shares most of
+    its word 4-grams on one diagonal, cut to its first and last verbatim run; it counts when
+    those runs hold `MIN_MOVED` tokens. Blocks of the first pass that a moved passage overlaps,
+    on either side, leave what it does not cover as gaps. Blocks come in suspect order.
+    """
+    weak = _weak(blocks)
+    stretches = [(blocks[a].j1, blocks[b - 1].j2) for a, b in weak
+                 if blocks[b - 1].j2 - blocks[a].j1 >= MIN_MOVED]
+    if not stretches:
+        return blocks
+    free = np.zeros(len(original) + 1, dtype=bool)  # original tokens no anchor holds
+    for a, b in weak:
+        for block in blocks[a:b]:
+            free[block.i1 : block.i2] = True
+    keys_o = np.asarray(grams[0], dtype=np.uint64)
+    if not keys_o.size or not free.any():
+        return blocks
+    keys_s = np.asarray(grams[1], dtype=np.uint64)
+    found: list[Block] = []
+    while stretches:
+        j1, j2 = stretches.pop()
+        placed = _place(keys_o, keys_s, free, j1, j2)
+        if placed is None:
+            continue
+        o1, o2 = placed
+        sub = _classify(_edits(original[o1:o2], suspect[j1:j2],
+                               (grams[0][o1 : max(o1, o2 - MIN_ANCHOR + 1)],
+                                grams[1][j1 : max(j1, j2 - MIN_ANCHOR + 1)])),
+                        max_swap, (o1, j1))
+        kept = _dense(sub)
+        covered = np.zeros(j2 - j1, dtype=bool)
+        for piece in kept:
+            found.extend(piece)
+            free[piece[0].i1 : piece[-1].i2] = False
+            covered[piece[0].j1 - j1 : piece[-1].j2 - j1] = True
+        if kept:  # what is left of the stretch may come from elsewhere again
+            stretches.extend((j1 + lo, j1 + hi) for lo, hi in _runs(~covered)
+                             if hi - lo >= MIN_MOVED)
+    if not found:
+        return blocks
+    return _with_moved(blocks, found, len(original), len(suspect))
+
+
+def _dense(blocks: list[Block]) -> list[list[Block]]:
+    """The passages of a realigned stretch that were moved there, not matched by chance: split
+    at its gaps, each piece cut to its first and last verbatim block and kept when it holds an
+    anchor, `MIN_MOVED` verbatim tokens and `MOVED_DENSITY` of its suspect tokens verbatim (a
+    copied or spun paragraph; two reports of one event share a phrase here and there, and
+    the edit script between them matches stray words)."""
+    pieces: list[list[Block]] = [[]]
+    for b in blocks:
+        if b.kind == "gap":
+            pieces.append([])
+        else:
+            pieces[-1].append(b)
+    kept = []
+    for piece in pieces:
+        equal = [k for k, b in enumerate(piece) if b.kind == "equal"]
+        if not equal:
+            continue
+        piece = piece[equal[0] : equal[-1] + 1]
+        runs = [b.j2 - b.j1 for b in piece if b.kind == "equal"]
+        if (max(runs) >= MIN_ANCHOR and sum(runs) >= MIN_MOVED
+                and sum(runs) >= MOVED_DENSITY * (piece[-1].j2 - piece[0].j1)):
+            kept.append(piece)
+    return kept
+
+
+def _weak(blocks: list[Block]) -> list[tuple[int, int]]:
+    """[a, b) index ranges of the runs of blocks with no anchor (a verbatim block of
+    `MIN_ANCHOR` tokens or more) and at least one gap: what the first pass did not place."""
+    out, start, gap = [], 0, False
+    for k, b in enumerate([*blocks, None]):
+        if b is None or (b.kind == "equal" and b.j2 - b.j1 >= MIN_ANCHOR):
+            if gap:
+                out.append((start, k))
+            start, gap = k + 1, False
+        elif b.kind == "gap":
+            gap = True
+    return out
+
+
+def _place(keys_o: np.ndarray, keys_s: np.ndarray, free: np.ndarray, j1: int, j2: int
+           ) -> tuple[int, int] | None:
+    """Where in the original's free tokens the suspect's tokens [j1, j2) come from: the free
+    run around the diagonal (original position less suspect position) with most shared
+    4-grams, cut to the stretch's length on that diagonal widened by a quarter for words the
+    suspect added or dropped; None if no diagonal holds two shared 4-grams."""
+    grams = keys_s[j1 : max(j1, j2 - MIN_ANCHOR + 1)]
+    n = keys_o.size
+    usable = free[:n].copy()  # a gram whose four tokens are all free
+    for k in range(1, MIN_ANCHOR):
+        usable &= free[k : n + k]
+    positions = np.flatnonzero(usable)
+    by_key = np.argsort(keys_o[positions], kind="stable")
+    sorted_keys = keys_o[positions][by_key]
+    lo = np.searchsorted(sorted_keys, grams, side="left")
+    hi = np.searchsorted(sorted_keys, grams, side="right")
+    hits = np.flatnonzero(hi > lo)
+    if hits.size < 2:
+        return None
+    diagonals: dict[int, list[int]] = {}  # diagonal -> original positions of its shared grams
+    for j in hits.tolist():
+        for i in positions[by_key[lo[j] : hi[j]]].tolist():
+            diagonals.setdefault(i - j - j1, []).append(i)
+    diagonal = max(diagonals, key=lambda d: (len(diagonals[d]), -abs(d)))
+    if len(diagonals[diagonal]) < 2:
+        return None
+    start = end = diagonals[diagonal][0]  # the free run around the diagonal's first gram
+    while start > 0 and free[start - 1]:
+        start -= 1
+    while free[end]:  # free[-1], past the last token, is never free
+        end += 1
+    pad = (j2 - j1) // 4 + MIN_ANCHOR
+    return max(start, j1 + diagonal - pad), min(end, j2 + diagonal + pad)
+
+
+def _with_moved(blocks: list[Block], found: list[Block], n_original: int, n_suspect: int
+                ) -> list[Block]:
+    """The first pass' blocks with the moved passages `found` in place: a block that one
+    overlaps, on either side, is cut to what no moved passage covers, each side a gap of its
+    own; blocks in suspect order."""
+    taken_o = np.zeros(n_original, dtype=bool)
+    taken_s = np.zeros(n_suspect, dtype=bool)
+    for b in found:
+        taken_o[b.i1 : b.i2] = True
+        taken_s[b.j1 : b.j2] = True
+    new = tuple.__new__
+    out = list(found)
+    for b in blocks:
+        if not (taken_s[b.j1 : b.j2].any() or taken_o[b.i1 : b.i2].any()):
+            out.append(b)
+            continue
+        for lo, hi in _runs(~taken_s[b.j1 : b.j2]):
+            out.append(new(Block, ("gap", b.i1, b.i1, b.j1 + lo, b.j1 + hi)))
+        for lo, hi in _runs(~taken_o[b.i1 : b.i2]):
+            out.append(new(Block, ("gap", b.i1 + lo, b.i1 + hi, b.j1, b.j1)))
+    return sorted(out, key=lambda b: (b.j1, b.j2, b.i1))
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of each run of True in `mask`."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.view(np.int8), [0]))))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))

@@ -1,5 +1,5 @@
 from detector import analysis
-from detector.align import MIN_ANCHOR, align, anchors
+from detector.align import BLOCK_KINDS, MIN_ANCHOR, align, anchors
 from detector.text import Document, read_document
 from tests.conftest import seed
 
@@ -83,7 +83,16 @@ def test_short_texts_still_align_without_anchors():
     assert a.swaps == [("met", "saw")]
 
 
-def test_blocks_cover_both_texts_in_order(texts):
+def _covered_once(a) -> None:
+    """Every token of each side in exactly one block, the suspect's in order."""
+    for side, n in (("original", len(a.original.tokens)), ("suspect", len(a.suspect.tokens))):
+        lo, hi = (1, 2) if side == "original" else (3, 4)
+        covered = sorted(k for b in a.blocks for k in range(b[lo], b[hi]))
+        assert covered == list(range(n)), side
+    assert [b.j1 for b in a.blocks] == sorted(b.j1 for b in a.blocks)
+
+
+def test_blocks_cover_both_texts_in_order_when_nothing_moved(texts):
     a = align(Document(texts["original"]), Document(texts["spun"] + "\n\n" + texts["unrelated"]))
     i = j = 0
     for b in a.blocks:
@@ -92,6 +101,67 @@ def test_blocks_cover_both_texts_in_order(texts):
     assert (i, j) == (len(a.original.tokens), len(a.suspect.tokens))
     assert not any(x.kind == y.kind == "equal" for x, y in zip(a.blocks, a.blocks[1:],
                                                                 strict=False))
+
+
+# a report of four paragraphs, long enough that each one holds several anchors
+STORY = [
+    "The regional water authority said on Monday that the reservoir above the valley had "
+    "fallen to its lowest level in twenty years after a dry spring and a hot early summer.",
+    "Engineers will begin pumping from the old northern wells next week, the authority said, "
+    "and households have been asked to water gardens only in the early morning or late evening.",
+    "Farmers in the lower valley told reporters that several fields of barley had already been "
+    "lost and that they expected the harvest to be the smallest since the drought of 2003.",
+    "A spokesman for the authority said the ban on hosepipes would stay in force until the "
+    "reservoir had recovered to at least half of its usual level for the time of year.",
+]
+
+
+def test_a_moved_paragraph_aligns_where_it_comes_from():
+    original = Document("\n\n".join(STORY))
+    moved_last = Document("\n\n".join([STORY[3], *STORY[:3]]))
+    a = align(original, moved_last)
+    assert kinds(a) != ["gap"] and a.aligned_share("suspect") == 1.0
+    assert a.aligned_share("original") == 1.0
+    assert [p.kind for p in a.passages()] == ["verbatim", "verbatim"]
+    first = a.passages()[0]  # the moved paragraph, verbatim, in the original's last paragraph
+    assert moved_last.text[slice(*first.suspect)] == original.text[slice(*first.original)]
+    assert first.original[0] == original.text.index(STORY[3])
+    _covered_once(a)
+
+
+def test_a_moved_spun_paragraph_shows_its_swaps():
+    spun = STORY[2].replace("told", "informed").replace("several", "numerous").replace(
+        "smallest", "tiniest")
+    a = align(Document("\n\n".join(STORY)), Document("\n\n".join([spun, STORY[0], STORY[1],
+                                                                      STORY[3]])))
+    assert a.swaps == [("told", "informed"), ("several", "numerous"), ("smallest", "tiniest")]
+    _covered_once(a)
+
+
+def test_a_moved_passage_needs_verbatim_runs_not_shared_words():
+    """A reworded paragraph shares words and three-word runs with the original's last one, but
+    no four-word run: it stays new text, and that paragraph of the original unused."""
+    reworded = ("Hosepipes will remain banned until the reservoir recovers to half its normal "
+                "seasonal level, an authority spokesman said.")
+    original = Document("\n\n".join(STORY))
+    a = align(original, Document("\n\n".join([reworded, *STORY[:3]])))
+    n = len(Document(reworded).tokens)
+    assert set(a.suspect_state[:n]) == {"gap"}
+    assert a.aligned_share("suspect") < 1.0
+    last = original.text.index(STORY[3])
+    assert all(state == "gap" for token, state in zip(original.tokens, a.original_state,
+                                                      strict=True) if token.start >= last)
+    _covered_once(a)
+
+
+def test_moved_and_in_order_cover_each_token_once(texts):
+    for suspect in ("\n\n".join(reversed(texts["original"].split("\n\n"))),
+                    "\n\n".join([STORY[1], STORY[3], STORY[0], STORY[2]]), texts["independent"]):
+        for original in (texts["original"], "\n\n".join(STORY)):
+            a = align(Document(original), Document(suspect))
+            _covered_once(a)
+            assert [BLOCK_KINDS[c] for c in a.suspect_codes] == a.suspect_state
+            assert [BLOCK_KINDS[c] for c in a.original_codes] == a.original_state
 
 
 def test_seed_spin_aligns_the_body_sentence_not_the_photo_caption():
@@ -131,8 +201,6 @@ def test_gaps_are_not_passages(texts):
 
 
 def test_kind_codes_and_token_map_agree_with_the_blocks(texts):
-    from detector.align import BLOCK_KINDS
-
     for suspect in (texts["spun"], texts["independent"], "", texts["original"]):
         a = align(Document(texts["original"]), Document(suspect))
         assert [BLOCK_KINDS[c] for c in a.suspect_codes] == a.suspect_state

@@ -49,6 +49,17 @@ def test_partial_spin_shows_per_paragraph(texts):
     assert v["paragraph_derived_share"] < 0.6
 
 
+def test_a_copy_with_its_paragraphs_reordered_still_aligns_verbatim(texts):
+    """A copy with its paragraphs in another order lines up as a copy in order does: every
+    sentence verbatim, nothing swapped; only the order features see it."""
+    reordered = "\n\n".join(reversed(texts["original"].split("\n\n")))
+    pair = make_pair(reordered, texts["original"])
+    assert pair.feature("aligned_share_suspect") == pair.feature("aligned_share_original") == 1.0
+    assert pair.feature("verbatim_share") == 1.0 and pair.alignment.swaps == []
+    assert {s.kind for s in pair.segments} == {"verbatim"}
+    assert pair.feature("sentence_order") < 1.0
+
+
 def test_extract_accepts_text_pairs_in_order(texts):
     X = extract([(texts["spun"], texts["original"]), (texts["unrelated"], texts["original"])])
     assert X.shape == (2, len(FEATURE_NAMES))

@@ -116,8 +116,9 @@ def shared_source_rewrites(articles: list[Article]) -> dict[str, list[tuple[str,
 
 def syndicated(articles: list[Article], threshold: float = 0.5) -> set[frozenset[str]]:
     """Pairs of same-topic articles that share one wire story (the longer article has at least
-    `threshold` of its words aligned with the other): derived texts, not independent reports,
-    so they are kept out of the negatives."""
+    `threshold` of its words aligned with the other, in order: a wire story keeps its order,
+    while two reports written from one source share sentences in orders of their own):
+    derived texts, not independent reports, so they are kept out of the negatives."""
     from detector.align import align
     from detector.text import Document
 
@@ -129,7 +130,7 @@ def syndicated(articles: list[Article], threshold: float = 0.5) -> set[frozenset
     for group in by_topic.values():
         for i, a in enumerate(group):
             for b in group[i + 1 :]:
-                alignment = align(docs[a.path], docs[b.path])
+                alignment = align(docs[a.path], docs[b.path], in_order=True)
                 shares = (alignment.aligned_share("original"), alignment.aligned_share("suspect"))
                 if max(shares) >= threshold:
                     found.add(frozenset((a.path, b.path)))
