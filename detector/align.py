@@ -304,10 +304,11 @@ def moved(blocks: list[Block], grams: tuple[Sequence[int], Sequence[int]], max_s
     if not keys_o.size or not free.any():
         return blocks
     keys_s = np.asarray(grams[1], dtype=np.uint64)
+    grams_o = _free_grams(keys_o, free)
     found: list[Block] = []
     while stretches:
         j1, j2 = stretches.pop()
-        placed = _place(keys_o, keys_s, free, j1, j2)
+        placed = _place(grams_o, keys_s, free, j1, j2)
         if placed is None:
             continue
         o1, o2 = placed
@@ -368,29 +369,44 @@ def _weak(blocks: list[Block]) -> list[tuple[int, int]]:
     return out
 
 
-def _place(keys_o: np.ndarray, keys_s: np.ndarray, free: np.ndarray, j1: int, j2: int
+class _Grams(NamedTuple):
+    """The original's word 4-grams that lie in free tokens, sorted by key once: a 4-gram
+    stays usable while its four tokens are free, and tokens only ever stop being free."""
+
+    positions: np.ndarray  # the start of each such gram, in key order
+    keys: np.ndarray  # its key, sorted
+
+
+def _free_grams(keys: np.ndarray, free: np.ndarray) -> _Grams:
+    """`_Grams` of the original's 4-gram `keys` whose four tokens are `free`."""
+    n = keys.size
+    usable = free[:n].copy()
+    for k in range(1, MIN_ANCHOR):
+        usable &= free[k : n + k]
+    positions = np.flatnonzero(usable)
+    order = np.argsort(keys[positions], kind="stable")
+    return _Grams(positions[order], keys[positions][order])
+
+
+def _place(grams_o: _Grams, keys_s: np.ndarray, free: np.ndarray, j1: int, j2: int
            ) -> tuple[int, int] | None:
     """Where in the original's free tokens the suspect's tokens [j1, j2) come from: the free
     run around the diagonal (original position less suspect position) with most shared
     4-grams, cut to the stretch's length on that diagonal widened by a quarter for words the
     suspect added or dropped; None if no diagonal holds two shared 4-grams."""
     grams = keys_s[j1 : max(j1, j2 - MIN_ANCHOR + 1)]
-    n = keys_o.size
-    usable = free[:n].copy()  # a gram whose four tokens are all free
-    for k in range(1, MIN_ANCHOR):
-        usable &= free[k : n + k]
-    positions = np.flatnonzero(usable)
-    by_key = np.argsort(keys_o[positions], kind="stable")
-    sorted_keys = keys_o[positions][by_key]
-    lo = np.searchsorted(sorted_keys, grams, side="left")
-    hi = np.searchsorted(sorted_keys, grams, side="right")
+    lo = np.searchsorted(grams_o.keys, grams, side="left")
+    hi = np.searchsorted(grams_o.keys, grams, side="right")
     hits = np.flatnonzero(hi > lo)
     if hits.size < 2:
         return None
     diagonals: dict[int, list[int]] = {}  # diagonal -> original positions of its shared grams
     for j in hits.tolist():
-        for i in positions[by_key[lo[j] : hi[j]]].tolist():
-            diagonals.setdefault(i - j - j1, []).append(i)
+        for i in grams_o.positions[lo[j] : hi[j]].tolist():
+            if free[i : i + MIN_ANCHOR].all():  # still free: no moved passage took it
+                diagonals.setdefault(i - j - j1, []).append(i)
+    if not diagonals:
+        return None
     diagonal = max(diagonals, key=lambda d: (len(diagonals[d]), -abs(d)))
     if len(diagonals[diagonal]) < 2:
         return None
