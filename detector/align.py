@@ -287,9 +287,10 @@ def moved(blocks: list[Block], grams: tuple[Sequence[int], Sequence[int]], max_s
     or a few stray words the edit script matched. Each stretch of `MIN_MOVED` suspect tokens
     or more with no anchor (no verbatim run of `MIN_ANCHOR` tokens) and a gap in it is aligned
     again, in the same way, with the anchorless stretch of the original that shares most of
-    its word 4-grams on one diagonal, cut to its first and last verbatim run; it counts when
-    those runs hold `MIN_MOVED` tokens. Blocks of the first pass that a moved passage overlaps,
-    on either side, leave what it does not cover as gaps. Blocks come in suspect order.
+    its word 4-grams on one diagonal (`_place`); the pieces of that alignment dense enough in
+    verbatim words to be moved text rather than chance are kept (`_dense`), and what is left
+    of the stretch is placed again. Blocks of the first pass that a kept piece overlaps, on
+    either side, leave what it does not cover as gaps. Blocks come in suspect order.
     """
     weak = _weak(blocks)
     stretches = [(blocks[a].j1, blocks[b - 1].j2) for a, b in weak
