@@ -129,6 +129,21 @@ def test_a_moved_paragraph_aligns_where_it_comes_from():
     _covered_once(a)
 
 
+def test_several_moved_paragraphs_each_align_where_they_come_from():
+    shuffled = Document("\n\n".join([STORY[1], STORY[3], STORY[0], STORY[2]]))
+    a = align(Document("\n\n".join(STORY)), shuffled)
+    assert a.aligned_share("suspect") == a.aligned_share("original") == 1.0
+    assert {p.kind for p in a.passages()} == {"verbatim"} and len(a.passages()) == 4
+
+
+def test_in_order_alignment_leaves_a_moved_paragraph_a_gap():
+    """What wire-story detection in training reads (`dataset.syndicated`)."""
+    moved_last = Document("\n\n".join([STORY[3], *STORY[:3]]))
+    a = align(Document("\n\n".join(STORY)), moved_last, in_order=True)
+    n = len(Document(STORY[3]).tokens)
+    assert set(a.suspect_state[:n]) == {"gap"} and a.aligned_share("suspect") < 0.8
+
+
 def test_a_moved_spun_paragraph_shows_its_swaps():
     spun = STORY[2].replace("told", "informed").replace("several", "numerous").replace(
         "smallest", "tiniest")
