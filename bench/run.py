@@ -38,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.memory import PeakPss
 from bench.synthetic import GENERATOR_VERSION, SyntheticCorpus, sentences_of, write_corpus
 from detector.index import ReferenceIndex, build
 from detector.text import Document
@@ -249,7 +250,8 @@ def bench_index(n: int, workdir: Path = WORKDIR, *, jobs: int = 2, queries: int 
     location = workdir / f"index-{n}.sqlite"
     location.unlink(missing_ok=True)
     start = time.perf_counter()
-    index, report = build(paths, location, jobs=jobs)
+    with PeakPss() as memory:
+        index, report = build(paths, location, jobs=jobs)
     seconds = time.perf_counter() - start
     info = index.info()
     rng = random.Random(n)
@@ -268,6 +270,7 @@ def bench_index(n: int, workdir: Path = WORKDIR, *, jobs: int = 2, queries: int 
         "build_seconds": round(seconds, 1), "build_docs_per_s": round(len(paths) / seconds, 1),
         "size_mb": round(info["size_bytes"] / 1e6, 1), "terms": info["terms"],
         "postings": info["postings"], "query": _percentiles(latencies),
+        "build_pss_mb": None if memory.peak_mb is None else round(memory.peak_mb, 1),
         "index": str(location),
     }
     log(f"index {n}: {result}")
@@ -623,7 +626,8 @@ def _print_index(figures: dict, sizes: list[int]) -> None:
         print(f"index {b['originals']}: build {b['build_docs_per_s']:.0f} docs/s "
               f"({b['build_seconds']:.0f} s, target >= 3000 at 1M), {b['size_mb']:.0f} MB on "
               f"disk, peak RSS {b['peak_rss_main_mb']:.0f} MB main + "
-              f"{b['peak_rss_worker_mb']:.0f} MB per worker (target <= 4 GB in all); "
+              f"{b['peak_rss_worker_mb']:.0f} MB per worker, which count pages shared with "
+              f"main; in all, summed PSS {b['build_pss_mb'] or 0:.0f} MB (target <= 4 GB); "
               f"query p50 {b['query']['p50_ms']:.1f} ms, p95 {b['query']['p95_ms']:.1f} ms")
         print(f"scan against {sc['index_documents']}: {sc['suspects_per_s']:.1f} suspects/s "
               f"on {sc['jobs']} processes, top {sc['top_k']} (target >= 100 at 1M), "

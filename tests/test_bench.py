@@ -19,6 +19,7 @@ def test_bench_index_reports_its_figures(small_index):
     assert result["originals"] == 750 and result["errors"] == 0
     assert result["build_docs_per_s"] > 0 and result["size_mb"] > 0
     assert result["query"]["p95_ms"] >= result["query"]["p50_ms"] > 0
+    assert result["build_pss_mb"] is None or result["build_pss_mb"] > 10  # at least Python
     real = list((workdir / "real").glob("*/*.txt"))
     assert len(real) == len(bench.topic_files(exclude=bench.NO_SOURCE_TOPICS))
     assert "\n\n" in real[0].read_text()
