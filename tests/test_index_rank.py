@@ -33,6 +33,29 @@ def test_top_k_keeps_the_best_and_lists_equal_scores_in_id_order():
     assert rank.top_k([], n_docs=100, k=3) == []
 
 
+def test_ranking_costs_what_the_postings_hold_not_what_the_largest_id_is():
+    # ids near the top of uint32: a score array indexed by id would need 32 GB
+    top = 2**32 - 2
+    rows = [row(top, 17), row(top), row(17, top - 5, 3)]
+    ranked = rank.top_k(rows, n_docs=2**32, k=3)
+    assert [i for i, _ in ranked] == [top, 17, 3]
+    assert ranked[0][1] == pytest.approx(math.log(1 + 2**32 / 2) + math.log(1 + 2**32))
+
+
+def test_ranking_matches_a_plain_sum_over_many_random_postings():
+    rng = np.random.default_rng(0)
+    rows = [row(*rng.choice(5000, size=int(rng.integers(1, 40)), replace=False).tolist())
+            for _ in range(300)]
+    expected: dict[int, float] = {}
+    for df, blob in rows:
+        for i in np.frombuffer(blob, dtype="<u4").tolist():
+            expected[i] = expected.get(i, 0.0) + rank.idf(df, 5000)
+    best = sorted(expected.items(), key=lambda kv: (-kv[1], kv[0]))[:25]
+    ranked = rank.top_k(rows, n_docs=5000, k=25)
+    assert [i for i, _ in ranked] == [i for i, _ in best]
+    assert [s for _, s in ranked] == pytest.approx([s for _, s in best])
+
+
 @pytest.mark.parametrize(("n_docs", "cap"), [(10, 50), (1000, 50), (10_000, 500),
                                               (1_000_000, 1000)])
 def test_df_cap_grows_with_the_index_between_its_bounds(n_docs, cap):

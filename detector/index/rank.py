@@ -51,9 +51,12 @@ def top_k(rows: Iterable[tuple[int, bytes]], n_docs: int, k: int,
     ids = np.concatenate(id_parts)
     if max_id is not None and ids.size and int(ids.max()) > max_id:
         raise ValueError(f"a posting names document {int(ids.max())}; the last id is {max_id}")
-    scores = np.bincount(ids, weights=np.concatenate(weight_parts))
+    # summed over the distinct ids the postings name, not over every id of the index: the
+    # cost follows the suspect's postings, not the size of the index
+    held, slot = np.unique(ids, return_inverse=True)
+    scores = np.bincount(slot, weights=np.concatenate(weight_parts), minlength=held.size)
     hit = np.flatnonzero(scores)
     if hit.size > k:
         hit = hit[np.argpartition(-scores[hit], k - 1)[:k]]
-    chosen = hit[np.lexsort((hit, -scores[hit]))]
-    return [(int(i), float(scores[i])) for i in chosen]
+    chosen = hit[np.lexsort((held[hit], -scores[hit]))]
+    return [(int(held[i]), float(scores[i])) for i in chosen]
