@@ -48,6 +48,20 @@ def test_scans_do_not_need_the_original_files(tmp_path, article_files, texts):
     assert "Linda Park" in index.documents([found[0].id])[found[0].id].text
 
 
+def test_the_document_count_follows_changes_made_here_and_by_another_connection(
+        tmp_path, article_files):
+    location = tmp_path / "i.sqlite"
+    index, _ = build([article_files["unrelated"]], location, jobs=1)
+    with ReferenceIndex.open(location, readonly=True) as reader:
+        assert len(reader) == len(index) == 1
+        add_files(index, [article_files["original"]], jobs=1)  # this connection writes
+        assert len(index) == 2
+        assert len(reader) == 2  # another connection committed: the reader counts again
+        index.remove(["1"])
+        assert len(index) == len(reader) == 1
+    index.close()
+
+
 def test_add_replace_unchanged_and_remove(tmp_path, article_files, texts):
     location = tmp_path / "i.sqlite"
     index, _ = build([article_files["unrelated"]], location, jobs=1)
