@@ -90,8 +90,8 @@ def test_readme_lists_every_feature_with_its_docstring():
     from pathlib import Path
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    rows = re.findall(r"^\| `(\w+)` \| (.+) \|$", readme.split("### Features", 1)[1],
-                      flags=re.MULTILINE)
+    section = readme.split("### Features", 1)[1].split("\n## ", 1)[0]  # up to the next section
+    rows = re.findall(r"^\| `(\w+)` \| (.+) \|$", section, flags=re.MULTILINE)
     assert [name for name, _ in rows] == list(FEATURES)
     for name, text in rows:
         assert text == " ".join(FEATURES[name].__doc__.split()), name
