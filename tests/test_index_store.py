@@ -62,6 +62,16 @@ def test_the_document_count_follows_changes_made_here_and_by_another_connection(
     index.close()
 
 
+def test_the_document_count_forgets_writes_that_were_rolled_back(tmp_path, article_files):
+    index, _ = build([article_files["unrelated"]], tmp_path / "i.sqlite", jobs=1)
+    index.con.execute("BEGIN")
+    index.con.execute("DELETE FROM docs")
+    assert len(index) == 0  # this connection sees its own write
+    index.con.execute("ROLLBACK")
+    assert len(index) == 1
+    index.close()
+
+
 def test_add_replace_unchanged_and_remove(tmp_path, article_files, texts):
     location = tmp_path / "i.sqlite"
     index, _ = build([article_files["unrelated"]], location, jobs=1)

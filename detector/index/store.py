@@ -235,6 +235,9 @@ class ReferenceIndex:
         """The number of documents, counted again only when the index has changed since: a
         count reads every entry of an index of the paths (8 ms at a million), and each query
         needs it for the IDF."""
+        if self.con.in_transaction:  # our own writes, not yet committed, may be rolled back
+            self._count = None
+            return self.con.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
         # data_version moves when another connection commits, total_changes with our writes
         version = (self.con.execute("PRAGMA data_version").fetchone()[0],
                    self.con.total_changes)
