@@ -126,7 +126,7 @@ class ReferenceIndex:
         self.timeout = BUSY_TIMEOUT_S if timeout is None else timeout
         self.params = json.loads(self._meta("params") or "{}")
         self._kinds = tuple(self.params.get("kinds", anchor_mod.KINDS))
-        self._count: tuple[tuple[int, int], int] | None = None  # (version, documents)
+        self._count: tuple[tuple[int, int] | None, int] | None = None  # (version, documents)
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -235,13 +235,11 @@ class ReferenceIndex:
         """The number of documents, counted again only when the index has changed since: a
         count reads every entry of an index of the paths (8 ms at a million), and each query
         needs it for the IDF."""
-        if self.con.in_transaction:  # our own writes, not yet committed, may be rolled back
-            self._count = None
-            return self.con.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
-        # data_version moves when another connection commits, total_changes with our writes
-        version = (self.con.execute("PRAGMA data_version").fetchone()[0],
-                   self.con.total_changes)
-        if self._count is None or self._count[0] != version:
+        # data_version moves when another connection commits, total_changes with our writes;
+        # inside a transaction there is no version (our writes may yet be rolled back)
+        version = None if self.con.in_transaction else (
+            self.con.execute("PRAGMA data_version").fetchone()[0], self.con.total_changes)
+        if version is None or self._count is None or self._count[0] != version:
             self._count = (version, self.con.execute("SELECT COUNT(*) FROM docs").fetchone()[0])
         return self._count[1]
 
