@@ -50,6 +50,7 @@ REBUILD = "rebuild it with `spundetect index build`"
 # every few thousand documents would revisit most of a large table each time.
 FLUSH_POSTINGS = 20_000_000
 _IN_CHUNK = 900  # SQL parameters per IN (...) query
+_ROWS_PER_INSERT = 300  # term rows per INSERT: 900 parameters, under SQLite's oldest limit
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -468,19 +469,22 @@ class ReferenceIndex:
         ends = np.r_[starts[1:], terms.size]
         raw = owners.tobytes()
         del owners, order
-        step = 100_000  # term rows made per batch: Python ints for all of them cost ~100 B each
-        rows = (
-            (t, b - a, raw[4 * a : 4 * b])
-            for k in range(0, starts.size, step)
-            for t, a, b in zip(terms[starts[k : k + step]].tolist(),
-                               starts[k : k + step].tolist(), ends[k : k + step].tolist(),
-                               strict=True)
-        )
-        self.con.executemany(
-            "INSERT INTO postings (term, df, docs) VALUES (?, ?, ?) ON CONFLICT (term) DO "
-            "UPDATE SET df = df + excluded.df, docs = CAST(docs || excluded.docs AS BLOB)",
-            rows,
-        )
+        # Many rows per statement: one execute per row (`executemany`) costs more in binding
+        # and stepping than SQLite spends inserting the row. Python ints for all the rows of
+        # a flush would cost ~100 B each, so they are made a block at a time.
+        per, block = _ROWS_PER_INSERT, 300 * _ROWS_PER_INSERT
+        for first in range(0, starts.size, block):
+            some = slice(first, first + block)
+            rows = zip(terms[starts[some]].tolist(), starts[some].tolist(), ends[some].tolist(),
+                       strict=True)
+            params: list = []
+            for t, a, b in rows:
+                params += (t, b - a, raw[4 * a : 4 * b])
+                if len(params) == 3 * per:
+                    self.con.execute(_upsert(per), params)
+                    params = []
+            if params:
+                self.con.execute(_upsert(len(params) // 3), params)
 
     def _unpost(self, doc_id: int) -> None:
         """Take a document out of the postings of its anchors (recomputed from its text)."""
@@ -498,6 +502,14 @@ class ReferenceIndex:
             else:
                 self.con.execute("UPDATE postings SET df = ?, docs = ? WHERE term = ?",
                                  (int(kept.size), kept.tobytes(), term))
+
+
+@functools.lru_cache(maxsize=4)
+def _upsert(rows: int) -> str:
+    """The statement that adds `rows` term rows to the postings, appending to existing ones."""
+    return ("INSERT INTO postings (term, df, docs) VALUES " + ", ".join(["(?, ?, ?)"] * rows)
+            + " ON CONFLICT (term) DO UPDATE SET df = df + excluded.df, "
+            "docs = CAST(docs || excluded.docs AS BLOB)")
 
 
 def _connect(location: str, readonly: bool = False,
