@@ -1,4 +1,5 @@
 import random
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from detector.training.dataset import (
     make_copy,
     syndicated,
 )
+from tests.conftest import CORPUS
 
 
 @pytest.fixture(scope="module")
@@ -51,11 +53,12 @@ def test_corpus_is_read_into_paragraphs(articles):
         assert k == len(lines) and "\n\n" in article.text
 
 
-def test_corpus_hash_changes_with_content(articles):
-    before = corpus_hash(articles)
-    assert before == corpus_hash(articles)
-    (articles / "1" / "1_0ecb.txt").write_text("Changed.\nText.\nHere.")
-    assert corpus_hash(articles) != before
+def test_corpus_hash_changes_with_content(articles, tmp_path):
+    corpus = shutil.copytree(articles, tmp_path / "corpus")  # the module's corpus stays as is
+    before = corpus_hash(corpus)
+    assert before == corpus_hash(corpus) == corpus_hash(articles)
+    (corpus / "1" / "1_0ecb.txt").write_text("Changed.\nText.\nHere.")
+    assert corpus_hash(corpus) != before
 
 
 def test_pairs_cover_every_label_and_are_deterministic(articles):
@@ -111,11 +114,23 @@ def test_syndicated_copies_are_not_negatives(tmp_path):
     assert pairs == {frozenset((corpus[0].path, corpus[1].path))}
 
 
-def test_pairs_of_one_suspect_share_its_text_and_name_their_originals(articles):
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    """Real reports, written apart, of two events (the `articles` above are all one text
+    per topic, reordered: syndicated copies, so a topic has no independent sibling)."""
+    root = tmp_path_factory.mktemp("reports")
+    for topic in ("1", "13"):
+        (root / topic).mkdir()
+        for path in sorted((CORPUS / topic).glob("*.txt"))[:6]:
+            shutil.copy(path, root / topic / path.name)
+    return root
+
+
+def test_pairs_of_one_suspect_share_its_text_and_name_their_originals(reports):
     """A stitched page is a spun pair against each of its two sources; a spun page is also
     scanned against a sibling of its source, which it does not derive from."""
     scans: dict[str, list] = {}
-    for pair in generate_pairs(load_corpus(articles), seed=1):
+    for pair in generate_pairs(load_corpus(reports), seed=1):
         if pair.suspect_id:
             scans.setdefault(pair.suspect_id, []).append(pair)
     stitched = [group for key, group in scans.items() if key.endswith("#stitched")]
