@@ -458,17 +458,20 @@ class ReferenceIndex:
         self.con.execute("INSERT OR REPLACE INTO meta VALUES ('updated', ?)", (str(time.time()),))
 
     def _post(self, pending: list[tuple[int, np.ndarray]]) -> None:
-        """Merge the postings of newly written documents into the term rows."""
+        """Merge the postings of newly written documents into the term rows, emptying
+        `pending`: its arrays are let go once copied, and each sorted copy replaces the
+        unsorted one, so the merge holds at most ~28 bytes a posting, not 40."""
         if not pending:
             return
         terms = np.concatenate([a for _, a in pending])
         owners = np.concatenate([np.full(a.size, i, dtype="<u4") for i, a in pending])
+        pending.clear()
         order = np.argsort(terms, kind="stable")
-        terms, owners = terms[order], owners[order]
+        terms = terms[order]
+        raw = owners[order].tobytes()
+        del owners, order
         starts = np.flatnonzero(np.r_[True, terms[1:] != terms[:-1]])
         ends = np.r_[starts[1:], terms.size]
-        raw = owners.tobytes()
-        del owners, order
         # Many rows per statement: one execute per row (`executemany`) costs more in binding
         # and stepping than SQLite spends inserting the row. Python ints for all the rows of
         # a flush would cost ~100 B each, so they are made a block at a time.
