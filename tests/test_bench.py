@@ -84,6 +84,7 @@ def test_main_runs_every_benchmark_and_writes_figures(small_index, tmp_path, tin
     figures = json.loads(out.read_text())
     assert code == 0 and {"index_700", "index_750", "retrieval", "scan_700", "scan_750",
                           "no_source_700", "no_source_750", "growth"} <= set(figures)
+    assert figures["growth"]["sizes"] == [700, 750]
 
 
 def test_bench_pairs_file_points_at_real_files(tmp_path):
