@@ -111,7 +111,7 @@ def _chunks(paths: Sequence[Path], key: Callable[[Path], str], size: int) -> Ite
 
 
 # Originals in flight (read, being analysed, or analysed and not yet written): while this
-# process merges postings into the index (up to ~20 s at a time in a build of a million), the
+# process merges postings into the index (20-40 s at a time in a build of a million), the
 # workers go on with these, instead of waiting for the next few. ~4 KB each, read or analysed.
 IN_FLIGHT = 65_536
 
