@@ -144,7 +144,7 @@ def test_build_into_a_folder_that_is_not_there_is_one_line(where, tmp_path, arti
 
 def test_many_originals_are_named_as_stored_path_names_each(tmp_path):
     """Folders resolved once per build give the names `stored_path` gives: through a linked
-    folder, a linked file, `..` and a relative path alike."""
+    folder, a linked file, `..`, a relative path and a bare file name alike."""
     from detector.index.ingest import keys_for, stored_path
 
     real = tmp_path / "real"
@@ -158,7 +158,8 @@ def test_many_originals_are_named_as_stored_path_names_each(tmp_path):
     cwd = os.getcwd()
     os.chdir(tmp_path)
     try:
-        paths.append(Path("linked") / "sub" / "b.txt")
+        (tmp_path / "top.txt").write_text("x")
+        paths += [Path("linked") / "sub" / "b.txt", Path("top.txt")]  # the last: no folder
         key = keys_for(stored_path)
         assert key is not stored_path
         assert [key(p) for p in paths] == [stored_path(p) for p in paths]

@@ -88,18 +88,19 @@ def keys_for(key: Callable[[Path], str]) -> Callable[[Path], str]:
 def _stored_paths() -> Callable[[Path], str]:
     """`stored_path`, resolving each folder once: a file that is not a link resolves to its
     folder's resolved path and its own name (one lstat, not one per path component)."""
-    folders: dict[Path, Path] = {}
+    folders: dict[str, str] = {}  # folder as given -> resolved (strings: a Path hashes slowly)
 
     def key(path: Path) -> str:
+        text, name = os.fspath(path), path.name
         try:
-            if os.path.islink(path) or path.name in ("", ".", ".."):
+            if name in ("", ".", "..") or os.path.islink(text):
                 return stored_path(path)
         except OSError:
             return stored_path(path)
-        parent = path.parent
-        if parent not in folders:
-            folders[parent] = parent.resolve()
-        return shown(folders[parent] / path.name)
+        folder = os.path.dirname(text)
+        if folder not in folders:
+            folders[folder] = str(path.parent.resolve())
+        return shown(os.path.join(folders[folder], name))
 
     return key
 
