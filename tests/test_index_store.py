@@ -191,7 +191,7 @@ def test_postings_merged_in_several_passes_equal_one_pass(tmp_path, monkeypatch)
 def test_postings_written_in_statements_of_any_size_are_the_same(tmp_path, monkeypatch):
     files = corpus_files(("1",))
     default, _ = build(files, tmp_path / "default.sqlite", jobs=1)
-    # 5 rows a statement, 1,500 a block of Python ints: two blocks, a short last statement
+    # 5 rows a statement: hundreds of statements, the last one short
     monkeypatch.setattr(store, "_ROWS_PER_INSERT", 5)
     small, _ = build(files, tmp_path / "small.sqlite", jobs=1)
     rows = "SELECT term, df, docs FROM postings ORDER BY term"

@@ -473,21 +473,15 @@ class ReferenceIndex:
         starts = np.flatnonzero(np.r_[True, terms[1:] != terms[:-1]])
         ends = np.r_[starts[1:], terms.size]
         # Many rows per statement: one execute per row (`executemany`) costs more in binding
-        # and stepping than SQLite spends inserting the row. Python ints for all the rows of
-        # a flush would cost ~100 B each, so they are made a block at a time.
-        per, block = _ROWS_PER_INSERT, 300 * _ROWS_PER_INSERT
-        for first in range(0, starts.size, block):
-            some = slice(first, first + block)
-            rows = zip(terms[starts[some]].tolist(), starts[some].tolist(), ends[some].tolist(),
-                       strict=True)
-            params: list = []
-            for t, a, b in rows:
-                params += (t, b - a, raw[4 * a : 4 * b])
-                if len(params) == 3 * per:
-                    self.con.execute(_upsert(per), params)
-                    params = []
-            if params:
-                self.con.execute(_upsert(len(params) // 3), params)
+        # and stepping than SQLite spends inserting the row. Python ints are made a
+        # statement's rows at a time: for all the rows of a flush they would cost ~100 B each.
+        per = _ROWS_PER_INSERT
+        for first in range(0, starts.size, per):
+            some = slice(first, first + per)
+            params = [value for t, a, b in zip(terms[starts[some]].tolist(), starts[some].tolist(),
+                                               ends[some].tolist(), strict=True)
+                      for value in (t, b - a, raw[4 * a : 4 * b])]
+            self.con.execute(_upsert(len(params) // 3), params)
 
     def _unpost(self, doc_id: int) -> None:
         """Take a document out of the postings of its anchors (recomputed from its text)."""
