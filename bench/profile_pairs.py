@@ -4,7 +4,8 @@ over generated bench pairs (fresh documents each, as `spundetect pairs` reads th
     .venv/bin/python -m bench.profile_pairs [--pairs 200]
 
 Stages run in pipeline order, so a stage that first touches a shared value (the alignment,
-a document's analysis) is charged for computing it. Times are CPU time of this process.
+a document's analysis) is charged for computing it. Times are CPU time of this process, with
+the garbage collector tuned as in a `pairs` worker (`detector.collector.for_worker`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.run import make_pairs_file
+from detector import collector
 from detector.api import Detector
 from detector.features import FEATURES, Pair
 from detector.results import evidence_of
@@ -91,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="instead, score each suspect against this many originals, every "
                              "document read once, and print the CPU ms per pair")
     args = parser.parse_args(argv)
+    Detector()  # the model and the lexicon loaded, then frozen with the rest, as in a worker
+    collector.for_worker()
     if args.against:
         print(f"{reused(args.pairs, args.against):7.2f} ms per pair, each suspect against "
               f"{args.against} originals, documents analysed once")
