@@ -678,10 +678,10 @@ def run_index(args: argparse.Namespace, figures: dict) -> None:
         figures["heldout_scan"] = in_child(bench_heldout_scan, args.workdir, jobs=args.jobs,
                                            model=args.heldout_model, **quiet)
     # the target compares a million with 100,000: the largest size with the one below it
-    base = sizes[-2] if len(sizes) > 1 else sizes[0]
-    small, large = figures[f"scan_{base}"], figures[f"scan_{max(sizes)}"]
+    base, top = (sizes[-2] if len(sizes) > 1 else sizes[0]), sizes[-1]  # sizes are sorted
+    small, large = figures[f"scan_{base}"], figures[f"scan_{top}"]
     figures["growth"] = {
-        "sizes": [base, max(sizes)],
+        "sizes": [base, top],
         "per_suspect_cost_ratio": round(large["ms_per_suspect_per_core"]
                                         / small["ms_per_suspect_per_core"], 2),
         "retrieval_mean_ratio": round(large["retrieval_ms_mean"] / small["retrieval_ms_mean"],
