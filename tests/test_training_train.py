@@ -116,3 +116,20 @@ def test_sibling_scans_count_derived_and_paraphrase_verdicts_apart():
                           "paraphrase_with_bar": 0.5}
     assert out["K=2-3"] == {"suspects": 2, "flagged_best_of_k": 0.5, "flagged_with_bar": 0.0,
                             "paraphrase_with_bar": 0.0}
+
+
+def test_sample_weights_multiply_kind_and_style_weights():
+    """Edited syndication weighs by kind, a free rewrite and its variants by style, others 1."""
+    from detector.training.config import KIND_WEIGHTS, STYLE_WEIGHTS
+    from detector.training.dataset import LabelledPair
+    from detector.training.train import sample_weights
+
+    strata = [{"kind": "copy_syndicated"},
+              {"kind": "rewritten", "style": "rewrite_free"},
+              {"kind": "rewritten", "style": "rewrite_free_shared_source_restructured"},
+              {"kind": "rewritten", "style": "rewrite_close"},
+              {"kind": "same_event"}]
+    pairs = [LabelledPair("s", "o", "x", stratum) for stratum in strata]
+    free = STYLE_WEIGHTS["rewrite_free"]
+    assert free != 1.0 and KIND_WEIGHTS["copy_syndicated"] != 1.0
+    assert list(sample_weights(pairs)) == [KIND_WEIGHTS["copy_syndicated"], free, free, 1.0, 1.0]

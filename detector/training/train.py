@@ -27,7 +27,7 @@ from detector.model import save_model
 from detector.resources import lexicon_path, model_dir
 from detector.results import PairResult, SuspectResult, segment_kinds
 from detector.training import evaluate, plots
-from detector.training.config import KIND_WEIGHTS, TrainConfig
+from detector.training.config import KIND_WEIGHTS, STYLE_WEIGHTS, TrainConfig
 from detector.training.dataset import (
     Article,
     LabelledPair,
@@ -76,8 +76,15 @@ def featurise(pairs: list[LabelledPair], jobs: int = 2,
 
 
 def sample_weights(pairs: list[LabelledPair]) -> np.ndarray:
-    """Each pair's weight in fitting: `KIND_WEIGHTS` by kind (label for rewrites), else 1."""
-    return np.array([KIND_WEIGHTS.get(p.stratum.get("kind", ""), 1.0) for p in pairs])
+    """Each pair's weight in fitting: `KIND_WEIGHTS` by kind times `STYLE_WEIGHTS` by the start
+    of its style's name, each 1 where none applies."""
+    return np.array([KIND_WEIGHTS.get(p.stratum.get("kind", ""), 1.0)
+                     * style_weight(p.stratum.get("style", "")) for p in pairs])
+
+
+def style_weight(style: str) -> float:
+    """`STYLE_WEIGHTS`' weight for a style whose name starts with one of its keys, else 1."""
+    return next((w for name, w in STYLE_WEIGHTS.items() if style.startswith(name)), 1.0)
 
 
 def _fit(X, y, groups, seed: int, folds: int = 3, weights=None):
@@ -229,7 +236,8 @@ def train(config: TrainConfig | None = None, *, log=print, **overrides) -> dict:
                      "topics": len(set(groups)), "folds": folds, "draws": config.draws,
                      "spins_per_article": spins_per_article,
                      "negatives_per_article": negatives_per_article,
-                     "kind_weights": KIND_WEIGHTS},
+                     "kind_weights": KIND_WEIGHTS,
+                     "style_weights": STYLE_WEIGHTS},
         "validation": {k: v for k, v in report.items() if k not in ("strata", "confusion")},
     }
     save_model(pipeline, metadata, out)
