@@ -61,13 +61,14 @@ def peak_mb(who: int = resource.RUSAGE_SELF) -> float:
 
 def long_articles(articles: list[Article], min_words: int = 500) -> list[Article]:
     """Join consecutive reports of one topic until each has `min_words` words, the size of a
-    typical news article (the corpus' own reports are shorter)."""
+    typical news article (the corpus' own reports are shorter). A joined text is named after
+    all its reports, so no rewrite or edited copy of one of them is paired with it."""
     out: list[Article] = []
     pending: Article | None = None
     for article in articles:
         if pending and pending.topic == article.topic:
-            article = Article(pending.path, article.topic, article.subcorpus,
-                              pending.text + "\n\n" + article.text)
+            article = Article(f"{pending.path}+{Path(article.path).name}", article.topic,
+                              article.subcorpus, pending.text + "\n\n" + article.text)
         pending = article
         if len(article.text.split()) >= min_words:
             out.append(article)

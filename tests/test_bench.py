@@ -96,6 +96,19 @@ def test_bench_pairs_file_points_at_real_files(tmp_path):
         assert (tmp_path / suspect).exists() and (tmp_path / original).exists()
 
 
+def test_long_articles_name_a_joined_text_after_all_its_reports():
+    """A rewrite of a corpus report is looked up by its path: a text joined from several
+    reports must not be taken for the first one."""
+    from detector.training.dataset import Article, corpus_key
+
+    reports = [Article(f"data/originals/1/1_{k}ecb.txt", "1", "ecb", " ".join(["word"] * 300))
+               for k in range(4)]
+    joined = bench.long_articles(reports, min_words=500)
+    assert [corpus_key(a.path) for a in joined] == ["1/1_0ecb.txt+1_1ecb.txt",
+                                                    "1/1_2ecb.txt+1_3ecb.txt"]
+    assert all(len(a.text.split()) == 600 for a in joined)
+
+
 def test_no_source_suspects_come_from_topics_left_out_of_the_corpus(small_index):
     workdir, result = small_index
     made = bench.no_source_suspects(workdir, 6)
