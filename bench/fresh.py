@@ -26,7 +26,7 @@ from detector.text import Document, read_document
 from detector.verdict import DERIVED, PARAPHRASE
 
 FRESH_DIR = Path(__file__).resolve().parent.parent / "data" / "fresh"
-REWRITE_STYLES = ("close", "free", "contentfarm", "fluency")
+REWRITE_STYLES = ("close", "free", "contentfarm", "fluency", "condensed")
 EXPECTED = {  # the verdicts that are right for each kind of suspect
     "independent, own reporting": ("independent", "unrelated"),
     "independent, same facts": ("independent", "unrelated"),
