@@ -29,9 +29,8 @@ from detector.text import read_document
 AGAIN = "the pair again, its documents analysed: align, features, trees, evidence, record, JSON"
 
 
-def profile(n_pairs: int) -> dict[str, float]:
+def profile(detector: Detector, n_pairs: int) -> dict[str, float]:
     """Mean ms per pair of each stage over `n_pairs` generated pairs."""
-    detector = Detector()
     with tempfile.TemporaryDirectory() as tmp:
         path, _ = make_pairs_file(Path(tmp), n_pairs)
         lines = [line.split("\t") for line in path.read_text().splitlines()]
@@ -66,10 +65,9 @@ def profile(n_pairs: int) -> dict[str, float]:
     return {k: 1000 * v / len(lines) for k, v in spent.items()}
 
 
-def reused(n_pairs: int, against: int) -> float:
+def reused(detector: Detector, n_pairs: int, against: int) -> float:
     """CPU ms per pair when each suspect is scored against `against` originals, as a scan
     does: every document read and analysed once, then reused across its pairs."""
-    detector = Detector()
     with tempfile.TemporaryDirectory() as tmp:
         path, _ = make_pairs_file(Path(tmp), n_pairs)
         lines = [line.split("\t") for line in path.read_text().splitlines()]
@@ -93,13 +91,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="instead, score each suspect against this many originals, every "
                              "document read once, and print the CPU ms per pair")
     args = parser.parse_args(argv)
-    Detector()  # the model and the lexicon loaded, then frozen with the rest, as in a worker
+    detector = Detector()  # the model and the lexicon loaded, then frozen, as in a worker
     collector.for_worker()
     if args.against:
-        print(f"{reused(args.pairs, args.against):7.2f} ms per pair, each suspect against "
-              f"{args.against} originals, documents analysed once")
+        ms = reused(detector, args.pairs, args.against)
+        print(f"{ms:7.2f} ms per pair, each suspect against {args.against} originals, "
+              "documents analysed once")
         return 0
-    ms = profile(args.pairs)
+    ms = profile(detector, args.pairs)
     again = ms.pop(AGAIN)
     features = sum(v for k, v in ms.items() if k.startswith("feature "))
     for k, v in sorted(ms.items(), key=lambda kv: -kv[1]):
