@@ -185,8 +185,9 @@ def test_write_report_from_records_or_a_results_file(folders, tmp_path, detector
     assert not (tmp_path / "none.html").exists()
 
 
-def test_readme_python_example_runs(tmp_path, monkeypatch):
-    """Every ```python block of README.md, in order, in a folder holding a copy of seeds/."""
+def test_readme_python_example_runs(tmp_path, monkeypatch, capsys):
+    """Every ```python block of README.md, in order, in a folder holding a copy of seeds/;
+    what each `print(...)  # comment` line prints is its comment (`...` stands for any text)."""
     import re
     import shutil
 
@@ -199,4 +200,11 @@ def test_readme_python_example_runs(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     namespace: dict = {}
     for block in blocks:
+        capsys.readouterr()
         exec(compile(block, "README.md", "exec"), namespace)
+        printed = capsys.readouterr().out.splitlines()
+        expected = re.findall(r"^\s*print\(.*\)\s+# (.*)$", block, re.MULTILINE)
+        assert len(printed) == len(expected), (printed, expected)
+        for line, comment in zip(printed, expected, strict=True):
+            pattern = ".*".join(map(re.escape, comment.split("...")))
+            assert re.fullmatch(pattern, line), (line, comment)
