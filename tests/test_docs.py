@@ -1,15 +1,19 @@
-"""Every ```console example in README.md and docs/*.md runs, and prints what the doc shows.
+"""Every ```console example in README.md and docs/*.md runs, and prints what the doc shows;
+the ```json scan records docs/index-and-scan.md shows are, shortened, what its scan wrote.
 
 After a deliberate change of output (a retrained model moves the scores), rewrite the shown
 outputs from the repository root with
 
     .venv/bin/python -m tests.test_docs --update [README.md docs/report.md ...]
 
-and read the diff before committing it. The test itself never changes a document.
+and read the diff before committing it (the ```json records are rewritten by hand). The test
+itself never changes a document.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import sys
 from pathlib import Path
 
@@ -19,6 +23,7 @@ from tests.doc_examples import (
     DOCS,
     ROOT,
     DocRun,
+    _demo_paths,
     matches,
     normalise,
     parse,
@@ -44,6 +49,48 @@ def test_console_example(runs, doc, k):
     problem = run.check(k)
     if problem:
         pytest.fail(problem, pytrace=False)
+
+
+def _shortened(block: str) -> object:
+    """A record as a doc shows it, shortened: `, ...` cuts a list or an object."""
+    return json.loads(re.sub(r",\s*\.\.\.\s*(?=[\]}])", "", block))
+
+
+def _within(shown: object, actual: object) -> bool:
+    """Whether what a doc shows of a record is the record: an object's keys a subset, a
+    list a prefix, everything else equal."""
+    if isinstance(shown, dict):
+        return isinstance(actual, dict) and all(
+            k in actual and _within(v, actual[k]) for k, v in shown.items())
+    if isinstance(shown, list):
+        return isinstance(actual, list) and len(shown) <= len(actual) and all(
+            _within(a, b) for a, b in zip(shown, actual, strict=False))
+    return shown == actual
+
+
+def test_scan_records_shown_are_the_scan_s(runs):
+    """The ```json records of index-and-scan.md are, shortened, what its scan wrote."""
+    doc = ROOT / "docs" / "index-and-scan.md"
+    run = runs.setdefault(doc, DocRun(doc))
+    scan = next(k for k, e in enumerate(run.examples) if "--out scan.jsonl" in e.command)
+    assert run.result(scan).status == 2  # the doc's scan has an unreadable suspect
+    written = [json.loads(_demo_paths(line, run.workdir))
+               for line in (run.workdir / "scan.jsonl").read_text(encoding="utf-8").splitlines()]
+    by_name = {r["name"]: r for r in written}
+    blocks = re.findall(r"^```json\n(.*?)^```$", doc.read_text(encoding="utf-8"),
+                        re.MULTILINE | re.DOTALL)
+    assert len(blocks) == 2
+    for block in blocks:
+        shown = _shortened(block)
+        assert _within(shown, by_name[shown["name"]]), block
+
+
+def test_shortened_records_are_read_as_cut():
+    shown = _shortened('{"a": [1, 2, ...], "b": {"c": 1, ...}}')
+    assert shown == {"a": [1, 2], "b": {"c": 1}}
+    assert _within(shown, {"a": [1, 2, 3], "b": {"c": 1, "d": 2}, "e": 0})
+    assert not _within(shown, {"a": [1, 3, 3], "b": {"c": 1}})
+    assert not _within(shown, {"a": [1, 2], "b": {"c": 2}})
 
 
 def test_every_doc_has_examples():
