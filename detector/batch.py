@@ -119,6 +119,8 @@ def score_pairs_file(
     JSON line there, so the process that collects the results only copies text.
     """
     items = list(parse_pairs_file(path))
+    _cached_document.cache_clear()  # a file may have changed since an earlier call (forked
+    _cached_suspect.cache_clear()  # workers inherit the caches too): each call reads afresh
     chunks = [items[k : k + LINES_PER_TASK] for k in range(0, len(items), LINES_PER_TASK)]
     for records in pmap(_score_lines, chunks,
                         context=_PairsContext(detector or Detector(), fetcher, encode),

@@ -25,7 +25,7 @@ from typing import IO
 from detector import __version__, collector
 from detector.display import count, shown
 from detector.errors import InputError, SpundetectError
-from detector.fetch import TIMEOUT_S
+from detector.fetch import TIMEOUT_S, TOTAL_TIMEOUT_S
 from detector.output import LazyFile, check_writable, not_an_input, output
 
 EXIT_OK = 0
@@ -297,11 +297,12 @@ def _fetch_options(p: argparse.ArgumentParser) -> None:
                    help="fetch URLs afresh, neither reading nor writing the page cache")
     p.add_argument("--timeout", type=_seconds, default=TIMEOUT_S, metavar="S",
                    help=f"seconds a server may take to connect or to send more of a page "
-                        f"(default {TIMEOUT_S:g}); a whole page within 3 times that")
+                        f"(default {TIMEOUT_S:g}); a whole page within 3 times that, "
+                        f"and at least {TOTAL_TIMEOUT_S:g}")
 
 
 def _fetcher(args):
-    from detector.fetch import TOTAL_TIMEOUT_S, Fetcher
+    from detector.fetch import Fetcher
 
     options = {"cache_dir": None} if args.no_cache else {}
     return Fetcher(timeout=args.timeout, total_timeout=max(TOTAL_TIMEOUT_S, 3 * args.timeout),
@@ -453,7 +454,8 @@ def _pairs_pan(args) -> int:
     detector = _detector(args)
     counts = _pair_counts()
     start = time.perf_counter()
-    records = batch.score_pairs_file(args.pairs_file, detector=detector, jobs=args.jobs)
+    records = batch.score_pairs_file(args.pairs_file, detector=detector, jobs=args.jobs,
+                                       fetcher=_fetcher(args))
     for record in _progress_over(records):
         counts["records"] += 1
         verdict = record.get("verdict")

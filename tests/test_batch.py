@@ -36,6 +36,20 @@ def test_pairs_parallel_matches_serial(article_files, tmp_path, detector):
     assert serial == parallel and len(serial) == 12
 
 
+def test_pairs_files_read_the_files_afresh_each_call(article_files, tmp_path, detector):
+    """A file changed between two calls in one process is read again, not the first call's."""
+    suspect = tmp_path / "suspect.txt"
+    suspect.write_text(article_files["original"].read_text())
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text(f"{suspect}\t{article_files['original']}\n")
+    first = list(batch.score_pairs_file(pairs, detector=detector, jobs=1))
+    suspect.write_text(article_files["unrelated"].read_text())
+    second = list(batch.score_pairs_file(pairs, detector=detector, jobs=1))
+    assert first[0]["verdict"] == "copy"
+    assert second[0]["verdict"] == "unrelated"
+    assert first[0]["suspect_sha256"] != second[0]["suspect_sha256"]
+
+
 def test_pairs_encoded_in_the_workers_are_the_records_lines(article_files, tmp_path, detector):
     """`encode` runs where a record was scored: its lines are the records' JSON lines, in
     order, error records included."""

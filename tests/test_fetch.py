@@ -473,3 +473,18 @@ def test_scan_urls_against_a_partitioned_index_fetches_with_the_options(run, sit
         assert records[1]["error"].endswith("/silent: timed out after 0.3 s")
     assert site.count("/spun.html") == 2  # fetched by each scan: no cache
     assert not default_cache_dir().exists()
+
+
+def test_pairs_format_pan_fetches_with_the_options(run, site, pages, tmp_path):
+    """--no-cache and --timeout reach the workers of `pairs --format pan` too."""
+    site.routes["/silent"] = lambda h: site.stop.wait(SLOW_S)
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text(f"{pages['spun']}\t{pages['original']}\n"
+                     f"{site.url('/silent')}\t{pages['original']}\n")
+    for k in range(2):
+        code, _, err = run("pairs", pairs, "--jobs", "1", "--format", "pan",
+                           "--out", tmp_path / f"pan{k}", "--no-cache", "--timeout", "0.3")
+        assert code == 2 and "/silent: timed out after 0.3 s" in err
+        assert len(list((tmp_path / f"pan{k}").glob("*.xml"))) == 1
+    assert site.count("/spun.html") == 2  # fetched by each run: no cache
+    assert not default_cache_dir().exists()
