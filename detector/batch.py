@@ -249,7 +249,8 @@ def scan_index(
         yield from (error_record(error, suspect=str(folder), source=None)
                     for folder, error in unlisted.items())
         yield from scan_partitioned(items, index, (detector or Detector()).model, top_k=top_k,
-                                    scheduler=scheduler, jobs=jobs, root=root)
+                                    scheduler=scheduler, jobs=jobs, root=root,
+                                    fetcher=fetcher)
         return
     if isinstance(index, ReferenceIndex):
         yield from _scan_listed(found, index, detector, top_k=top_k, jobs=jobs,

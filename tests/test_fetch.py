@@ -488,3 +488,24 @@ def test_pairs_format_pan_fetches_with_the_options(run, site, pages, tmp_path):
         assert len(list((tmp_path / f"pan{k}").glob("*.xml"))) == 1
     assert site.count("/spun.html") == 2  # fetched by each run: no cache
     assert not default_cache_dir().exists()
+
+
+def test_scan_index_passes_its_fetcher_to_a_partitioned_scan(site, pages, texts, tmp_path,
+                                                            tiny_model_dir):
+    """`scan_index(..., fetcher=)` fetches with that fetcher against a partitioned index too."""
+    pytest.importorskip("distributed")
+    from detector import Detector, scan_index
+    from detector.index.partitioned import build_partitioned
+    from detector.model import load_model
+
+    originals = tmp_path / "originals"
+    originals.mkdir()
+    (originals / "original.txt").write_text(texts["original"])
+    location = tmp_path / "ref.parquet"
+    build_partitioned(sorted(originals.iterdir()), location, jobs=1)
+    site.routes["/silent"] = lambda h: site.stop.wait(SLOW_S)
+    records = list(scan_index([site.url("/silent")], str(location), jobs=1,
+                              detector=Detector(model=load_model(tiny_model_dir)),
+                              fetcher=Fetcher(timeout=0.3, cache_dir=None)))
+    assert [r["verdict"] for r in records] == ["error"]
+    assert records[0]["error"].endswith("/silent: timed out after 0.3 s")
