@@ -22,11 +22,12 @@ SCORES_FILE = "validation_scores.csv"
 PLOTS_DIR = "plots"
 STRATUM_FIELDS = ("kind", "style", "rate", "partial")
 PLOTS = {
-    "roc.png": "ROC curve of the spun score on held-out topics, whole and at low false positives",
-    "precision_recall.png": "precision against recall of the spun score",
-    "scores_by_kind.png": "score distribution for each kind of pair (spun and every negative)",
+    "roc.png": "ROC curve of the paraphrase score on held-out topics, whole and at low false "
+               "positives",
+    "precision_recall.png": "precision against recall of the paraphrase score",
+    "scores_by_kind.png": "paraphrase score distribution for each kind of pair",
     "scores_by_rate.png": "score distribution of spun pairs by share of words swapped",
-    "confusion.png": "confusion matrix of the four-class verdicts",
+    "confusion.png": "confusion matrix of the five classes (the likeliest one)",
 }
 
 
@@ -87,7 +88,7 @@ def confusion(scores: dict[str, np.ndarray]) -> tuple[list[str], np.ndarray]:
 
 def groups(scores: dict[str, np.ndarray], field: str,
            mask: np.ndarray | None = None) -> dict[str, np.ndarray]:
-    """Spun scores split by the values of one column (e.g. `kind`), rows limited to `mask`."""
+    """Paraphrase scores split by the values of one column (e.g. `kind`), rows limited to `mask`."""
     mask = np.ones(len(scores["score"]), dtype=bool) if mask is None else mask
     values = scores[field][mask]
     return {g: scores["score"][mask][values == g] for g in sorted(set(values)) if g != ""}
@@ -110,7 +111,8 @@ def _has_both(scores: dict[str, np.ndarray]) -> bool:
 
 
 def roc_figure(scores: dict[str, np.ndarray]):
-    """ROC of the spun score, whole and zoomed on low false-positive rates (log scale)."""
+    """ROC of the paraphrase score (P(spun) + P(rewritten)), whole and zoomed on low
+    false-positive rates (log scale)."""
     from sklearn.metrics import roc_auc_score, roc_curve
 
     fig, (whole, low) = _figure(10, 4.2, ncols=2)
@@ -125,7 +127,7 @@ def roc_figure(scores: dict[str, np.ndarray]):
         low.set_xlim(1e-3, 1)
         at_1pct = tpr_at_fpr(y, scores["score"], 0.01)
         low.axvline(0.01, ls="--", color="grey",
-                    label=f"1% false positives: {at_1pct:.1%} of spun pairs caught")
+                    label=f"1% false positives: {at_1pct:.1%} of paraphrases caught")
         low.plot([0.01], [at_1pct], "o", color="#c62828")
         floor = float(tpr[fpr >= 1e-3].min()) if (fpr >= 1e-3).any() else 0.0
         low.set_ylim(max(0.0, floor - 0.02), 1.005)  # zoom in: the interesting part is the top
@@ -140,7 +142,7 @@ def roc_figure(scores: dict[str, np.ndarray]):
 
 
 def precision_recall_figure(scores: dict[str, np.ndarray]):
-    """Precision against recall of the spun score."""
+    """Precision against recall of the paraphrase score."""
     from sklearn.metrics import average_precision_score, precision_recall_curve
 
     fig, ax = _figure(5.5, 4.2)
@@ -148,8 +150,9 @@ def precision_recall_figure(scores: dict[str, np.ndarray]):
         y = np.isin(scores["label"], PARAPHRASE)
         precision, recall, _ = precision_recall_curve(y, scores["score"])
         ap = average_precision_score(y, scores["score"])
-        ax.plot(recall, precision, color="#c62828", label=f"spun (average precision {ap:.3f})")
-        ax.axhline(y.mean(), ls=":", color="grey", label="share of spun pairs")
+        ax.plot(recall, precision, color="#c62828",
+                label=f"paraphrase (average precision {ap:.3f})")
+        ax.axhline(y.mean(), ls=":", color="grey", label="share of paraphrases")
         ax.legend(loc="lower left")
     ax.set_xlabel("recall")
     ax.set_ylabel("precision")
@@ -160,7 +163,7 @@ def precision_recall_figure(scores: dict[str, np.ndarray]):
 
 def strip_figure(by_group: dict[str, np.ndarray], title: str, cut: float | None = None):
     """Box plots with every pair's score as a dot, one row per group; `cut` draws the score
-    above which 1% of the non-spun pairs lie."""
+    above which 1% of the pairs that do not derive lie."""
     names = list(by_group)
     fig, ax = _figure(8, 0.45 * max(len(names), 3) + 1.4)
     rng = np.random.default_rng(0)
@@ -170,13 +173,14 @@ def strip_figure(by_group: dict[str, np.ndarray], title: str, cut: float | None 
         for k, name in enumerate(names, start=1):
             values = by_group[name]
             ax.scatter(values, k + rng.uniform(-0.18, 0.18, len(values)), s=6, alpha=0.5,
-                       color="#c62828" if name == "spun" else "#37474f")
+                       color="#c62828" if name in PARAPHRASE else "#37474f")
         ax.set_yticks(range(1, len(names) + 1), [f"{n} ({len(by_group[n])})" for n in names])
     if cut is not None:
-        ax.axvline(cut, ls="--", color="grey", label=f"1% of non-spun pairs score above {cut:.2f}")
+        ax.axvline(cut, ls="--", color="grey",
+                   label=f"1% of pairs that do not derive score above {cut:.2f}")
         ax.legend(loc="lower right", fontsize="small")
     ax.set_xlim(-0.02, 1.02)
-    ax.set_xlabel("probability of spun")
+    ax.set_xlabel("paraphrase score: P(spun) + P(rewritten)")
     ax.set_title(title)
     return fig
 
@@ -207,7 +211,7 @@ def figures(scores: dict[str, np.ndarray]) -> dict:
         "roc.png": roc_figure(scores),
         "precision_recall.png": precision_recall_figure(scores),
         "scores_by_kind.png": strip_figure(groups(scores, "kind"),
-                                           "Spun score per kind of pair", cut),
+                                           "Paraphrase score per kind of pair", cut),
         "scores_by_rate.png": strip_figure(groups(scores, "rate", spun),
                                            "Spun pairs: score per share of words swapped", cut),
         "confusion.png": confusion_figure(scores),
