@@ -19,12 +19,13 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from multiprocessing import get_context
 from typing import Any
 
 from detector import collector
-from detector.errors import InputError
+from detector.errors import InputError, SpundetectError
 
 _context: Any = None
 
@@ -37,6 +38,9 @@ def default_jobs() -> int:
 def _init(context: Any, parent: int) -> None:
     global _context
     _context = context
+    # Ctrl-C reaches the whole process group: the parent stops the run and the pool, and a
+    # worker finishes its task instead of dying with a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent(parent)
     collector.for_worker()
 
@@ -110,6 +114,9 @@ def pmap(
     try:
         yield from _windowed(lambda item: executor.submit(_call, func, item), items,
                              window or 4 * jobs, ordered, _local_wait)
+    except BrokenProcessPool as err:
+        raise SpundetectError("a worker process ended abruptly (killed, or out of memory?); "
+                              "what was written before it is kept") from err
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 

@@ -2,7 +2,9 @@
 
 Tests of what a `kill -9` leaves behind set an environment variable to N; the code that
 writes (an index add, the scan writer) then sends SIGKILL to its own process once it has
-written N items. Unset, as it always is outside tests, the hook does nothing.
+written N items. With `SPUNDETECT_TEST_SIGNAL=SIGINT` it sends SIGINT to its whole process
+group instead, as Ctrl-C in a terminal does. Unset, as it always is outside tests, the hook
+does nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Callable
 
 KILL_AFTER_DOCS = "SPUNDETECT_TEST_KILL_AFTER"  # documents written inside an index transaction
 KILL_AFTER_RECORDS = "SPUNDETECT_TEST_KILL_AFTER_RECORDS"  # records written by `scan`
+SIGNAL = "SPUNDETECT_TEST_SIGNAL"  # SIGKILL (the default) to this process, or SIGINT to its group
 
 
 def killer(variable: str) -> Callable[[int], None] | None:
@@ -21,9 +24,16 @@ def killer(variable: str) -> Callable[[int], None] | None:
     if not value:
         return None
     limit = int(value)
+    ctrl_c = os.environ.get(SIGNAL, "SIGKILL") == "SIGINT"
+    sent = False
 
     def check(written: int) -> None:
-        if written >= limit:
-            os.kill(os.getpid(), signal.SIGKILL)
+        nonlocal sent
+        if written >= limit and not sent:
+            sent = True
+            if ctrl_c:
+                os.killpg(os.getpgid(0), signal.SIGINT)
+            else:
+                os.kill(os.getpid(), signal.SIGKILL)
 
     return check

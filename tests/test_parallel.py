@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from detector import testhook
-from detector.errors import InputError
+from detector.errors import InputError, SpundetectError
 from detector.index import build
 from detector.parallel import _windowed, connect, pmap
 from tests.conftest import ROOT, corpus_files, crude_spin
@@ -26,6 +26,27 @@ def test_in_process_and_in_a_pool_give_every_result():
     results = list(pmap(square_plus, range(20), context=1, jobs=2))
     assert sorted(r for r, _ in results) == one
     assert os.getpid() not in {pid for _, pid in results}  # the pool did the work
+
+
+def sigint_handler(item, context):
+    return signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+
+
+def test_pool_workers_leave_ctrl_c_to_their_parent():
+    """Ctrl-C signals the whole process group; workers ignore it, the parent stops the run."""
+    assert list(pmap(sigint_handler, range(4), jobs=2)) == [True] * 4
+    assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN  # this process keeps its own
+
+
+def dies_at_three(item, context):
+    if item == 3:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return item
+
+
+def test_a_worker_killed_mid_run_is_one_error_not_a_traceback():
+    with pytest.raises(SpundetectError, match="worker process ended abruptly"):
+        list(pmap(dies_at_three, range(8), jobs=2))
 
 
 def test_ordered_keeps_input_order():
@@ -180,3 +201,29 @@ def test_workers_exit_when_the_command_is_killed(command, small_index, tiny_mode
                "--jobs", "2"]
         hook = {testhook.KILL_AFTER_DOCS: "3"}
     assert run_until_killed(cmd, hook, tmp_path) == []
+
+
+@needs_proc
+@pytest.mark.parametrize("command", ["index build", "scan --against"])
+def test_ctrl_c_stops_a_parallel_command_with_one_line(command, tiny_model_dir, tmp_path):
+    """Ctrl-C (SIGINT to the process group, sent by a test hook at a known point) ends the
+    command with `interrupted` and 130: no worker's traceback, no worker left."""
+    files = corpus_files(("1",))
+    cli = [sys.executable, "-m", "detector.cli"]
+    if command == "index build":
+        cmd = [*cli, "index", "build", str(files[0].parent), str(tmp_path / "new.sqlite"),
+               "--jobs", "2"]
+    else:
+        suspects = tmp_path / "suspects"
+        suspects.mkdir()
+        (suspects / "s.txt").write_text(crude_spin(files[0].read_text(), 0.3, seed=1))
+        cmd = [*cli, "--model", str(tiny_model_dir), "scan", str(suspects), "--against",
+               str(files[0].parent), "--jobs", "2"]
+    mark = uuid.uuid4().hex
+    env = {**os.environ, testhook.KILL_AFTER_DOCS: "3", testhook.SIGNAL: "SIGINT", MARK: mark}
+    done = subprocess.run(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=120,
+                          start_new_session=True)  # its own process group, as in a terminal
+    assert (done.returncode, done.stderr) == (130, "spundetect: interrupted\n")
+    assert marked(mark) == []
+    assert not [p for p in tmp_path.iterdir() if "sqlite" in p.name]  # the build's file too
