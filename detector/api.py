@@ -220,7 +220,7 @@ def write_report(records: Iterable[dict] | str | Path, path: str | Path, *,
     ..."). With `index`, originals' texts come from the index a scan used. An existing
     `path` is kept unless `force`.
     """
-    from detector.output import check_writable, output
+    from detector.output import check_writable, whole_file
     from detector.report.records import check_record, load_results
 
     path = Path(path)
@@ -242,7 +242,7 @@ def write_report(records: Iterable[dict] | str | Path, path: str | Path, *,
         base, name = None, ""
     check_writable(path, replace=force)  # before the work
     page = report_page(good, base=base, results_name=name, problems=problems, index=index)
-    with output(path, force) as fh:
+    with whole_file(path, force) as fh:
         fh.write(page)
     return problems
 

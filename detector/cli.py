@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -24,9 +25,9 @@ from typing import IO
 
 from detector import __version__, collector
 from detector.display import count, shown
-from detector.errors import InputError, SpundetectError
+from detector.errors import InputError, OutputError, SpundetectError
 from detector.fetch import TIMEOUT_S, TOTAL_TIMEOUT_S
-from detector.output import LazyFile, check_writable, not_an_input, output
+from detector.output import LazyFile, check_writable, not_an_input, output, whole_file
 
 EXIT_OK = 0
 EXIT_FLAGGED = 1
@@ -671,9 +672,9 @@ def _undone_on_error(out: IO[str] | LazyFile, size: int | None) -> Iterator[None
     """
     try:
         yield
-    except SpundetectError:
-        if isinstance(out, LazyFile):
-            out.undo(size)
+    except SpundetectError as err:
+        if isinstance(out, LazyFile) and not isinstance(err, OutputError):
+            out.undo(size)  # an output that cannot be written keeps what it holds
         raise
 
 
@@ -815,12 +816,12 @@ def cmd_report(args) -> int:
                            results_name=args.results, problems=results.problems,
                            index=args.index)
     if page is not None:
-        with output(args.out, args.force) as fh:
+        with whole_file(args.out, args.force) as fh:
             fh.write(page)
         print(f"spundetect: wrote {shown(args.out)}", file=sys.stderr)
     if args.csv is not None:
         rows = table_rows(group_results(results.records)[0])
-        with output(args.csv, args.force) as fh:
+        with whole_file(args.csv, args.force) as fh:
             write_csv(rows, fh)
         print(f"spundetect: wrote {shown(args.csv)}", file=sys.stderr)
     skipped = len(results.problems)
@@ -855,6 +856,18 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (e.g. `| head`): not an error of ours
         return EXIT_OK
+    except OSError as err:  # standard output cannot be written: a full disk, a closed stdout
+        _drop_stdout()
+        print(f"spundetect: error: cannot write the output ({err.strerror or err})",
+              file=sys.stderr)
+        return EXIT_INPUT
+
+
+def _drop_stdout() -> None:
+    """Send what is left in stdout's buffer nowhere, so exit does not try it again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def run() -> None:

@@ -40,6 +40,6 @@ def for_exit() -> None:
     reference counts without a last full collection of the run's objects (about 0.1 s of an
     exit after scoring). Cycles are left to the end of the process; output is flushed first."""
     for stream in (sys.stdout, sys.stderr):
-        with suppress(OSError, ValueError):  # closed, or the reader went away: nothing to keep
-            stream.flush()
+        with suppress(OSError, ValueError, AttributeError):  # closed (None when started
+            stream.flush()  # without one), or the reader went away: nothing to keep
     gc.freeze()

@@ -17,5 +17,10 @@ class IndexLockedError(InputError):
     """Another process held a reference index's write lock for longer than we wait."""
 
 
+class OutputError(SpundetectError):
+    """What a run writes cannot be written (a full disk, a file system gone read-only): what
+    was written before stays, complete records of a scan included, for `--resume`."""
+
+
 class ModelError(SpundetectError):
     """The trained model or lexicon is missing, unreadable or does not match this code."""

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from detector.errors import InputError
+from detector.errors import InputError, OutputError
 
 
 class LazyFile:
@@ -34,17 +34,30 @@ class LazyFile:
         return self._fh
 
     def write(self, text: str) -> int:
-        return self._open().write(text)
+        fh = self._open()
+        try:
+            return fh.write(text)
+        except OSError as err:
+            raise self._failed(err) from err
 
     def flush(self) -> None:
         if self._fh is not None:
-            self._fh.flush()
+            try:
+                self._fh.flush()
+            except OSError as err:
+                raise self._failed(err) from err
 
     def close(self, *, create: bool) -> None:
         if create:
             self._open()
         if self._fh is not None:
-            self._fh.close()
+            try:
+                self._fh.close()
+            except OSError as err:
+                raise self._failed(err) from err
+
+    def _failed(self, err: OSError) -> OutputError:
+        return OutputError(f"{self.path}: cannot write ({err.strerror or err})")
 
     def undo(self, size: int | None) -> None:
         """Take back what this run wrote: the file it created, or what it appended past `size`."""
@@ -99,3 +112,22 @@ def output(path: Path | None, force: bool, *, append: bool = False
         out.close(create=False)
         raise
     out.close(create=True)
+
+
+@contextlib.contextmanager
+def whole_file(path: Path, force: bool) -> Iterator[IO[str]]:
+    """A file that appears only complete (a report page, a CSV): written next to `path` under
+    a temporary name and renamed into place when the block ends without error, so a full disk
+    or a failure leaves the file that was there (with --force), or none, never part of one."""
+    check_writable(path, replace=force)
+    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
+    try:
+        with open(partial, "w", encoding="utf-8") as fh:
+            yield fh
+        if not force and path.exists():
+            raise InputError(f"{path}: already exists; use --force to overwrite it")
+        os.replace(partial, path)
+    except OSError as err:
+        raise OutputError(f"{path}: cannot write ({err.strerror or err})") from err
+    finally:
+        partial.unlink(missing_ok=True)

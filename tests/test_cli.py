@@ -229,6 +229,19 @@ def test_process_exit_code_and_stderr_for_missing_file(tmp_path):
     assert proc.stderr.strip().count("\n") == 0 and "no such file" in proc.stderr
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_output_that_cannot_be_written_is_one_line_and_exit_2(tiny_model_dir, article_files):
+    """stdout on a full disk (/dev/full), and --out there: one line, no traceback."""
+    exe = Path(sys.executable).parent / "spundetect"
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "detector.cli"]
+    argv = [*command, "--model", str(tiny_model_dir), "score", str(article_files["spun"]),
+            "--against", str(article_files["original"])]
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(argv, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert (proc.returncode, proc.stderr) == (
+        2, "spundetect: error: cannot write the output (No space left on device)\n")
+
+
 def _spundetect_limited(*argv, memory: int = 2 << 30) -> subprocess.CompletedProcess:
     """`_spundetect` with its address space capped: reading /dev/zero fails fast, not the host
     (one BLAS thread, so that the cap does not depend on the number of cores)."""

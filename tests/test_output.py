@@ -1,7 +1,9 @@
+from pathlib import Path
+
 import pytest
 
-from detector.errors import InputError
-from detector.output import check_writable, not_an_input, output
+from detector.errors import InputError, OutputError
+from detector.output import check_writable, not_an_input, output, whole_file
 
 
 def test_the_file_appears_at_the_first_write_and_not_on_failure(tmp_path):
@@ -32,3 +34,31 @@ def test_an_input_of_the_command_is_refused_as_output(tmp_path):
     with pytest.raises(InputError, match="is the index"):
         not_an_input(index, index, "the index")
     not_an_input(tmp_path / "other", index, "the index")
+
+
+def test_a_whole_file_appears_complete_or_not_at_all(tmp_path):
+    path = tmp_path / "report.html"
+    path.write_text("the old page")
+    with pytest.raises(RuntimeError), whole_file(path, force=True) as fh:
+        fh.write("half a page")
+        raise RuntimeError("the disk filled up")
+    assert path.read_text() == "the old page"  # what --force would have replaced is kept
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no partial file left
+    with whole_file(path, force=True) as fh:
+        fh.write("the new page")
+    assert path.read_text() == "the new page"
+    with pytest.raises(InputError, match="already exists"), whole_file(path, force=False):
+        pass
+    fresh = tmp_path / "fresh.csv"
+    with pytest.raises(RuntimeError), whole_file(fresh, force=False) as fh:
+        raise RuntimeError
+    assert not fresh.exists()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_write_that_fails_is_one_output_error():
+    """A full disk (Linux's /dev/full is one) is an `OutputError` naming the file."""
+    with (pytest.raises(OutputError, match="/dev/full: cannot write"),
+          output(Path("/dev/full"), force=True) as out):
+        out.write("{}\n" * 10_000)
+        out.flush()
