@@ -840,6 +840,11 @@ COMMANDS = {"score": cmd_score, "pairs": cmd_pairs, "scan": cmd_scan, "info": cm
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code (tests call this in-process)."""
+    argv = sys.argv[1:] if argv is None else argv
+    if "" in argv:  # would read as the working folder: `scan "$DIR"` with DIR unset scans it
+        print(f"spundetect: error: argument {argv.index('') + 1} is empty (an unset shell "
+              "variable?); give a file, a folder or a value", file=sys.stderr)
+        return EXIT_INPUT
     args = build_parser().parse_args(argv)
     if getattr(args, "jobs", None) is not None and args.jobs < 1:
         print("spundetect: error: --jobs must be at least 1", file=sys.stderr)

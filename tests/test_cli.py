@@ -51,6 +51,17 @@ def test_bad_suspect_exits_2_with_one_line(run, article_files, tmp_path, content
     assert err.count("\n") == 1 and message in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("argv", [["scan", "", "--index", "ref.sqlite"],
+                                  ["score", "x.txt", "--against", ""],
+                                  ["pairs", "p.tsv", "--out", ""]])
+def test_an_empty_argument_is_refused_not_read_as_the_working_folder(run, argv):
+    code, out, err = run(*argv)
+    k = argv.index("") + 3  # after --model DIR
+    assert (code, out) == (2, "")
+    assert err == (f"spundetect: error: argument {k} is empty (an unset shell variable?); "
+                   "give a file, a folder or a value\n")
+
+
 def test_usage_errors_exit_2(run, capsys):
     with pytest.raises(SystemExit) as exc:
         cli.main(["score", "x.txt"])  # --against missing
