@@ -12,7 +12,7 @@ import pytest
 
 from detector import testhook
 from detector.cli import main
-from detector.errors import InputError
+from detector.errors import InputError, OutputError
 from detector.index import ReferenceIndex, add_files, build, prepare, store
 from detector.text import Document, read_document
 from tests.conftest import ROOT, corpus_files, crude_spin, deny_listing
@@ -369,6 +369,10 @@ def damaged(kind: str, built: Path, tmp_path: Path) -> tuple[Path, str]:
     if kind == "foreign":
         foreign(location)
         return location, "not a spundetect index (table docs has columns id, url, body; "
+    if kind == "truncated":  # a copy cut short
+        data = built.read_bytes()
+        location.write_bytes(data[: len(data) // 2])
+        return location, "the index file is damaged ("
     shutil.copy(built, location)
     flip(location, root_page_offset(location, kind))
     return location, "the index file is damaged ("
@@ -378,7 +382,7 @@ COMMANDS = ["info", "check", "scan", "scan --resume", "add", "remove"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-@pytest.mark.parametrize("kind", ["postings", "docs", "foreign"])
+@pytest.mark.parametrize("kind", ["postings", "docs", "foreign", "truncated"])
 def test_a_damaged_or_foreign_index_stops_every_command_with_one_line(
         kind, command, built, tiny_model_dir, tmp_path, capsys):
     location, expected = damaged(kind, built, tmp_path)
@@ -444,3 +448,17 @@ def test_check_finds_damage_inside_a_page_and_in_a_stored_text(built, tmp_path, 
         err = capsys.readouterr().err
         assert one_line(err), err
         assert f"{location}: the stored text of document 4 is damaged (" in err
+
+
+def test_a_full_disk_is_one_output_error_and_the_index_stays_as_it_was(built, tmp_path):
+    """SQLite's page limit stands in for a full disk: the same SQLITE_FULL."""
+    location = tmp_path / "ref.sqlite"
+    shutil.copy(built, location)
+    with ReferenceIndex.open(location) as index:
+        before = len(index)
+        pages = index.con.execute("PRAGMA page_count").fetchone()[0]
+        index.con.execute(f"PRAGMA max_page_count = {pages}")
+        with pytest.raises(OutputError, match=r"cannot write \(database or disk is full\)"):
+            add_files(index, corpus_files(("2", "3", "4")), jobs=1)
+    with ReferenceIndex.open(location, readonly=True) as index:
+        assert len(index) == before and index.quick_check() is None

@@ -32,7 +32,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from detector import terms, testhook
-from detector.errors import IndexDamagedError, IndexLockedError, InputError
+from detector.errors import (
+    IndexDamagedError,
+    IndexLockedError,
+    InputError,
+    OutputError,
+    SpundetectError,
+)
 from detector.index import anchors as anchor_mod
 from detector.index import rank
 from detector.text import Document
@@ -197,7 +203,7 @@ class ReferenceIndex:
 
     # --- checking --------------------------------------------------------------------------
 
-    def explain(self, err: Exception) -> InputError:
+    def explain(self, err: Exception) -> SpundetectError:
         """The one-line error an SQLite or zlib error met while using this index stands for."""
         return _explain(err, self.location, self.con, self.timeout)
 
@@ -564,10 +570,12 @@ def _check_format(con: sqlite3.Connection, path: Path) -> None:
 
 _BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
 _NOT_A_DATABASE = 26  # SQLITE_NOTADB
+_CORRUPT = 11  # SQLITE_CORRUPT: "database disk image is malformed" (a copy cut short, say)
+_FULL = 13  # SQLITE_FULL: the disk (or a quota) is full
 
 
 def _explain(err: Exception, location: str, con: sqlite3.Connection | None,
-             timeout: float) -> InputError:
+             timeout: float) -> SpundetectError:
     """The one-line error that an SQLite or zlib error met in an index stands for."""
     code = getattr(err, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
@@ -579,6 +587,11 @@ def _explain(err: Exception, location: str, con: sqlite3.Connection | None,
     if primary == _NOT_A_DATABASE:
         return IndexDamagedError(f"{location}: not a spundetect index, or damaged ({message}); "
                                  f"{REBUILD}")
+    if primary == _FULL:
+        return OutputError(f"{location}: cannot write ({message}); free some space and run "
+                           "the command again (nothing of this run was kept)")
+    if primary == _CORRUPT:
+        return IndexDamagedError(f"{location}: the index file is damaged ({message}); {REBUILD}")
     if isinstance(err, (zlib.error, ValueError)):
         return IndexDamagedError(f"{location}: the index is damaged ({message}); {REBUILD}")
     problem = _quick_check(con) if con is not None else None
