@@ -21,13 +21,38 @@ def _escape(match: re.Match) -> str:
     code = ord(char)
     if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, kept by surrogateescape
         return f"\\x{code - 0xDC00:02x}"
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}"  # \x80 and up are bytes
 
 
 def shown(text: object) -> str:
-    """`text` with every control, bidi or undecodable character written as an escape."""
+    """`text` with every control, bidi or undecodable character written as an escape: `\\x1b`
+    for an ASCII control, `\\xe9` for a byte that is not UTF-8, `\\u202e` for any other."""
     text = str(text)
     return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
+
+
+def name_of(path: object) -> str:
+    """A file's name as the index and scan records write it: `shown`, each backslash doubled
+    first, so that no two files are written alike (a file literally named `caf\\xe9.txt` is
+    `caf\\\\xe9.txt`, not the one with the byte 0xe9); `unshown` reads it back."""
+    return shown(str(path).replace("\\", "\\\\"))
+
+
+_ESCAPED = re.compile(r"\\(\\|x[0-9a-f]{2}|u[0-9a-f]{4})")
+
+
+def _unescape(match: re.Match) -> str:
+    escape = match.group(1)
+    if escape == "\\":
+        return escape
+    code = int(escape[1:], 16)
+    return chr(0xDC00 + code) if escape[0] == "x" and code >= 0x80 else chr(code)
+
+
+def unshown(name: str) -> str:
+    """The path `name_of` wrote `name` for (bytes that are not UTF-8 as surrogate escapes, as
+    `os.fsdecode` gives them), to open the file it names."""
+    return _ESCAPED.sub(_unescape, name)
 
 
 def needs_escape(text: str) -> bool:

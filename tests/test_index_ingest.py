@@ -11,7 +11,7 @@ import pytest
 from detector import testhook, text
 from detector.cli import main
 from detector.errors import InputError
-from detector.index import build, prepare
+from detector.index import ReferenceIndex, build, prepare
 from detector.text import read_document
 from tests.conftest import ROOT, corpus_files
 
@@ -166,3 +166,24 @@ def test_many_originals_are_named_as_stored_path_names_each(tmp_path):
     finally:
         os.chdir(cwd)
     assert keys_for(str) is str
+
+
+def test_files_whose_escaped_names_would_match_are_two_documents(tmp_path, capsys):
+    """`caf<byte e9>.txt` and a file literally named `caf\\xe9.txt` are two originals, and a
+    file with a control character in its name is removed by its own path."""
+    folder = tmp_path / "originals"
+    folder.mkdir()
+    texts = [p.read_text() for p in corpus_files(("1",))[:3]]
+    names = [os.fsdecode(b"caf\xe9.txt"), "caf\\xe9.txt", "bell\x07.txt"]
+    for name, body in zip(names, texts, strict=True):
+        (folder / name).write_text(body)
+    location = tmp_path / "ref.sqlite"
+    index, report = build(sorted(folder.iterdir()), location, jobs=1)
+    with index:
+        assert len(report.added) == 3 and len(index) == 3
+        stored = set(index.paths())
+    assert {Path(p).name for p in stored} == {"caf\\xe9.txt", "caf\\\\xe9.txt", "bell\\x07.txt"}
+    assert main(["index", "remove", str(location), str(folder / names[2])]) == 0
+    with ReferenceIndex.open(location, readonly=True) as index:
+        assert len(index) == 2
+    capsys.readouterr()

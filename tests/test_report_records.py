@@ -4,6 +4,7 @@ import os
 
 import pytest
 
+from detector.display import name_of
 from detector.errors import InputError
 from detector.report.records import check_record, group_results, load_results, open_document
 
@@ -155,6 +156,16 @@ def test_open_document_falls_back_to_the_results_folder(tmp_path, monkeypatch, t
     assert doc.name == "a.txt" and doc.text.startswith("The city council")
     with pytest.raises(InputError, match="no such file"):
         open_document("b.txt", base=tmp_path / "sub", sha256=digest)
+
+
+def test_open_document_reads_a_file_whose_name_records_escape(tmp_path, texts):
+    """A name with a control character or a byte that is not UTF-8 is written escaped in
+    records (`bell\\x07.txt`); the report opens the file it names."""
+    digest = sha(texts["original"])
+    for raw in ("bell\x07.txt", os.fsdecode(b"caf\xe9.txt")):
+        (tmp_path / raw).write_text(texts["original"])
+        doc = open_document(name_of(tmp_path / raw), sha256=digest)
+        assert doc.text.startswith("The city council")
 
 
 def test_open_document_gives_only_the_file_that_was_scored(tmp_path, monkeypatch, texts):

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from detector import text as text_mod
-from detector.display import shown
+from detector.display import name_of
 from detector.errors import InputError, SpundetectError
 from detector.index import anchors as anchor_mod
 from detector.index.store import AddReport, ReferenceIndex
@@ -73,10 +73,11 @@ def _read(path: Path) -> tuple[bytes | None, str | None]:
 
 
 def stored_path(path: Path) -> str:
-    """How the index names an original: its absolute path, written as `display.shown` writes
-    names (a name that is not UTF-8 or holds control characters is escaped, so it fits a
-    SQLite text column and prints safely: `caf\\xe9.txt` for a name with the byte 0xe9)."""
-    return shown(path.resolve())
+    """How the index names an original: its absolute path, written as `display.name_of`
+    writes names (a name that is not UTF-8 or holds control characters is escaped, so it fits
+    a SQLite text column and prints safely: `caf\\xe9.txt` for a name with the byte 0xe9; a
+    backslash doubled, so that no two files share a name)."""
+    return name_of(path.resolve())
 
 
 def keys_for(key: Callable[[Path], str]) -> Callable[[Path], str]:
@@ -100,7 +101,7 @@ def _stored_paths() -> Callable[[Path], str]:
         folder = os.path.dirname(text)
         if folder not in folders:
             folders[folder] = str(path.parent.resolve())
-        return shown(os.path.join(folders[folder], name))
+        return name_of(os.path.join(folders[folder], name))
 
     return key
 

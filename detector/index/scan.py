@@ -10,7 +10,7 @@ Suspects may also be given as a list of paths and `http(s)://` URLs (`scan --url
 fetched here, in this process, one at a time (`detector.fetch`).
 
 Every suspect record carries `name`, the suspect's path inside the scanned folder, or the
-path or URL as listed (undecodable bytes and controls escaped as `display.shown` writes
+path or URL as listed (undecodable bytes and controls escaped as `display.name_of` writes
 them). That is what `--resume` matches on, so a scan can be continued from any working
 folder. `resume_state` reads what an earlier, killed scan wrote and refuses a file that scan
 did not write, changing nothing; `cut_torn_line` then drops an incomplete last line, so each
@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Literal
 
 from detector.api import Detector
-from detector.display import shown
+from detector.display import name_of
 from detector.errors import InputError, SpundetectError
 from detector.fetch import Fetcher, read_input
 from detector.index.store import Candidate, ReferenceIndex
@@ -89,7 +89,7 @@ def suspect_name(path: Path | str, root: Path | None) -> str:
     for `a<ESC>.txt` (shown `a\\x1b.txt`)."""
     text = str(path) if isinstance(path, str) or root is None \
         else path.relative_to(root).as_posix()
-    return shown(text.replace("\\", "\\\\"))
+    return name_of(text)
 
 
 def retrieve(doc: Document, index: ReferenceIndex, top_k: int

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from detector import terms, testhook
+from detector.display import name_of
 from detector.errors import (
     IndexDamagedError,
     IndexLockedError,
@@ -432,6 +433,8 @@ class ReferenceIndex:
                     ids.append(paths[text])
                 elif text.isdigit() and int(text) in existing:
                     ids.append(int(text))
+                elif (named := name_of(Path(text).resolve())) in paths:  # the file, as named
+                    ids.append(paths[named])  # when added (its name escaped, a link resolved)
                 else:
                     raise InputError(f"{key}: no such document id or path in {self.location}")
             ids = sorted(set(ids))

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from detector.display import unshown
 from detector.errors import InputError
 from detector.fetch import PageCache, default_cache_dir, is_url
 from detector.results import DERIVED, VERDICTS
@@ -299,8 +300,10 @@ def open_document(path: str, base: Path | None = None, sha256: str | None = None
             raise InputError(f"{path}: not in the page cache as it was scored; score it "
                              "again to see it")
         return cached
-    given = Path(path)
-    places = [given] if given.is_absolute() or base is None else [given, base / given]
+    places: list[Path] = []
+    for spelt in dict.fromkeys((path, unshown(path))):  # as written, and the file it escapes
+        given = Path(spelt)
+        places += [given] if given.is_absolute() or base is None else [given, base / given]
     seen: InputError | None = None
     for place in places:
         if not place.exists():
