@@ -7,31 +7,46 @@ The pipeline, one module a step: `text` (read) -> `align` -> `features` -> `mode
     from detector import build_index, open_index, scan_folder, scan_index, write_report
 """
 
-from detector.api import (
-    Detector,
-    PairResult,
-    SuspectResult,
-    build_index,
-    open_index,
-    score_files,
-    score_texts,
-    score_with_index,
-    write_report,
-)
-from detector.errors import InputError, ModelError, SpundetectError
-from detector.fetch import Fetcher
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
-# Batch work loads on first use (its process pool machinery is not needed to score a pair).
-_BATCH = ("read_list_file", "scan_folder", "scan_index", "score_pairs_file")
+# Each public name and the module it lives in, imported on first use: `import detector` (and
+# the `spundetect` command's start, which Ctrl-C may interrupt) loads nothing heavy.
+_WHERE = {
+    **dict.fromkeys(("Detector", "PairResult", "SuspectResult", "build_index", "open_index",
+                     "score_files", "score_texts", "score_with_index", "write_report"),
+                    "detector.api"),
+    **dict.fromkeys(("InputError", "ModelError", "SpundetectError"), "detector.errors"),
+    "Fetcher": "detector.fetch",
+    **dict.fromkeys(("read_list_file", "scan_folder", "scan_index", "score_pairs_file"),
+                    "detector.batch"),
+}
+
+if TYPE_CHECKING:
+    from detector.api import (
+        Detector,
+        PairResult,
+        SuspectResult,
+        build_index,
+        open_index,
+        score_files,
+        score_texts,
+        score_with_index,
+        write_report,
+    )
+    from detector.batch import read_list_file, scan_folder, scan_index, score_pairs_file
+    from detector.errors import InputError, ModelError, SpundetectError
+    from detector.fetch import Fetcher
 
 
 def __getattr__(name: str):
-    if name in _BATCH:
-        from detector import batch
+    if name in _WHERE:
+        import importlib
 
-        return getattr(batch, name)
+        value = getattr(importlib.import_module(_WHERE[name]), name)
+        globals()[name] = value  # looked up once
+        return value
     raise AttributeError(f"module 'detector' has no attribute {name!r}")
 
 

@@ -26,7 +26,6 @@ from typing import IO
 from detector import __version__, collector
 from detector.display import count, shown
 from detector.errors import InputError, OutputError, SpundetectError
-from detector.fetch import TIMEOUT_S, TOTAL_TIMEOUT_S
 from detector.output import LazyFile, check_writable, not_an_input, output, whole_file
 
 EXIT_OK = 0
@@ -294,6 +293,8 @@ def _seconds(value: str) -> float:
 
 
 def _fetch_options(p: argparse.ArgumentParser) -> None:
+    from detector.fetch import TIMEOUT_S, TOTAL_TIMEOUT_S
+
     p.add_argument("--no-cache", action="store_true",
                    help="fetch URLs afresh, neither reading nor writing the page cache")
     p.add_argument("--timeout", type=_seconds, default=TIMEOUT_S, metavar="S",
@@ -303,7 +304,7 @@ def _fetch_options(p: argparse.ArgumentParser) -> None:
 
 
 def _fetcher(args):
-    from detector.fetch import Fetcher
+    from detector.fetch import TOTAL_TIMEOUT_S, Fetcher
 
     options = {"cache_dir": None} if args.no_cache else {}
     return Fetcher(timeout=args.timeout, total_timeout=max(TOTAL_TIMEOUT_S, 3 * args.timeout),
@@ -877,7 +878,11 @@ def _drop_stdout() -> None:
 
 def run() -> None:
     """The `spundetect` command: `main`, then exit with its code (`collector.for_exit`)."""
-    code = main()
+    try:
+        code = main()
+    except KeyboardInterrupt:  # Ctrl-C while starting up, before `main` handles it itself
+        print("spundetect: interrupted", file=sys.stderr)
+        code = 130
     collector.for_exit()
     sys.exit(code)
 

@@ -569,3 +569,26 @@ def test_scan_with_out_ends_with_the_table_on_stdout(run, article_files, tmp_pat
                        results, "--resume")
     assert code == 0 and out.startswith("flagged: 2 of 3 suspects")  # the earlier one too
     assert "again.txt" in out and "copy.txt" in out
+
+
+def test_ctrl_c_while_starting_up_is_one_line(monkeypatch, capsys):
+    """Before `main` handles Ctrl-C itself (imports, parsing), `run` does."""
+    def interrupted(argv=None):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "main", interrupted)
+    with pytest.raises(SystemExit) as exc:
+        cli.run()
+    assert exc.value.code == 130
+    assert capsys.readouterr().err == "spundetect: interrupted\n"
+
+
+def test_importing_the_command_loads_nothing_heavy():
+    """`import detector.cli` (the first thing `spundetect` does, before it can handle Ctrl-C)
+    imports neither numpy nor the scoring modules; they load inside `run`."""
+    code = ("import sys, detector.cli; "
+            "print(sorted(m for m in ('numpy', 'detector.api', 'detector.text') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert done.stdout.strip() == "[]"
