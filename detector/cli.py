@@ -879,12 +879,29 @@ def _drop_stdout() -> None:
 def run() -> None:
     """The `spundetect` command: `main`, then exit with its code (`collector.for_exit`)."""
     try:
+        _load_quietly()
         code = main()
     except KeyboardInterrupt:  # Ctrl-C while starting up, before `main` handles it itself
         print("spundetect: interrupted", file=sys.stderr)
         code = 130
     collector.for_exit()
     sys.exit(code)
+
+
+def _load_quietly() -> None:
+    """Import what every command needs (numpy, the API: a few tenths of a second) with Ctrl-C
+    held back until it is done: an import cut short prints a traceback, or an ImportError of
+    a module that was present (numpy turns KeyboardInterrupt into one)."""
+    import signal
+
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: held.append(number))
+    try:
+        import detector.api  # noqa: F401
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held:
+        raise KeyboardInterrupt
 
 
 if __name__ == "__main__":
