@@ -114,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="one or more candidate original articles (files or URLs, not folders)")
     ref.add_argument("--index", type=Path, metavar="INDEX",
                      help="a reference index: score the suspect against its top K candidates")
-    p.add_argument("--top-k", type=_positive, default=10, metavar="K",
+    p.add_argument("--top-k", type=_positive, default=None, metavar="K",
                    help="with --index: candidates scored (default 10)")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object (the record described in the README) instead")
@@ -339,10 +339,13 @@ def _detector(args):
 def cmd_score(args) -> int:
     from detector.api import open_index
     from detector.fetch import read_input
-    from detector.index.scan import retrieve, score_retrieved
+    from detector.index.scan import DEFAULT_TOP_K, retrieve, score_retrieved
     from detector.language import warning as language_warning
     from detector.report.terminal import TEXT_CHARS, summary, text_block, use_color, write_json
 
+    if args.top_k is not None and args.index is None:
+        raise InputError("--top-k goes with --index (the candidates retrieved); with --against "
+                         "every original given is scored")
     if Path(args.suspect).is_dir():
         raise InputError(f"{args.suspect}: is a folder; to score every file in it use "
                          f"`spundetect scan` (spundetect scan {args.suspect} --against ...)")
@@ -355,7 +358,7 @@ def cmd_score(args) -> int:
     suspect = read_input(args.suspect, fetcher)
     if args.index is not None:
         with open_index(args.index, readonly=True) as index:
-            retrieved = retrieve(suspect, index, args.top_k)
+            retrieved = retrieve(suspect, index, args.top_k or DEFAULT_TOP_K)
         originals = [original for _, original in retrieved]
         result = score_retrieved(_detector(args), suspect, retrieved)
     else:

@@ -592,3 +592,9 @@ def test_importing_the_command_loads_nothing_heavy():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_top_k_without_an_index_is_refused(run, article_files):
+    code, out, err = run("score", article_files["spun"], "--against", article_files["original"],
+                         "--top-k", "3")
+    assert (code, out) == (2, "") and "--top-k goes with --index" in err

@@ -462,3 +462,19 @@ def test_a_full_disk_is_one_output_error_and_the_index_stays_as_it_was(built, tm
             add_files(index, corpus_files(("2", "3", "4")), jobs=1)
     with ReferenceIndex.open(location, readonly=True) as index:
         assert len(index) == before and index.quick_check() is None
+
+
+def test_what_is_not_an_index_file_or_cannot_be_used_says_why(built, tmp_path, monkeypatch):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="fifo: not a regular file"):
+        ReferenceIndex.open(fifo)
+    with (ReferenceIndex.open(built, readonly=True) as index,
+          pytest.raises(InputError, match=r"cannot write to the index \(the file or its folder "
+                                          r"is read-only")):
+        add_files(index, corpus_files(("2",))[:2], jobs=1)
+    denied = sqlite3.OperationalError("unable to open database file")
+    denied.sqlite_errorcode = 14  # SQLITE_CANTOPEN
+    monkeypatch.setattr(store.os, "access", lambda *args: False)  # as for a file of mode 000
+    assert str(store._explain(denied, "ref.sqlite", None, 1.0)) == (
+        "ref.sqlite: cannot open the index (permission denied)")

@@ -168,6 +168,9 @@ class ReferenceIndex:
         """
         path = Path(location)
         if not path.is_file():
+            if path.exists():
+                raise InputError(f"{path}: not a regular file; an index is a file that "
+                                 "`spundetect index build` wrote")
             raise InputError(f"{path}: no such index; create one with `spundetect index build`")
         if Path(f"{path}-journal").exists():
             readonly = False  # a killed add left its journal: reading must roll it back first
@@ -575,6 +578,8 @@ _BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
 _NOT_A_DATABASE = 26  # SQLITE_NOTADB
 _CORRUPT = 11  # SQLITE_CORRUPT: "database disk image is malformed" (a copy cut short, say)
 _FULL = 13  # SQLITE_FULL: the disk (or a quota) is full
+_READONLY = 8  # SQLITE_READONLY: "attempt to write a readonly database"
+_CANNOT_OPEN = 14  # SQLITE_CANTOPEN: "unable to open database file"
 
 
 def _explain(err: Exception, location: str, con: sqlite3.Connection | None,
@@ -590,6 +595,11 @@ def _explain(err: Exception, location: str, con: sqlite3.Connection | None,
     if primary == _NOT_A_DATABASE:
         return IndexDamagedError(f"{location}: not a spundetect index, or damaged ({message}); "
                                  f"{REBUILD}")
+    if primary == _CANNOT_OPEN and not os.access(location, os.R_OK):
+        return InputError(f"{location}: cannot open the index (permission denied)")
+    if primary == _READONLY:
+        return InputError(f"{location}: cannot write to the index (the file or its folder is "
+                          f"read-only: {message})")
     if primary == _FULL:
         return OutputError(f"{location}: cannot write ({message}); free some space and run "
                            "the command again (nothing of this run was kept)")
