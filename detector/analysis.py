@@ -83,6 +83,7 @@ class Columns:
     names: list[str]  # capitalised tokens that do not open a sentence: proper names, mostly
     numbers: list[str]
     rare: list[str]  # long lower-case words, which a spinner's thesaurus rarely covers
+    skeleton: np.ndarray  # per token, a stopword, number or name: what a word spinner keeps
     stem_rows: np.ndarray  # sentence of each distinct (sentence, content stem) entry
     stem_keys: np.ndarray  # that entry's stem key
     stems: np.ndarray  # the document's distinct stem keys, sorted
@@ -122,6 +123,7 @@ def _columns(doc: Document) -> Columns:
         names=list(compress(words, (facts.name[rows] & ~opens).tolist())),
         numbers=list(compress(words, facts.number[rows].tolist())),
         rare=list(compress(words, facts.rare[rows].tolist())),
+        skeleton=stopword | facts.number[rows] | (facts.name[rows] & ~opens),
         stem_rows=stem_rows, stem_keys=stem_keys, stems=unique_sorted(stem_keys),
         stems_per_sentence=np.bincount(stem_rows, minlength=doc.n_sentences))
 
@@ -169,6 +171,20 @@ def token_bounds(doc: Document) -> tuple[np.ndarray, np.ndarray]:
         return starts, starts + np.fromiter(map(len, table.texts), dtype=np.int64,
                                             count=len(table.texts))
     return memo(doc, "bounds", compute)
+
+
+def skeletons(doc: Document) -> list[str]:
+    """Each sentence's skeleton, its stopwords, numbers and names in order, one character a
+    word (from the word's key): what a word spinner leaves of a sentence, as a string that
+    C-level edit distances compare. Characters stand for words only within one process."""
+    def compute(d: Document) -> list[str]:
+        c = columns(d)
+        keys = c.keys[c.skeleton] % np.uint64(0x10FFFF)
+        text = "".join(map(chr, keys.tolist()))
+        ends = np.cumsum(np.bincount(c.sentence[c.skeleton], minlength=d.n_sentences))
+        starts = np.concatenate(([0], ends[:-1]))
+        return [text[a:z] for a, z in zip(starts.tolist(), ends.tolist(), strict=True)]
+    return memo(doc, "skeletons", compute)
 
 
 def lower_text(doc: Document) -> str:

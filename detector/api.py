@@ -25,7 +25,13 @@ from detector.features import Pair, pair_features
 from detector.fetch import Fetcher, read_input
 from detector.lexicon import Lexicon, load_lexicon
 from detector.model import CompactModel, load_model
-from detector.results import PairResult, SuspectResult, evidence_of, segment_kinds
+from detector.results import (
+    PairResult,
+    SuspectResult,
+    evidence_of,
+    segment_kinds,
+    skeleton_matches,
+)
 from detector.text import Document
 from detector.verdict import pair_verdict, paraphrase_probability
 
@@ -45,7 +51,11 @@ class Detector:
         """Score (suspect, original) document pairs in one batch."""
         return self._score([Pair(s, o, self.lexicon) for s, o in pairs])
 
-    def _score(self, built: list[Pair], passages: bool = True) -> list[PairResult]:
+    def _score(self, built: list[Pair], passages: bool = True, *,
+               several: bool = False) -> list[PairResult]:
+        """Results of the pairs `built`; with `several` (one suspect against several
+        originals), each also says which sentences have a skeleton of its original's, what
+        names a stitched suspect's further sources (`PairResult.skeleton_matches`)."""
         if not built:
             return []
         X = np.vstack([pair_features(p, self.model.features) for p in built])
@@ -55,6 +65,7 @@ class Detector:
         for p, row in zip(built, proba, strict=True):
             probabilities = {c: float(v) for c, v in zip(classes, row, strict=True)}
             evidence = evidence_of(p, passages)
+            kinds = segment_kinds(p)
             results.append(
                 PairResult(
                     suspect=p.suspect.name,
@@ -67,7 +78,8 @@ class Detector:
                     suspect_sha256=p.suspect.sha256 or None,
                     original_sha256=p.original.sha256 or None,
                     language=p.suspect.language,
-                    segment_kinds=segment_kinds(p),
+                    segment_kinds=kinds,
+                    skeleton_matches=skeleton_matches(p, kinds) if several else (),
                 )
             )
         return results
@@ -88,7 +100,7 @@ class Detector:
         passages, the only ones a suspect's record carries; the other candidates' evidence
         leaves them out (`evidence_of`), which makes a scan faster."""
         built = [Pair(suspect, o, self.lexicon) for o in originals]
-        results = self._score(built, passages == "all")
+        results = self._score(built, passages == "all", several=len(built) > 1)
         found = SuspectResult(suspect.name, results, suspect_sha256=suspect.sha256 or None,
                               language=suspect.language)
         if passages == "best" and found.best is not None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from detector import segments as segments_mod
+from detector.analysis import skeletons
 from detector.features import Pair
 from detector.verdict import (
     DERIVED,
@@ -27,7 +28,7 @@ from detector.verdict import (
 )
 
 __all__ = ["DERIVED", "PARAPHRASE", "VERDICTS", "PairResult", "SuspectResult", "error_record",
-           "evidence_of", "segment_kinds"]
+           "evidence_of", "segment_kinds", "skeleton_matches"]
 
 MAX_SWAPS_IN_EVIDENCE = 200
 MAX_PASSAGES_IN_EVIDENCE = 1000  # about 30 kB of JSON; n_passages says how many there were
@@ -57,6 +58,9 @@ class PairResult:
     # `SHORT`, `segment_kinds`): what names a stitched suspect's further sources and lets
     # a short one's sources pass the evidence floor together; not written to records
     segment_kinds: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    # the suspect sentences, neither aligned word by word nor short, that have the skeleton of
+    # an original sentence (`skeleton_matches`): heavily spun ones, which name a further source
+    skeleton_matches: tuple[int, ...] = field(default=(), repr=False, compare=False)
 
     def to_record(self) -> dict:
         return {
@@ -181,7 +185,8 @@ class SuspectResult:
         rest = [r for r in others if all(r is not f for f in found)]
         return found + [rest[k] for k in further_sources([r.segment_kinds for r in found],
                                                          [r.segment_kinds for r in rest],
-                                                         [r.derived >= bar for r in rest])]
+                                                         [r.derived >= bar for r in rest],
+                                                         [r.skeleton_matches for r in rest])]
 
     def to_record(self) -> dict:
         best = self.best
@@ -238,6 +243,21 @@ def segment_kinds(pair: Pair) -> tuple[str, ...]:
                         minlength=pair.suspect.n_sentences).tolist()
     return tuple(s.kind if words[s.suspect] >= MIN_SOURCE_WORDS or s.kind == "new" else SHORT
                  for s in pair.segments)
+
+
+def skeleton_matches(pair: Pair, kinds: tuple[str, ...]) -> tuple[int, ...]:
+    """The suspect sentences (`PairResult.skeleton_matches`) that come from the original with
+    every content word swapped: of `MIN_SOURCE_WORDS` words or more, `new` or `rewritten` by
+    their words (`kinds`, from `segment_kinds`), with an original sentence's skeleton
+    (`detector.segments.skeleton_matches`)."""
+    asked = [k for k, kind in enumerate(kinds) if kind in ("new", "rewritten")]
+    words = np.bincount(pair.suspect.token_columns.sentences,
+                        minlength=pair.suspect.n_sentences).tolist()
+    asked = [k for k in asked if words[k] >= MIN_SOURCE_WORDS]
+    if not asked:
+        return ()
+    return segments_mod.skeleton_matches(skeletons(pair.suspect), skeletons(pair.original),
+                                         asked)
 
 
 def evidence_of(pair: Pair, passages: bool = True) -> dict:

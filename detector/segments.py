@@ -13,6 +13,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Indel
 
 from detector.align import EQUAL, GAP
 
@@ -20,6 +22,8 @@ KINDS = ("verbatim", "swapped", "rewritten", "new")
 ALIGNED_MIN = 0.6  # a sentence this much aligned comes from the original word by word
 VERBATIM_MIN = 0.9  # ... and verbatim when this much of it is copied as is
 CONTENT_MIN = 0.35  # content-word overlap (Dice) that makes a reworded sentence a rewrite
+SKELETON_MIN = 5  # stopwords, numbers and names a sentence's skeleton needs to say anything
+SKELETON_MATCH = 0.9  # similarity (Indel) of two skeletons that makes one a spin of the other
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,26 @@ def attribute(sentence_of: np.ndarray, codes: np.ndarray, votes: dict[int, tuple
         else:
             out.append(Segment(s, None, "new", similarity))
     return out
+
+
+def skeleton_matches(suspect: list[str], original: list[str], sentences: list[int]
+                     ) -> tuple[int, ...]:
+    """Which of the suspect's `sentences` have the skeleton of an original sentence.
+
+    `suspect` and `original` are each sentence's skeleton (`detector.analysis.skeletons`: its
+    stopwords, numbers and names in order). A sentence whose every content word a spinner
+    swapped neither aligns word by word nor shares content words, yet keeps its skeleton:
+    its skeleton and the original sentence's are at least SKELETON_MATCH alike (Indel
+    similarity), both of SKELETON_MIN words or more. Two reports written apart seldom share one.
+    """
+    asked = [k for k in sentences if len(suspect[k]) >= SKELETON_MIN]
+    choices = [o for o in original if len(o) >= SKELETON_MIN]
+    if not asked or not choices:
+        return ()
+    best = process.cdist([suspect[k] for k in asked], choices,
+                         scorer=Indel.normalized_similarity, score_cutoff=SKELETON_MATCH,
+                         dtype=np.float32).max(axis=1)
+    return tuple(k for k, score in zip(asked, best.tolist(), strict=True) if score > 0)
 
 
 def summary(segments: list[Segment]) -> dict:

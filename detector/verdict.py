@@ -110,7 +110,8 @@ def related(probabilities: Mapping[str, float]) -> bool:
 
 
 def further_sources(named: Sequence[Sequence[str]], others: Sequence[Sequence[str]],
-                    backed: Sequence[bool] = ()) -> list[int]:
+                    backed: Sequence[bool] = (),
+                    skeletons: Sequence[Sequence[int]] = ()) -> list[int]:
     """Which of `others` a derived suspect also draws from (a stitched page's other sources).
 
     Each entry is the kind of every suspect sentence against one candidate: `named`, the
@@ -124,15 +125,20 @@ def further_sources(named: Sequence[Sequence[str]], others: Sequence[Sequence[st
     sentences alone name a source only in numbers or with the model's backing: page furniture
     is verbatim in many pages, and the model does not take a page for derived on furniture
     (sentences under `MIN_SOURCE_WORDS` words are `SHORT`, `detector.results.segment_kinds`).
+
+    A sentence spun so hard that no word of it aligns (every content word swapped) names its
+    source as a swapped one does: `skeletons[i]` are the suspect sentences that have the
+    skeleton of one of candidate i's sentences (`detector.results.skeleton_matches`).
     """
     explained = {k for kinds in named for k, kind in enumerate(kinds) if kind in WORD_ALIGNED}
     found = []
     for index, kinds in enumerate(others):
         supplied = {k for k, kind in enumerate(kinds) if kind in WORD_ALIGNED} - explained
+        spun = set(skeletons[index] if index < len(skeletons) else ()) - explained
         enough = 1 if index < len(backed) and backed[index] else MIN_SOURCE_SEGMENTS
-        if len(supplied) >= enough or any(kinds[k] == "swapped" for k in supplied):
+        if len(supplied) >= enough or any(kinds[k] == "swapped" for k in supplied) or spun:
             found.append(index)
-            explained |= supplied
+            explained |= supplied | spun
     return found
 
 

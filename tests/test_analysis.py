@@ -85,3 +85,25 @@ def test_the_same_columns_from_kept_rows_and_after_the_vocabulary_started_afresh
     VOCABULARY._reset()  # as a full vocabulary does: the kept rows are of an old generation
     fresh = Document(texts["original"])
     assert arrays(analysis.columns(kept)) == arrays(analysis.columns(fresh))
+
+
+ORIGINAL_SENTENCE = ("The mayor of Springfield said on Tuesday that the new bridge would open in "
+                     "2025, after years of delays.")
+SPUN_SENTENCE = ("The governor of Springfield stated on Tuesday that the fresh overpass would "
+                 "launch in 2025, after decades of setbacks.")
+
+
+def test_a_sentence_s_skeleton_is_what_a_word_spinner_leaves():
+    """Stopwords, numbers and names (not a sentence's capitalised first word) in order, one
+    character a word: nearly the same for a sentence and its spin, not for another one."""
+    from rapidfuzz.distance import Indel
+
+    from detector.segments import SKELETON_MATCH
+
+    original = analysis.skeletons(Document(ORIGINAL_SENTENCE + " Nobody objected to it."))
+    spun = analysis.skeletons(Document(SPUN_SENTENCE))
+    assert len(original) == 2 and len(spun) == 1
+    assert len(original[0]) == 11  # the of Springfield said on that the would in 2025 of
+    assert len(spun[0]) == 10  # "said" is "stated"
+    assert Indel.normalized_similarity(spun[0], original[0]) >= SKELETON_MATCH
+    assert Indel.normalized_similarity(original[1], original[0]) < 0.5

@@ -208,3 +208,28 @@ def test_readme_python_example_runs(tmp_path, monkeypatch, capsys):
         for line, comment in zip(printed, expected, strict=True):
             pattern = ".*".join(map(re.escape, comment.split("...")))
             assert re.fullmatch(pattern, line), (line, comment)
+
+
+def test_a_paragraph_spun_past_word_alignment_names_its_source():
+    """A page of one report's paragraphs as they are and one of another report's sentences
+    with every content word swapped (by hand: no word of it aligns) names both reports."""
+    from tests.test_analysis import ORIGINAL_SENTENCE, SPUN_SENTENCE
+
+    first = ("Heavy rain flooded the lower town overnight, forcing dozens of families to leave "
+             "their homes before dawn.\n\nFirefighters used boats to reach people trapped on "
+             "the upper floors of several buildings near the river.\n\nThe river rose almost "
+             "two metres in six hours, the regional water authority said in a statement.\n\n"
+             "Schools in the district will stay closed until Friday while crews clear mud and "
+             "debris from the streets.\n\nVolunteers opened a shelter in the sports hall, "
+             "where they handed out blankets, food and dry clothes.\n\n")
+    second = (ORIGINAL_SENTENCE + " The council approved the final budget last month after a "
+              "long debate about tolls.\n\nEngineers said the steel frame was finished ahead "
+              "of schedule despite the cold winter.\n\n")
+    unrelated = ("The orchestra announced a new season of concerts with three guest conductors "
+                 "from abroad.\n\nTickets go on sale next week at the box office and online.")
+    suspect = first + SPUN_SENTENCE + "\n"
+    result = Detector().score_suspect(Document(suspect, "page.txt"), [
+        Document(first, "first.txt"), Document(second, "second.txt"),
+        Document(unrelated, "other.txt")])
+    assert result.source == "first.txt"
+    assert [s["original"] for s in result.sources] == ["first.txt", "second.txt"]

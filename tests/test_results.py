@@ -88,12 +88,12 @@ def test_derived_counts_a_rewritten_class_when_the_model_has_one():
     assert rewritten.derived == pytest.approx(0.9)
 
 
-def _stitched(original, verdict, derived, kinds, n_swaps=0):
+def _stitched(original, verdict, derived, kinds, n_swaps=0, skeletons=()):
     probabilities = {"spun": derived, "copy": 0.0, "independent": 1 - derived, "unrelated": 0.0}
     return PairResult("s.txt", original, derived, verdict, probabilities,
                       {"segments": {"matched_share": kinds.count("new") and
                                     1 - kinds.count("new") / len(kinds)}, "n_swaps": n_swaps},
-                      segment_kinds=tuple(kinds))
+                      segment_kinds=tuple(kinds), skeleton_matches=tuple(skeletons))
 
 
 def test_a_stitched_suspect_names_the_source_of_its_other_paragraphs():
@@ -103,6 +103,13 @@ def test_a_stitched_suspect_names_the_source_of_its_other_paragraphs():
     assert result.source == "a.txt"
     assert [(s["original"], s["verdict"]) for s in result.sources] == [
         ("a.txt", "spun"), ("b.txt", "spun")]
+
+
+def test_a_paragraph_spun_past_word_alignment_names_its_source_by_its_skeleton():
+    first = _stitched("a.txt", "spun", 0.95, ["swapped"] * 6 + ["new", "new"])
+    second = _stitched("b.txt", "independent", 0.1, ["new"] * 8, skeletons=(6, 7))
+    assert [s["original"] for s in SuspectResult("s.txt", [first, second]).sources] == [
+        "a.txt", "b.txt"]
 
 
 def test_a_sibling_that_only_shares_what_the_source_explains_is_not_named():

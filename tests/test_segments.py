@@ -28,3 +28,14 @@ def test_top_votes_take_the_most_pointed_to_sentence_and_the_first_on_a_tie():
     original_sentence_of = np.array([0, 0, 1, 1, 2, 2])  # tokens 0-1, 2-3, 4-5
     assert top_votes(sentence_of, to_original, original_sentence_of) == {0: (2, 2), 1: (1, 2)}
     assert top_votes(np.array([0]), np.array([-1]), original_sentence_of) == {}
+
+
+def test_a_spun_sentence_has_its_original_s_skeleton_and_a_short_one_says_nothing():
+    from detector.segments import skeleton_matches
+
+    original = ["abcdefgh", "zyxwvuts", "abc"]
+    suspect = ["abcdefgh", "abcdefgx", "qrstuvwx", "abc", "abcdefghijklmnopqrst"]
+    assert skeleton_matches(suspect, original, [0, 1, 2, 3, 4]) == (0,)
+    assert skeleton_matches(suspect, original, [2, 3]) == ()  # another, and a short one
+    assert skeleton_matches(["abcdefghij"], ["abcdefghiz"], [0]) == (0,)  # 0.9 alike
+    assert skeleton_matches(suspect, [], [0]) == ()

@@ -77,6 +77,18 @@ def test_a_source_the_model_backs_is_named_on_one_verbatim_sentence():
     assert further_sources(named, [["new", "new", "new", SHORT, "new"]], [True]) == []
 
 
+def test_a_sentence_spun_past_word_alignment_names_its_source_by_its_skeleton():
+    named = [["swapped", "swapped", "swapped", "new", "new"]]
+    unaligned = ["new", "new", "new", "new", "rewritten"]
+    assert further_sources(named, [unaligned], skeletons=[(4,)]) == [0]
+    assert further_sources(named, [unaligned], skeletons=[()]) == []
+    assert further_sources(named, [unaligned]) == []
+    # a sentence the named source already explains word by word names nothing else
+    assert further_sources(named, [unaligned], skeletons=[(1,)]) == []
+    # one further source explains it for the next: the next is not named for it
+    assert further_sources(named, [unaligned, unaligned], skeletons=[(4,), (4,)]) == [0]
+
+
 def test_joint_sources_pass_the_floor_together_that_neither_passes_alone():
     first, second = ["swapped", "swapped", "new"], ["new", "new", "swapped"]
     assert not has_evidence({"swapped": 2, "new": 1, "matched_share": 0.667})

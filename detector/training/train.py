@@ -25,7 +25,7 @@ from detector.features import FEATURE_NAMES, Pair, make_pair, pair_features
 from detector.lexicon import load_lexicon
 from detector.model import save_model
 from detector.resources import lexicon_path, model_dir
-from detector.results import PairResult, SuspectResult, segment_kinds
+from detector.results import PairResult, SuspectResult, segment_kinds, skeleton_matches
 from detector.training import evaluate, plots
 from detector.training.config import KIND_WEIGHTS, STYLE_WEIGHTS, TrainConfig
 from detector.training.dataset import (
@@ -51,11 +51,13 @@ MODEL_VERSION = "1"
 
 def pair_evidence(pair: Pair) -> dict:
     """What the decision rules read besides the probabilities (as `detector.api` gives them):
-    the segment counts, the number of swaps and the kind of every suspect sentence
-    (`detector.results.segment_kinds`)."""
+    the segment counts, the number of swaps, the kind of every suspect sentence
+    (`detector.results.segment_kinds`) and those with a skeleton of the original's
+    (`detector.results.skeleton_matches`)."""
     segments = pair.segments
+    kinds = segment_kinds(pair)
     return {"segments": segments_mod.summary(segments), "n_swaps": len(pair.alignment.swaps),
-            "segment_kinds": segment_kinds(pair)}
+            "segment_kinds": kinds, "skeleton_matches": skeleton_matches(pair, kinds)}
 
 
 def _extract_chunk(chunk: list[tuple[str, str]]) -> tuple[np.ndarray, list[dict]]:
@@ -266,7 +268,8 @@ def pair_results(pairs: list[LabelledPair], proba: np.ndarray, classes: list[str
             verdict=pair_verdict(probabilities, ev["segments"], ev["n_swaps"]),
             probabilities=probabilities,
             evidence={"segments": ev["segments"], "n_swaps": ev["n_swaps"]},
-            segment_kinds=ev["segment_kinds"]))
+            segment_kinds=ev["segment_kinds"],
+            skeleton_matches=tuple(ev.get("skeleton_matches", ()))))
     return results
 
 
