@@ -26,6 +26,7 @@ from detector.fetch import Fetcher, read_input
 from detector.lexicon import Lexicon, load_lexicon
 from detector.model import CompactModel, load_model
 from detector.results import (
+    DERIVED,
     PairResult,
     SuspectResult,
     evidence_of,
@@ -51,11 +52,7 @@ class Detector:
         """Score (suspect, original) document pairs in one batch."""
         return self._score([Pair(s, o, self.lexicon) for s, o in pairs])
 
-    def _score(self, built: list[Pair], passages: bool = True, *,
-               several: bool = False) -> list[PairResult]:
-        """Results of the pairs `built`; with `several` (one suspect against several
-        originals), each also says which sentences have a skeleton of its original's, what
-        names a stitched suspect's further sources (`PairResult.skeleton_matches`)."""
+    def _score(self, built: list[Pair], passages: bool = True) -> list[PairResult]:
         if not built:
             return []
         X = np.vstack([pair_features(p, self.model.features) for p in built])
@@ -65,7 +62,6 @@ class Detector:
         for p, row in zip(built, proba, strict=True):
             probabilities = {c: float(v) for c, v in zip(classes, row, strict=True)}
             evidence = evidence_of(p, passages)
-            kinds = segment_kinds(p)
             results.append(
                 PairResult(
                     suspect=p.suspect.name,
@@ -78,8 +74,7 @@ class Detector:
                     suspect_sha256=p.suspect.sha256 or None,
                     original_sha256=p.original.sha256 or None,
                     language=p.suspect.language,
-                    segment_kinds=kinds,
-                    skeleton_matches=skeleton_matches(p, kinds) if several else (),
+                    segment_kinds=segment_kinds(p),
                 )
             )
         return results
@@ -100,9 +95,17 @@ class Detector:
         passages, the only ones a suspect's record carries; the other candidates' evidence
         leaves them out (`evidence_of`), which makes a scan faster."""
         built = [Pair(suspect, o, self.lexicon) for o in originals]
-        results = self._score(built, passages == "all", several=len(built) > 1)
+        results = self._score(built, passages == "all")
         found = SuspectResult(suspect.name, results, suspect_sha256=suspect.sha256 or None,
                               language=suspect.language)
+        if len(results) > 1 and found.verdict in DERIVED:
+            # which other candidates a sentence spun past word alignment names as sources too
+            # (`PairResult.skeleton_matches`): asked only of a derived suspect, the one that
+            # names sources, so a scan of pages that derive from nothing pays nothing for it
+            results = [r if r is found.best else
+                       replace(r, skeleton_matches=skeleton_matches(p, r.segment_kinds))
+                       for p, r in zip(built, results, strict=True)]
+            found = replace(found, candidates=results)
         if passages == "best" and found.best is not None:
             k = next(k for k, r in enumerate(results) if r is found.best)
             results = [*results[:k], replace(results[k], evidence=evidence_of(built[k])),
