@@ -74,7 +74,7 @@ class LazyFile:
 def check_writable(path: Path, *, replace: bool) -> None:
     """Refuse at once an --out that could not be written, without creating it."""
     folder = path.parent
-    if path.exists() and not replace:
+    if (path.exists() or path.is_symlink()) and not replace:  # a dangling link is there too
         raise InputError(f"{path}: already exists; use --force to overwrite it")
     if path.is_dir():
         raise InputError(f"{path}: is a directory, expected a file to write")
@@ -124,7 +124,7 @@ def whole_file(path: Path, force: bool) -> Iterator[IO[str]]:
     try:
         with open(partial, "w", encoding="utf-8") as fh:
             yield fh
-        if not force and path.exists():
+        if not force and (path.exists() or path.is_symlink()):
             raise InputError(f"{path}: already exists; use --force to overwrite it")
         os.replace(partial, path)
     except OSError as err:

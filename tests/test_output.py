@@ -62,3 +62,14 @@ def test_a_write_that_fails_is_one_output_error():
           output(Path("/dev/full"), force=True) as out):
         out.write("{}\n" * 10_000)
         out.flush()
+
+
+def test_a_dangling_link_at_the_output_is_an_existing_file(tmp_path):
+    """A link to nothing is refused without --force like any other file there."""
+    link = tmp_path / "page.html"
+    link.symlink_to(tmp_path / "elsewhere.html")
+    with pytest.raises(InputError, match="already exists"):
+        check_writable(link, replace=False)
+    with pytest.raises(InputError, match="already exists"), whole_file(link, force=False):
+        pass
+    assert link.is_symlink() and not (tmp_path / "elsewhere.html").exists()

@@ -195,6 +195,29 @@ def test_a_rewrite_shows_each_sentence_beside_the_one_it_was_made_from(tmp_path,
     assert "moved up" not in at
 
 
+def test_a_rewrite_s_sentence_table_is_open_or_folds_as_its_side_by_side_does(
+        tmp_path, texts, monkeypatch):
+    """It is a rewrite's evidence: open, or, past the sections that open, folded the way the
+    page's script opens for a link and for print (`details.fold`)."""
+    from detector.report import html
+
+    suspect = write(tmp_path, "rewrite.txt", REWRITE)
+    original = write(tmp_path, "original.txt", texts["original"])
+    records = [record(suspect, original, "rewritten", 0.9)]
+    assert '<details open><summary>Sentence by sentence' in report_html(records)
+    monkeypatch.setattr(html, "OPEN_SECTIONS", 0)
+    assert '<details class="fold"><summary>Sentence by sentence' in report_html(records)
+
+
+def test_skipped_records_are_listed_at_the_top_of_the_page(tmp_path, texts):
+    suspect = write(tmp_path, "rewrite.txt", REWRITE)
+    original = write(tmp_path, "original.txt", texts["original"])
+    page = report_html([record(suspect, original, "rewritten", 0.9)],
+                       problems=["line 5: not JSON"])
+    assert page.index('<section id="problems">') < page.index('<section id="summary">')
+    assert "line 5: not JSON" in page
+
+
 def test_sentences_are_not_attributed_for_a_report_that_does_not_derive(tmp_path, texts):
     suspect = write(tmp_path, "independent.txt", texts["independent"])
     original = write(tmp_path, "original.txt", texts["original"])

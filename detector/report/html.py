@@ -252,10 +252,12 @@ HOW = {"verbatim": "verbatim", "swapped": "words swapped", "rewritten": "rewritt
 
 
 def sentences_html(rows: Sequence[SentenceRow], pairs: Sequence[Pair],
-                   source_names: Sequence[str], *, open_: bool = False) -> str:
+                   source_names: Sequence[str], *, open_: bool = False,
+                   fold: bool = False) -> str:
     """Every suspect sentence beside the original sentence it was made from and how, in suspect
     order: the original's sentence number shows reordering (marked where the order goes back),
-    and each source is tagged when there are several."""
+    and each source is tagged when there are several. Open with `open_`; with `fold`, folded
+    as a long report's later side-by-side views are (opened by a link to it, and for print)."""
     several = len(pairs) > 1
     suspect_text = sentence_texts(pairs[0].suspect)
     original_text = [sentence_texts(p.original) for p in pairs]
@@ -274,7 +276,8 @@ def sentences_html(rows: Sequence[SentenceRow], pairs: Sequence[Pair],
                     f"<td class=num>{where}</td>{made_from}</tr>")
     counts = ", ".join(f"{sum(r.kind == k for r in rows)} {k}" for k in HOW)
     right = ("the originals" if several else "the original")
-    return (f"<details{' open' if open_ else ''}><summary>Sentence by sentence ({counts})"
+    state = " open" if open_ else ' class="fold"' if fold else ""  # fold: opened by the
+    return (f"<details{state}><summary>Sentence by sentence ({counts})"  # link, and in print
             '</summary><table class="sentences"><colgroup><col class=c-at><col class=c-how><col>'
             '<col class=c-at><col></colgroup><thead><tr><th class=num>suspect</th><th>how</th>'
             f"<th>suspect sentence</th><th class=num>{right}</th><th>made from</th></tr>"
@@ -341,8 +344,9 @@ def suspect_html(entry: SuspectEntry, anchor: str, load: DocumentLoader, *,
         out.append("<details><summary>Side by side with the closest original</summary>"
                    f"{table}</details>")
     if entry.derived:  # for a report it does not derive from, shared content is not reuse
+        rewritten = entry.verdict == "rewritten"  # the sentences are its evidence
         out.append(sentences_html(sentence_rows(pairs), pairs, names,
-                                  open_=entry.verdict == "rewritten" and not fold))
+                                  open_=rewritten and not fold, fold=rewritten and fold))
     if len(entry.candidates) > 1:
         out.append(_candidates(entry.candidates))
     out.append("</section>")
@@ -451,6 +455,7 @@ def report_html(records: Iterable[dict], *, base: Path | None = None,
         "could not be scored"
         + (f"; {len(problems)} record{'' if len(problems) == 1 else 's'} of the results "
            "skipped as malformed" if problems else "") + ".</p>",
+        problems_html(problems) if problems else "",
         LEGEND,
         '<p class="toggle"><input type="checkbox" id="inline-originals"> '
         '<label for="inline-originals">write the original word after every swap '
@@ -459,8 +464,6 @@ def report_html(records: Iterable[dict], *, base: Path | None = None,
         # right after the table, so that it sorts and filters before the rest has loaded
         f"<script>{SCRIPT}</script>",
     ]
-    if problems:
-        parts.append(problems_html(problems))
     if errors:
         parts.append(errors_html(errors))
     parts.extend(suspect_html(e, a, load, fold=k >= OPEN_SECTIONS)

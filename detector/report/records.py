@@ -21,8 +21,8 @@ from detector.text import Document, decode, read_bytes, read_utf8, sha256_of
 class SuspectEntry:
     """Every result about one suspect, merged: its verdict, best original and the evidence.
 
-    `sources` lists every candidate the suspect derives from (spun or copied); more than one
-    means a stitched suspect, made from several articles. `suspect_sha256` and `hashes`
+    `sources` lists every candidate the suspect derives from (spun, rewritten or copied); more
+    than one means a stitched suspect, made from several articles. `suspect_sha256` and `hashes`
     (original -> SHA-256) are the files' hashes when they were scored; `ids` maps an original
     to its id in the reference index a scan used.
     """

@@ -151,9 +151,10 @@ _COLUMNS = (
     ("", "#", "the suspect's place in the report", True),
     ("name", "suspect", "", False),
     ("verdict", "verdict", "", False),
-    ("score", "score", "probability that the suspect is a spun copy of the original", True),
-    ("derived", "derived", "probability that the suspect derives from the original: spun "
-                           "or copied", True),
+    ("score", "score", "probability that the suspect is a paraphrase of the original: spun "
+                       "or rewritten", True),
+    ("derived", "derived", "probability that the suspect derives from the original: spun, "
+                           "rewritten or copied", True),
     ("", "source", "the original the suspect derives from, or the closest one", False),
     ("", "matched", "share of the suspect that lines up with the original", True),
     ("", "original used", "share of the original that the suspect uses", True),
