@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import json
 import os
 import sys
@@ -865,11 +866,35 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (e.g. `| head`): not an error of ours
         return EXIT_OK
-    except OSError as err:  # standard output cannot be written: a full disk, a closed stdout
-        _drop_stdout()
-        print(f"spundetect: error: cannot write the output ({err.strerror or err})",
-              file=sys.stderr)
+    except OSError as err:
+        if err.errno in _CANNOT_WRITE:  # standard output: a full disk, a closed stdout
+            _drop_stdout()
+            print(f"spundetect: error: cannot write the output ({err.strerror or err})",
+                  file=sys.stderr)
+            return EXIT_INPUT
+        return _unexpected(err)
+    except Exception as err:  # a failure no message above foresaw: still one line
+        return _unexpected(err)
+
+
+# errno values of a write that cannot go on: no space, quota, I/O error, closed or read-only
+_CANNOT_WRITE = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EBADF, errno.EROFS, errno.EFBIG}
+DEBUG = "SPUNDETECT_DEBUG"  # set: an unexpected failure shows its traceback
+
+
+def _unexpected(err: Exception) -> int:
+    """One line for an error spundetect did not foresee (a Dask cluster that went away, say),
+    or, with SPUNDETECT_DEBUG set, the traceback."""
+    if os.environ.get(DEBUG):
+        raise err
+    first = str(err).splitlines()[0] if str(err) else ""
+    if type(err).__module__.split(".")[0] == "distributed":  # the cluster, not spundetect
+        print(f"spundetect: error: the Dask cluster failed ({type(err).__name__}: "
+              f"{shown(first)}); what was written before is kept", file=sys.stderr)
         return EXIT_INPUT
+    print(f"spundetect: error: {type(err).__name__}: {shown(first)} (unexpected; run again "
+          f"with {DEBUG}=1 to see where, and report it)", file=sys.stderr)
+    return EXIT_INPUT
 
 
 def _drop_stdout() -> None:

@@ -93,6 +93,12 @@ def not_an_input(out: Path | None, given: str | Path | None, what: str,
         if os.path.samefile(out, given):
             raise InputError(f"{out}: is {what} ({given}); {option} takes a file "
                              "of its own (nothing was changed)")
+    if os.path.isdir(given):  # a folder input (a partitioned index): nothing inside it either
+        inside = Path(os.path.realpath(out)).parent
+        folder = Path(os.path.realpath(given))
+        if inside == folder or folder in inside.parents:
+            raise InputError(f"{out}: is inside {what} ({given}); {option} takes a file "
+                             "of its own (nothing was changed)")
 
 
 @contextlib.contextmanager

@@ -173,8 +173,9 @@ def connect(scheduler: str, timeout: str = "10s"):
         ) from err
     try:
         return Client(scheduler, timeout=timeout, set_as_default=False)
-    except (OSError, TimeoutError) as err:
-        raise InputError(f"cannot reach the Dask scheduler at {scheduler} ({err})") from err
+    except Exception as err:  # refused, timed out, no port, another protocol answering...
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise InputError(f"cannot reach the Dask scheduler at {scheduler} ({reason})") from err
 
 
 def _dask_map(func, items, context, scheduler: str, ordered: bool, window: int | None):

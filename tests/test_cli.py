@@ -598,3 +598,30 @@ def test_top_k_without_an_index_is_refused(run, article_files):
     code, out, err = run("score", article_files["spun"], "--against", article_files["original"],
                          "--top-k", "3")
     assert (code, out) == (2, "") and "--top-k goes with --index" in err
+
+
+def test_an_unforeseen_failure_is_one_line_and_its_traceback_on_request(monkeypatch, capsys):
+    def fails(args):
+        raise RuntimeError("something nobody foresaw\nsecond line")
+
+    monkeypatch.setitem(cli.COMMANDS, "info", fails)
+    assert cli.main(["info"]) == 2
+    assert capsys.readouterr().err == (
+        "spundetect: error: RuntimeError: something nobody foresaw (unexpected; run again with "
+        "SPUNDETECT_DEBUG=1 to see where, and report it)\n")
+    monkeypatch.setenv(cli.DEBUG, "1")
+    with pytest.raises(RuntimeError):
+        cli.main(["info"])
+
+
+def test_a_dask_cluster_that_fails_mid_run_is_one_line(monkeypatch, capsys):
+    distributed = pytest.importorskip("distributed")
+
+    def lost(args):
+        raise distributed.client.FutureCancelledError("x", "scheduler-connection-lost")
+
+    monkeypatch.setitem(cli.COMMANDS, "info", lost)
+    assert cli.main(["info"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("spundetect: error: the Dask cluster failed (FutureCancelledError")
+    assert err.count("\n") == 1

@@ -73,3 +73,15 @@ def test_a_dangling_link_at_the_output_is_an_existing_file(tmp_path):
     with pytest.raises(InputError, match="already exists"), whole_file(link, force=False):
         pass
     assert link.is_symlink() and not (tmp_path / "elsewhere.html").exists()
+
+
+def test_a_file_inside_a_folder_the_command_reads_is_refused_as_output(tmp_path):
+    """A partitioned index is a folder: none of its files may be written over."""
+    index = tmp_path / "ref-parts"
+    (index / "documents").mkdir(parents=True)
+    (index / "metadata.json").write_text("{}")
+    for out in (index / "metadata.json", index / "documents" / "part-00000.parquet",
+                index / ".." / "ref-parts" / "new.jsonl"):
+        with pytest.raises(InputError, match="is inside the index"):
+            not_an_input(out, index, "the index")
+    not_an_input(tmp_path / "scan.jsonl", index, "the index")

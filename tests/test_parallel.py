@@ -112,6 +112,8 @@ def test_unreachable_scheduler_is_an_input_error():
     pytest.importorskip("distributed")
     with pytest.raises(InputError, match="cannot reach the Dask scheduler"):
         connect("tcp://127.0.0.1:9", timeout="1s")
+    with pytest.raises(InputError, match="at nonsense .missing port number"):
+        connect("nonsense", timeout="1s")
 
 
 # Workers die with their parent. Each test starts a process with a mark in its environment,

@@ -205,7 +205,7 @@ def client_for(scheduler: str | None, jobs: int | None) -> Iterator:
                          "pip install 'spundetect[dask]'") from err
     # Dask serves its status page in any case; a free port on loopback never clashes.
     with LocalCluster(n_workers=jobs or 1, threads_per_worker=1, processes=False,
-                      dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR) as cluster, \
+                      dashboard_address="127.0.0.1:0", silence_logs=logging.CRITICAL) as cluster, \
             Client(cluster, set_as_default=False) as client:
         yield client
 
