@@ -109,9 +109,11 @@ def test_a_damaged_or_missing_part_is_one_line(built, tmp_path, damage, capsys):
     index = PartitionedIndex.open(parts)
     with pytest.raises(IndexDamagedError, match=r"part anchors/part-00001\.parquet"):
         index.anchor_part(1)
-    assert main(["index", "check", str(parts)]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "rebuild it with" in err and "Traceback" not in err
+    for command in ("check", "info"):
+        assert main(["index", command, str(parts)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "rebuild it with" in err and "Traceback" not in err
+        assert "part anchors/part-00001.parquet" in err
 
 
 def test_a_damaged_text_is_named(built, tmp_path):
@@ -139,6 +141,11 @@ def test_version_and_settings_are_checked(built, tmp_path):
     (parts / META).write_text(json.dumps(meta | {"params": params}))
     with pytest.raises(InputError, match="other anchor settings"):
         PartitionedIndex.open(parts)
+    for key, value in (("buckets", "x"), ("anchor_rows", None), ("documents", "many"),
+                       ("document_parts", [{"file": 3}])):
+        (parts / META).write_text(json.dumps(meta | {key: value}))
+        with pytest.raises(IndexDamagedError, match=f"{META} is damaged .{key} is not"):
+            PartitionedIndex.open(parts)
     (parts / META).write_text("{not json")
     with pytest.raises(IndexDamagedError, match="damaged"):
         PartitionedIndex.open(parts)

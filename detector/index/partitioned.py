@@ -145,6 +145,9 @@ class PartitionedIndex:
         if {k: meta.get("params", {}).get(k) for k in current} != current:
             raise InputError(f"{location}: built with other anchor settings "
                              f"({meta.get('params')}); {REBUILD}")
+        wrong = _wrong_in(meta)
+        if wrong:
+            raise IndexDamagedError(f"{location}: {META} is damaged ({wrong}); {REBUILD}")
         try:
             return cls(str(location), meta)
         except (KeyError, TypeError) as err:
@@ -241,11 +244,30 @@ class PartitionedIndex:
         return out
 
     def info(self) -> dict:
-        """Counts, parts, size in storage and build parameters (like `ReferenceIndex.info`)."""
+        """Counts, parts, size in storage and build parameters (like `ReferenceIndex.info`);
+        every part's footer is read, so a missing, damaged or short part is one error here
+        too (`check` reads every row)."""
+        _, pq = _pa()
         fs, root = filesystem(self.url)
-        size = sum(fs.size(posixpath.join(root, f)) for f in
-                   [META, *(p.file for p in self.doc_parts),
-                    *(f"anchors/part-{b:05d}.parquet" for b in range(self.n_buckets))])
+        parts = [*((p.file, p.rows) for p in self.doc_parts),
+                 *((f"anchors/part-{b:05d}.parquet", self.meta["anchor_rows"][b])
+                   for b in range(self.n_buckets))]
+        size = fs.size(posixpath.join(root, META))
+        for relative, rows in parts:
+            path = posixpath.join(root, relative)
+            try:
+                size += fs.size(path)
+                found = pq.read_metadata(path, filesystem=fs).num_rows
+            except FileNotFoundError:
+                raise IndexDamagedError(f"{self.location}: part {relative} is missing; "
+                                        f"{REBUILD}") from None
+            except Exception as err:  # pyarrow raises ArrowInvalid, OSError, ... for damage
+                first = str(err).splitlines()[0] if str(err) else type(err).__name__
+                raise IndexDamagedError(f"{self.location}: part {relative} is damaged "
+                                        f"({first}); {REBUILD}") from err
+            if found != rows:
+                raise IndexDamagedError(f"{self.location}: part {relative} has {found} rows, "
+                                        f"the metadata says {rows}; {REBUILD}")
         return {
             "index": self.location,
             "documents": self.n_docs,
@@ -278,6 +300,27 @@ class PartitionedIndex:
                     raise IndexDamagedError(f"{self.location}: the postings of term {term} are "
                                             f"damaged; {REBUILD}")
         return {"index": self.location, "documents": self.n_docs, "terms": self.meta["terms"]}
+
+
+def _wrong_in(meta: dict) -> str | None:
+    """What in an index's metadata is not of the shape a build writes, or None."""
+    def count(value) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+    for key in ("documents", "buckets", "words", "terms", "postings"):
+        if not count(meta.get(key)):
+            return f"{key} is not a count: {meta.get(key)!r}"
+    if meta["buckets"] < 1:
+        return "buckets is 0"
+    rows = meta.get("anchor_rows")
+    if not isinstance(rows, list) or len(rows) != meta["buckets"] or not all(map(count, rows)):
+        return "anchor_rows is not a count for each anchor part"
+    parts = meta.get("document_parts")
+    if not isinstance(parts, list) or not all(
+            isinstance(p, dict) and isinstance(p.get("file"), str) and count(p.get("first_id"))
+            and count(p.get("rows")) for p in parts):
+        return "document_parts is not a list of parts"
+    return None
 
 
 # --- building ------------------------------------------------------------------------------
