@@ -358,6 +358,12 @@ def cmd_score(args) -> int:
     fetcher = _fetcher(args)
     suspect = read_input(args.suspect, fetcher)
     if args.index is not None:
+        from detector.index.partitioned import is_partitioned
+
+        if is_partitioned(args.index):
+            raise InputError(f"{shown(args.index)}: a partitioned index; `score --index` reads "
+                             "an SQLite one. Scan the suspect against it instead: spundetect "
+                             f"scan --urls LIST --index {shown(args.index)}")
         with open_index(args.index, readonly=True) as index:
             retrieved = retrieve(suspect, index, args.top_k or DEFAULT_TOP_K)
         originals = [original for _, original in retrieved]
@@ -728,6 +734,12 @@ def cmd_index(args) -> int:
                                  "add --format parquet")
             _clear_dead_builds(args.index)
             check_target(args.index)
+        else:
+            from detector.index.partitioned import clear_dead_build
+
+            if clear_dead_build(args.index):
+                print(f"spundetect: removed {shown(args.index)}, left by an interrupted build",
+                      file=sys.stderr)
         paths = list_text_files(args.originals_dir, onerror=unlisted.__setitem__)
         with _progress(len(paths)) as bar:
             index, report = build_index(paths, args.index, jobs=args.jobs,
@@ -906,6 +918,11 @@ def _drop_stdout() -> None:
 
 def run() -> None:
     """The `spundetect` command: `main`, then exit with its code (`collector.for_exit`)."""
+    import signal
+
+    # `kill` (SIGTERM) stops a run as Ctrl-C does: what it writes is cleaned up or kept as
+    # for an interrupt (a build's temporary file removed, a scan's records kept), exit 143
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         _load_quietly()
         code = main()
@@ -914,6 +931,10 @@ def run() -> None:
         code = 130
     collector.for_exit()
     sys.exit(code)
+
+
+def _terminated(number, frame) -> None:
+    raise SystemExit(128 + number)
 
 
 def _load_quietly() -> None:

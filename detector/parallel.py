@@ -41,6 +41,7 @@ def _init(context: Any, parent: int) -> None:
     # Ctrl-C reaches the whole process group: the parent stops the run and the pool, and a
     # worker finishes its task instead of dying with a traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the command's own handler (`cli.run`)
     die_with_parent(parent)
     collector.for_worker()
 

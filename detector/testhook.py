@@ -3,8 +3,8 @@
 Tests of what a `kill -9` leaves behind set an environment variable to N; the code that
 writes (an index add, the scan writer) then sends SIGKILL to its own process once it has
 written N items. With `SPUNDETECT_TEST_SIGNAL=SIGINT` it sends SIGINT to its whole process
-group instead, as Ctrl-C in a terminal does. Unset, as it always is outside tests, the hook
-does nothing.
+group instead, as Ctrl-C in a terminal does; with `SIGTERM`, SIGTERM to itself (`kill`).
+Unset, as it always is outside tests, the hook does nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from collections.abc import Callable
 
 KILL_AFTER_DOCS = "SPUNDETECT_TEST_KILL_AFTER"  # documents written inside an index transaction
 KILL_AFTER_RECORDS = "SPUNDETECT_TEST_KILL_AFTER_RECORDS"  # records written by `scan`
-SIGNAL = "SPUNDETECT_TEST_SIGNAL"  # SIGKILL (the default) to this process, or SIGINT to its group
+SIGNAL = "SPUNDETECT_TEST_SIGNAL"  # SIGKILL (the default) or SIGTERM to this process, or
+# SIGINT to its process group (as Ctrl-C in a terminal)
 
 
 def killer(variable: str) -> Callable[[int], None] | None:
@@ -24,16 +25,16 @@ def killer(variable: str) -> Callable[[int], None] | None:
     if not value:
         return None
     limit = int(value)
-    ctrl_c = os.environ.get(SIGNAL, "SIGKILL") == "SIGINT"
+    which = os.environ.get(SIGNAL, "SIGKILL")
     sent = False
 
     def check(written: int) -> None:
         nonlocal sent
         if written >= limit and not sent:
             sent = True
-            if ctrl_c:
+            if which == "SIGINT":
                 os.killpg(os.getpgid(0), signal.SIGINT)
             else:
-                os.kill(os.getpid(), signal.SIGKILL)
+                os.kill(os.getpid(), signal.SIGTERM if which == "SIGTERM" else signal.SIGKILL)
 
     return check

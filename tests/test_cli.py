@@ -576,7 +576,10 @@ def test_ctrl_c_while_starting_up_is_one_line(monkeypatch, capsys):
     def interrupted(argv=None):
         raise KeyboardInterrupt
 
+    import signal
+
     monkeypatch.setattr(cli, "main", interrupted)
+    monkeypatch.setattr(signal, "signal", lambda *args: None)  # run()'s SIGTERM handler
     with pytest.raises(SystemExit) as exc:
         cli.run()
     assert exc.value.code == 130

@@ -1,4 +1,5 @@
 import json
+import os
 import zlib
 
 import numpy as np
@@ -181,3 +182,21 @@ def test_no_originals_make_an_empty_index(tmp_path):
     index, report = build_partitioned([], tmp_path / "empty", jobs=1)
     assert index.n_docs == 0 and report.added == [] and index.check()["terms"] == 0
     assert index.postings(0, np.array([1, 2], dtype=np.int64), 50) == {}
+
+
+def test_a_build_needs_the_folder_it_goes_in_and_names_a_folder_left_unfinished(
+        built, tmp_path, capsys):
+    from detector.index.partitioned import BUILDING
+
+    with pytest.raises(InputError, match="no such folder for the index"):
+        build_partitioned([], tmp_path / "missing" / "ref-parts", jobs=1)
+    assert not (tmp_path / "missing").exists()
+    left = tmp_path / "left"
+    (left / "documents").mkdir(parents=True)
+    (left / BUILDING).write_text(f"{os.getpid()} elsewhere\n")
+    with pytest.raises(InputError, match="a build of it did not finish"):
+        PartitionedIndex.open(left)
+    assert main(["score", str(built["paths"][-1]), "--index", str(built["parts"])]) == 2
+    assert "a partitioned index; `score --index` reads an SQLite one" in capsys.readouterr().err
+    assert main(["index", "build", str(tmp_path), str(built["parts"])]) == 2
+    assert "is a folder; an index file needs a name of its own" in capsys.readouterr().err

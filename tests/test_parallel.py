@@ -229,3 +229,34 @@ def test_ctrl_c_stops_a_parallel_command_with_one_line(command, tiny_model_dir, 
     assert (done.returncode, done.stderr) == (130, "spundetect: interrupted\n")
     assert marked(mark) == []
     assert not [p for p in tmp_path.iterdir() if "sqlite" in p.name]  # the build's file too
+
+
+@needs_proc
+@pytest.mark.parametrize("fmt", ["sqlite", "parquet"])
+def test_sigterm_stops_a_build_as_ctrl_c_does(fmt, tmp_path):
+    """`kill` (SIGTERM, sent by the test hook at a known point) ends a build with 143, its
+    files removed and no worker left; after `kill -9` the next build clears what was left."""
+    if fmt == "parquet":
+        pytest.importorskip("pyarrow")
+    files = corpus_files(("1",))
+    target = tmp_path / ("new.sqlite" if fmt == "sqlite" else "new-parts")
+    cmd = [sys.executable, "-m", "detector.cli", "index", "build", str(files[0].parent),
+           str(target), "--jobs", "2", *(["--format", "parquet"] if fmt == "parquet" else [])]
+    mark = uuid.uuid4().hex
+    for signal_name in ("SIGTERM", "SIGKILL"):
+        env = {**os.environ, testhook.KILL_AFTER_DOCS: "3", testhook.SIGNAL: signal_name,
+               MARK: mark}
+        done = subprocess.run(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, timeout=120)
+        if signal_name == "SIGTERM":
+            assert (done.returncode, done.stderr) == (143, "")
+            assert marked(mark) == []
+            assert list(tmp_path.iterdir()) == []
+        else:
+            assert done.returncode == -signal.SIGKILL
+    assert list(tmp_path.iterdir())  # what kill -9 left
+    again = subprocess.run(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True,
+                           text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert "left by an interrupted build" in again.stderr
+    assert target.exists()

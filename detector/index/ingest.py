@@ -185,6 +185,9 @@ def clear_dead_builds(location: str | Path) -> list[Path]:
 def check_target(location: str | Path) -> Path:
     """The path a new index will have: refused if it exists or its folder does not."""
     final = Path(location)
+    if final.is_dir():
+        raise InputError(f"{final}: is a folder; an index file needs a name of its own (a "
+                         "partitioned index is built with --format parquet)")
     if final.exists():
         raise InputError(f"{final}: already exists; use `index add` to extend it, or remove it")
     if not final.parent.is_dir():

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import posixpath
+import socket
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -29,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from detector import testhook
 from detector.errors import IndexDamagedError, InputError
 from detector.index.ingest import Prepared, keys_for, prepare, stored_path
 from detector.index.store import AddReport, build_params
@@ -132,6 +135,9 @@ class PartitionedIndex:
             with fs.open(meta_path, "rb") as fh:
                 meta = json.loads(fh.read().decode("utf-8"))
         except FileNotFoundError:
+            if unfinished(location):
+                raise InputError(f"{location}: a build of it did not finish (no {META}); "
+                                 "remove it and build it again") from None
             raise InputError(f"{location}: no such partitioned index (no {META}); create one "
                              "with `spundetect index build --format parquet`") from None
         except (OSError, ValueError) as err:
@@ -325,6 +331,40 @@ def _wrong_in(meta: dict) -> str | None:
 
 # --- building ------------------------------------------------------------------------------
 
+# In the folder of a build under way: "PID HOST" of the process building it. A `kill -9` leaves
+# it, and no metadata.json: `clear_dead_build` then knows the folder for an unfinished build.
+BUILDING = ".building"
+
+
+def _is_local(fs) -> bool:
+    return "file" in (fs.protocol if isinstance(fs.protocol, tuple) else (fs.protocol,))
+
+
+def unfinished(location: str | Path) -> bool:
+    """Whether `location` is the folder of a build that never finished (no metadata.json)."""
+    fs, root = filesystem(location)
+    return (fs.exists(posixpath.join(root, BUILDING))
+            and not fs.exists(posixpath.join(root, META)))
+
+
+def clear_dead_build(location: str | Path) -> bool:
+    """Remove the folder a partitioned build killed on this machine left at `location`; True
+    if it did. A build still running, or one from another machine, is left alone."""
+    from detector.index.ingest import _alive
+
+    fs, root = filesystem(location)
+    if not _is_local(fs) or not unfinished(location):
+        return False
+    try:
+        pid, host = fs.cat(posixpath.join(root, BUILDING)).decode().split()
+    except (OSError, ValueError, UnicodeDecodeError):
+        return False
+    if host != socket.gethostname() or not pid.isdigit() or _alive(int(pid)):
+        return False
+    fs.rm(root, recursive=True)
+    return True
+
+
 
 def _write(table, fs, path: str) -> None:
     _, pq = _pa()
@@ -429,16 +469,24 @@ def build_partitioned(
     fs, root = filesystem(location)
     if fs.exists(root):
         raise InputError(f"{location}: already exists; remove it or choose another folder")
+    if _is_local(fs) and not Path(root).parent.is_dir():
+        raise InputError(f"{location}: no such folder for the index ({Path(root).parent}); "
+                         "create it first")
     n_buckets = buckets or default_buckets(len(originals))
     key = keys_for(key)
     items = [(key(p), str(p)) for p in originals]
     chunks = [items[k : k + docs_per_part] for k in range(0, len(items), docs_per_part)]
     staging = fs.unstrip_protocol(root)  # absolute, the same for every worker
     fs.makedirs(root, exist_ok=True)
+    marker = posixpath.join(root, BUILDING)
     try:
+        fs.pipe(marker, f"{os.getpid()} {socket.gethostname()}\n".encode())
         done = list(pmap(_prepare_part, [(staging, k, c, n_buckets) for k, c in
                                          enumerate(chunks)], jobs=jobs, scheduler=scheduler,
                          ordered=True))
+        kill = testhook.killer(testhook.KILL_AFTER_DOCS)  # a test's kill at a known point
+        if kill is not None:
+            kill(sum(r["rows"] for r in done))
         parts, first = [], 1
         for k, result in enumerate(done):
             parts.append(DocPart(f"documents/part-{k:05d}.parquet", first, result["rows"]))
@@ -463,6 +511,7 @@ def build_partitioned(
         }
         with fs.open(posixpath.join(root, META), "wb") as fh:  # written last: complete or absent
             fh.write(json.dumps(meta, indent=1).encode("utf-8"))
+        fs.rm(marker)
     except BaseException:
         if fs.exists(root) and not fs.exists(posixpath.join(root, META)):
             fs.rm(root, recursive=True)
