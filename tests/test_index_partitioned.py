@@ -127,7 +127,26 @@ def test_a_damaged_text_is_named(built, tmp_path):
     texts = table.column("text").to_pylist()
     texts[1] = zlib.compress(b"ok")[:-3]
     pq.write_table(table.set_column(4, "text", pa.array(texts, pa.binary())), path)
+    with pytest.raises(IndexDamagedError, match=r"part documents/part-00000\.parquet is not the "
+                                                r"part the build wrote"):
+        PartitionedIndex.open(parts).check()
+    meta = json.loads((parts / META).read_text())  # as an index built before the checksums:
+    del meta["part_sha256"]  # the text itself is found damaged
+    (parts / META).write_text(json.dumps(meta))
     with pytest.raises(IndexDamagedError, match="stored text of document 2 is damaged"):
+        PartitionedIndex.open(parts).check()
+
+
+def test_a_part_swapped_for_another_well_formed_one_is_caught(built, tmp_path):
+    parts = _copy(built["parts"], tmp_path / "parts")
+    documents = parts / "documents"
+    meta = json.loads((parts / META).read_text())
+    rows = [p["rows"] for p in meta["document_parts"]]
+    assert rows[1] == rows[2]
+    (documents / "part-00002.parquet").write_bytes(
+        (documents / "part-00001.parquet").read_bytes())  # as many rows, other texts
+    PartitionedIndex.open(parts).info()  # its footer is sound: only the checksum tells
+    with pytest.raises(IndexDamagedError, match=r"part-00002\.parquet is not the part"):
         PartitionedIndex.open(parts).check()
 
 
@@ -143,7 +162,7 @@ def test_version_and_settings_are_checked(built, tmp_path):
     with pytest.raises(InputError, match="other anchor settings"):
         PartitionedIndex.open(parts)
     for key, value in (("buckets", "x"), ("anchor_rows", None), ("documents", "many"),
-                       ("document_parts", [{"file": 3}])):
+                       ("document_parts", [{"file": 3}]), ("part_sha256", ["x"])):
         (parts / META).write_text(json.dumps(meta | {key: value}))
         with pytest.raises(IndexDamagedError, match=f"{META} is damaged .{key} is not"):
             PartitionedIndex.open(parts)

@@ -19,6 +19,7 @@ pairs are merged into its anchor part (the shuffle by hash).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -290,7 +291,19 @@ class PartitionedIndex:
         }
 
     def check(self) -> dict:
-        """Read every part (every stored text, every posting) and raise on the first damage."""
+        """Read every part (every stored text, every posting) and raise on the first damage;
+        a part whose bytes are not those the build wrote (its SHA-256 in the metadata; an
+        index built before they were kept has none) is damage too."""
+        fs, root = filesystem(self.url)
+        for relative, digest in self.meta.get("part_sha256", {}).items():
+            try:
+                data = fs.cat(posixpath.join(root, relative))
+            except FileNotFoundError:
+                raise IndexDamagedError(f"{self.location}: part {relative} is missing; "
+                                        f"{REBUILD}") from None
+            if hashlib.sha256(data).hexdigest() != digest:
+                raise IndexDamagedError(f"{self.location}: part {relative} is not the part the "
+                                        f"build wrote (its SHA-256 differs); {REBUILD}")
         for k, part in enumerate(self.doc_parts):
             self.part_documents(k, range(part.first_id, part.first_id + part.rows))
         last = self.n_docs
@@ -321,6 +334,10 @@ def _wrong_in(meta: dict) -> str | None:
     rows = meta.get("anchor_rows")
     if not isinstance(rows, list) or len(rows) != meta["buckets"] or not all(map(count, rows)):
         return "anchor_rows is not a count for each anchor part"
+    digests = meta.get("part_sha256", {})
+    if not isinstance(digests, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in digests.items()):
+        return "part_sha256 is not a SHA-256 for each part"
     parts = meta.get("document_parts")
     if not isinstance(parts, list) or not all(
             isinstance(p, dict) and isinstance(p.get("file"), str) and count(p.get("first_id"))
@@ -366,10 +383,15 @@ def clear_dead_build(location: str | Path) -> bool:
 
 
 
-def _write(table, fs, path: str) -> None:
-    _, pq = _pa()
+def _write(table, fs, path: str) -> str:
+    """Write a part; returns the SHA-256 of its bytes (what `check` holds it to)."""
+    pa, pq = _pa()
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd")
+    data = sink.getvalue().to_pybytes()
     fs.makedirs(posixpath.dirname(path), exist_ok=True)
-    pq.write_table(table, path, filesystem=fs, compression="zstd")
+    fs.pipe(path, data)
+    return hashlib.sha256(data).hexdigest()
 
 
 def _doc_table(kept: list[Prepared]):
@@ -399,7 +421,8 @@ def _prepare_part(task: tuple[str, int, list[tuple[str, str]], int], _context=No
         else:
             kept.append(prepared)
             words += prepared.n_words
-    _write(_doc_table(kept), fs, posixpath.join(root, "documents", f"part-{part:05d}.parquet"))
+    digest = _write(_doc_table(kept), fs,
+                    posixpath.join(root, "documents", f"part-{part:05d}.parquet"))
     terms = (np.concatenate([p.anchors for p in kept]) if kept
              else np.empty(0, dtype=np.int64))
     rows = np.concatenate([np.full(len(p.anchors), r, dtype=np.uint32)
@@ -409,7 +432,8 @@ def _prepare_part(task: tuple[str, int, list[tuple[str, str]], int], _context=No
         mine = buckets == b
         _write(pa.table({"term": terms[mine], "row": rows[mine]}), fs,
                posixpath.join(root, "_pairs", f"bucket-{b:05d}", f"part-{part:05d}.parquet"))
-    return {"rows": len(kept), "errors": errors, "words": words, "postings": int(terms.size)}
+    return {"rows": len(kept), "errors": errors, "words": words, "postings": int(terms.size),
+            "sha256": digest}
 
 
 def _merge_bucket(task: tuple[str, int, list[int]], _context=None) -> dict:
@@ -440,10 +464,10 @@ def _merge_bucket(task: tuple[str, int, list[int]], _context=None) -> dict:
         "df": pa.array((ends - starts).astype(np.int32), pa.int32()),
         "docs": docs,
     })
-    _write(table, fs, posixpath.join(root, "anchors", f"part-{bucket:05d}.parquet"))
+    digest = _write(table, fs, posixpath.join(root, "anchors", f"part-{bucket:05d}.parquet"))
     if first_ids:  # (no originals: no pairs were written)
         fs.rm(folder, recursive=True)
-    return {"terms": int(starts.size)}
+    return {"terms": int(starts.size), "sha256": digest}
 
 
 def build_partitioned(
@@ -508,6 +532,9 @@ def build_partitioned(
             "buckets": n_buckets,
             "anchor_rows": [r["terms"] for r in merged],
             "document_parts": [vars(p) for p in parts],
+            "part_sha256": {**{p.file: r["sha256"] for p, r in zip(parts, done, strict=True)},
+                            **{f"anchors/part-{b:05d}.parquet": r["sha256"]
+                               for b, r in enumerate(merged)}},
         }
         with fs.open(posixpath.join(root, META), "wb") as fh:  # written last: complete or absent
             fh.write(json.dumps(meta, indent=1).encode("utf-8"))
