@@ -181,8 +181,9 @@ def skeletons(doc: Document) -> list[str]:
         c = columns(d)
         keys = c.keys[c.skeleton] % np.uint64(0x10FFFF)
         text = "".join(map(chr, keys.tolist()))
-        ends = np.cumsum(np.bincount(c.sentence[c.skeleton], minlength=d.n_sentences))
-        starts = np.concatenate(([0], ends[:-1]))
+        counts = np.bincount(c.sentence[c.skeleton], minlength=d.n_sentences)
+        ends = np.cumsum(counts)
+        starts = ends - counts
         return [text[a:z] for a, z in zip(starts.tolist(), ends.tolist(), strict=True)]
     return memo(doc, "skeletons", compute)
 

@@ -26,7 +26,7 @@ from typing import IO
 
 from detector import __version__, collector
 from detector.display import count, shown
-from detector.errors import InputError, OutputError, SpundetectError
+from detector.errors import InputError, OutputError, SpundetectError, WorkerLostError
 from detector.output import LazyFile, check_writable, not_an_input, output, whole_file
 
 EXIT_OK = 0
@@ -684,8 +684,8 @@ def _undone_on_error(out: IO[str] | LazyFile, size: int | None) -> Iterator[None
     try:
         yield
     except SpundetectError as err:
-        if isinstance(out, LazyFile) and not isinstance(err, OutputError):
-            out.undo(size)  # an output that cannot be written keeps what it holds
+        if isinstance(out, LazyFile) and not isinstance(err, OutputError | WorkerLostError):
+            out.undo(size)  # kept as an interrupted scan keeps them: not scored against damage
         raise
 
 
@@ -913,7 +913,10 @@ def _drop_stdout() -> None:
     """Send what is left in stdout's buffer nowhere, so exit does not try it again."""
     with contextlib.suppress(OSError, ValueError, AttributeError):
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        finally:
+            os.close(devnull)
 
 
 def run() -> None:

@@ -49,6 +49,21 @@ def _unescape(match: re.Match) -> str:
     return chr(0xDC00 + code) if escape[0] == "x" and code >= 0x80 else chr(code)
 
 
+def name_before(name: str) -> str:
+    """What spundetect wrote for the file `name_of` writes as `name`, before names were made
+    one per file (a backslash single, a control above ASCII as `\\xNN`): what an index built
+    then holds, so that adding the same file again finds it."""
+    raw = unshown(name)
+    return _UNSAFE.sub(_escape_before, raw) if _UNSAFE.search(raw) else raw
+
+
+def _escape_before(match: re.Match) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def unshown(name: str) -> str:
     """The path `name_of` wrote `name` for (bytes that are not UTF-8 as surrogate escapes, as
     `os.fsdecode` gives them), to open the file it names."""

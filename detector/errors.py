@@ -22,5 +22,10 @@ class OutputError(SpundetectError):
     was written before stays, complete records of a scan included, for `--resume`."""
 
 
+class WorkerLostError(SpundetectError):
+    """A worker process ended abruptly (killed, out of memory): the run stops, and what it
+    had written stays as an interrupted run leaves it (a scan's records, for `--resume`)."""
+
+
 class ModelError(SpundetectError):
     """The trained model or lexicon is missing, unreadable or does not match this code."""

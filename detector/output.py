@@ -126,13 +126,24 @@ def whole_file(path: Path, force: bool) -> Iterator[IO[str]]:
     a temporary name and renamed into place when the block ends without error, so a full disk
     or a failure leaves the file that was there (with --force), or none, never part of one."""
     check_writable(path, replace=force)
-    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
+    target = Path(os.path.realpath(path))  # through a link, as opening it would write
+    partial = target.with_name(f".spundetect-partial-{os.getpid()}")
     try:
-        with open(partial, "w", encoding="utf-8") as fh:
+        fh = open(partial, "w", encoding="utf-8")  # noqa: SIM115
+    except PermissionError:  # a file the user may write, in a folder they may not: in place
+        with output(path, force) as out:
+            yield out  # type: ignore[misc]
+        return
+    except OSError as err:
+        raise OutputError(f"{path}: cannot write ({err.strerror or err})") from err
+    try:
+        with fh:
             yield fh
         if not force and (path.exists() or path.is_symlink()):
             raise InputError(f"{path}: already exists; use --force to overwrite it")
-        os.replace(partial, path)
+        with contextlib.suppress(OSError):  # the file it replaces keeps its permissions
+            os.chmod(partial, os.stat(target).st_mode & 0o7777)
+        os.replace(partial, target)
     except OSError as err:
         raise OutputError(f"{path}: cannot write ({err.strerror or err})") from err
     finally:

@@ -25,7 +25,7 @@ from multiprocessing import get_context
 from typing import Any
 
 from detector import collector
-from detector.errors import InputError, SpundetectError
+from detector.errors import InputError, WorkerLostError
 
 _context: Any = None
 
@@ -116,8 +116,8 @@ def pmap(
         yield from _windowed(lambda item: executor.submit(_call, func, item), items,
                              window or 4 * jobs, ordered, _local_wait)
     except BrokenProcessPool as err:
-        raise SpundetectError("a worker process ended abruptly (killed, or out of memory?); "
-                              "what was written before it is kept") from err
+        raise WorkerLostError("a worker process ended abruptly (killed, or out of memory?); "
+                              "run the command again (a scan continues with --resume)") from err
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 

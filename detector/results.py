@@ -167,11 +167,8 @@ class SuspectResult:
         """
         if self.verdict not in DERIVED:
             return []
-        found = sorted(self._named(),
-                       key=lambda r: -r.evidence.get("segments", {}).get("matched_share", 0.0))
-        return [{"original": r.original, "verdict": _how(r),
-                 "share": r.evidence.get("segments", {}).get("matched_share", 0.0)}
-                for r in found]
+        found = sorted(self._named(), key=lambda r: -_share(r))
+        return [{"original": r.original, "verdict": _how(r), "share": _share(r)} for r in found]
 
     def _named(self) -> list[PairResult]:
         """The candidates `sources` names, likeliest first, if the suspect is derived."""
@@ -216,10 +213,20 @@ class SuspectResult:
 
 def _how(result: PairResult) -> str:
     """How a source was used: its verdict, or for a further source that is not derived on its
-    own (a stitched paragraph), spun if a sentence from it has swaps, else copy."""
+    own (a stitched paragraph), spun if a sentence from it has swaps or was spun past word
+    alignment (`skeleton_matches`), else copy."""
     if result.verdict in DERIVED:
         return result.verdict
-    return "spun" if "swapped" in result.segment_kinds else "copy"
+    return "spun" if "swapped" in result.segment_kinds or result.skeleton_matches else "copy"
+
+
+def _share(result: PairResult) -> float:
+    """The share of the suspect's sentences a source supplies: those matched to it (the
+    evidence's `matched_share`) and those spun from it past word alignment."""
+    matched = result.evidence.get("segments", {}).get("matched_share", 0.0)
+    kinds = result.segment_kinds
+    spun = sum(kinds[k] == "new" for k in result.skeleton_matches if k < len(kinds))
+    return round(matched + spun / len(kinds), 4) if spun else matched
 
 
 def _swaps(named: list[PairResult]) -> int:

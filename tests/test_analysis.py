@@ -107,3 +107,7 @@ def test_a_sentence_s_skeleton_is_what_a_word_spinner_leaves():
     assert len(spun[0]) == 10  # "said" is "stated"
     assert Indel.normalized_similarity(spun[0], original[0]) >= SKELETON_MATCH
     assert Indel.normalized_similarity(original[1], original[0]) < 0.5
+
+
+def test_a_text_without_sentences_has_no_skeletons():
+    assert analysis.skeletons(Document("!!!")) == []

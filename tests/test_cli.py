@@ -628,3 +628,17 @@ def test_a_dask_cluster_that_fails_mid_run_is_one_line(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert err.startswith("spundetect: error: the Dask cluster failed (FutureCancelledError")
     assert err.count("\n") == 1
+
+
+def test_a_scan_stopped_by_a_lost_worker_keeps_its_records(tmp_path):
+    """Unlike a scan stopped by a damaged index, whose records go: they were scored sound."""
+    from detector.errors import IndexDamagedError, WorkerLostError
+    from detector.output import output
+
+    for error, kept in ((WorkerLostError("lost"), True), (IndexDamagedError("damaged"), False)):
+        path = tmp_path / f"{kept}.jsonl"
+        with pytest.raises(type(error)), output(path, False) as out, \
+                cli._undone_on_error(out, None):
+            out.write("{}\n")
+            raise error
+        assert path.exists() is kept

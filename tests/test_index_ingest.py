@@ -187,3 +187,21 @@ def test_files_whose_escaped_names_would_match_are_two_documents(tmp_path, capsy
     with ReferenceIndex.open(location, readonly=True) as index:
         assert len(index) == 2
     capsys.readouterr()
+
+
+def test_adding_a_file_an_older_index_named_the_old_way_finds_it(tmp_path, capsys):
+    """Before names were one per file, a backslash was written single: adding the same file
+    again to such an index finds it (unchanged) and names it as now, no second document."""
+    folder = tmp_path / "originals"
+    folder.mkdir()
+    (folder / "a\\b.txt").write_text(corpus_files(("1",))[0].read_text())
+    location = tmp_path / "ref.sqlite"
+    index, _ = build(sorted(folder.iterdir()), location, jobs=1)
+    with index:
+        (stored,) = index.paths()
+        index.con.execute("UPDATE docs SET path = ?", (stored.replace("\\\\", "\\"),))
+        index.con.commit()
+    assert main(["index", "add", str(location), str(folder), "--jobs", "1"]) == 0
+    assert "0 added, 0 replaced, 1 unchanged" in capsys.readouterr().out
+    with ReferenceIndex.open(location, readonly=True) as index:
+        assert list(index.paths()) == [stored]

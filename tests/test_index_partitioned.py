@@ -162,10 +162,14 @@ def test_version_and_settings_are_checked(built, tmp_path):
     with pytest.raises(InputError, match="other anchor settings"):
         PartitionedIndex.open(parts)
     for key, value in (("buckets", "x"), ("anchor_rows", None), ("documents", "many"),
-                       ("document_parts", [{"file": 3}]), ("part_sha256", ["x"])):
+                       ("document_parts", [{"file": 3}]), ("part_sha256", ["x"]),
+                       ("part_sha256", {"../../etc/hostname": "0" * 64})):
         (parts / META).write_text(json.dumps(meta | {key: value}))
         with pytest.raises(IndexDamagedError, match=f"{META} is damaged .{key} is not"):
             PartitionedIndex.open(parts)
+    (parts / META).write_text(json.dumps(meta | {"params": ["not", "an", "object"]}))
+    with pytest.raises(IndexDamagedError, match="params is not an object"):
+        PartitionedIndex.open(parts)
     (parts / META).write_text("{not json")
     with pytest.raises(IndexDamagedError, match="damaged"):
         PartitionedIndex.open(parts)

@@ -475,6 +475,9 @@ def test_what_is_not_an_index_file_or_cannot_be_used_says_why(built, tmp_path, m
         add_files(index, corpus_files(("2",))[:2], jobs=1)
     denied = sqlite3.OperationalError("unable to open database file")
     denied.sqlite_errorcode = 14  # SQLITE_CANTOPEN
+    locked = tmp_path / "locked.sqlite"
+    locked.write_bytes(b"")
     monkeypatch.setattr(store.os, "access", lambda *args: False)  # as for a file of mode 000
-    assert str(store._explain(denied, "ref.sqlite", None, 1.0)) == (
-        "ref.sqlite: cannot open the index (permission denied)")
+    assert str(store._explain(denied, str(locked), None, 1.0)) == (
+        f"{locked}: cannot open the index (permission denied)")
+    assert "permission" not in str(store._explain(denied, str(tmp_path / "gone"), None, 1.0))

@@ -85,3 +85,16 @@ def test_a_file_inside_a_folder_the_command_reads_is_refused_as_output(tmp_path)
         with pytest.raises(InputError, match="is inside the index"):
             not_an_input(out, index, "the index")
     not_an_input(tmp_path / "scan.jsonl", index, "the index")
+
+
+def test_a_whole_file_writes_through_a_link_and_keeps_the_file_s_permissions(tmp_path):
+    real = tmp_path / "real.html"
+    real.write_text("old")
+    real.chmod(0o640)
+    link = tmp_path / "page.html"
+    link.symlink_to(real)
+    with whole_file(link, force=True) as fh:
+        fh.write("new")
+    assert link.is_symlink() and real.read_text() == "new"
+    assert real.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html", "real.html"]

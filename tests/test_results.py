@@ -108,8 +108,9 @@ def test_a_stitched_suspect_names_the_source_of_its_other_paragraphs():
 def test_a_paragraph_spun_past_word_alignment_names_its_source_by_its_skeleton():
     first = _stitched("a.txt", "spun", 0.95, ["swapped"] * 6 + ["new", "new"])
     second = _stitched("b.txt", "independent", 0.1, ["new"] * 8, skeletons=(6, 7))
-    assert [s["original"] for s in SuspectResult("s.txt", [first, second]).sources] == [
-        "a.txt", "b.txt"]
+    assert SuspectResult("s.txt", [first, second]).sources == [
+        {"original": "a.txt", "verdict": "spun", "share": 0.75},
+        {"original": "b.txt", "verdict": "spun", "share": 0.25}]  # spun, its 2 of 8 sentences
 
 
 def test_a_sibling_that_only_shares_what_the_source_explains_is_not_named():

@@ -149,7 +149,10 @@ class PartitionedIndex:
             raise IndexDamagedError(f"{location}: index format {meta.get('format_version')}, "
                                     f"this version reads {FORMAT_VERSION}; {REBUILD}")
         current = build_params()
-        if {k: meta.get("params", {}).get(k) for k in current} != current:
+        if not isinstance(meta.get("params"), dict):
+            raise IndexDamagedError(f"{location}: {META} is damaged (params is not an object); "
+                                    f"{REBUILD}")
+        if {k: meta["params"].get(k) for k in current} != current:
             raise InputError(f"{location}: built with other anchor settings "
                              f"({meta.get('params')}); {REBUILD}")
         wrong = _wrong_in(meta)
@@ -334,15 +337,19 @@ def _wrong_in(meta: dict) -> str | None:
     rows = meta.get("anchor_rows")
     if not isinstance(rows, list) or len(rows) != meta["buckets"] or not all(map(count, rows)):
         return "anchor_rows is not a count for each anchor part"
-    digests = meta.get("part_sha256", {})
-    if not isinstance(digests, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in digests.items()):
-        return "part_sha256 is not a SHA-256 for each part"
     parts = meta.get("document_parts")
     if not isinstance(parts, list) or not all(
             isinstance(p, dict) and isinstance(p.get("file"), str) and count(p.get("first_id"))
             and count(p.get("rows")) for p in parts):
         return "document_parts is not a list of parts"
+    files = {f"documents/part-{k:05d}.parquet" for k in range(len(parts))}
+    if {p["file"] for p in parts} != files:
+        return "document_parts names files that are not the index's parts"
+    files |= {f"anchors/part-{b:05d}.parquet" for b in range(meta["buckets"])}
+    digests = meta.get("part_sha256", {})  # (none in an index built before they were kept)
+    if not isinstance(digests, dict) or not set(digests) <= files or not all(
+            isinstance(v, str) for v in digests.values()):
+        return "part_sha256 is not a SHA-256 for each part"
     return None
 
 

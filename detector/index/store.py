@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from detector import terms, testhook
-from detector.display import name_of
+from detector.display import name_before, name_of
 from detector.errors import (
     IndexDamagedError,
     IndexLockedError,
@@ -392,6 +392,11 @@ class ReferenceIndex:
                     continue
                 assert item.anchors is not None
                 old = known.get(item.path)
+                if old is None and "\\" in item.path:  # as an older spundetect named it
+                    old = known.get(name_before(item.path))
+                    if old is not None:  # named as now from here on
+                        self.con.execute("UPDATE docs SET path = ? WHERE id = ?",
+                                         (item.path, old[0]))
                 if old is not None and old[1] == item.sha256:
                     report.unchanged.append(item.path)
                     continue
@@ -595,7 +600,7 @@ def _explain(err: Exception, location: str, con: sqlite3.Connection | None,
     if primary == _NOT_A_DATABASE:
         return IndexDamagedError(f"{location}: not a spundetect index, or damaged ({message}); "
                                  f"{REBUILD}")
-    if primary == _CANNOT_OPEN and not os.access(location, os.R_OK):
+    if primary == _CANNOT_OPEN and os.path.exists(location) and not os.access(location, os.R_OK):
         return InputError(f"{location}: cannot open the index (permission denied)")
     if primary == _READONLY:
         return InputError(f"{location}: cannot write to the index (the file or its folder is "
