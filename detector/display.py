@@ -16,12 +16,13 @@ _UNSAFE = re.compile(
 )
 
 
-def _escape(match: re.Match) -> str:
-    char = match.group()
-    code = ord(char)
+def _escape(match: re.Match, below: int = 0x80) -> str:
+    """The escape of one character: `\\xNN` for a byte that was not UTF-8 and for a character
+    under `below` (0x80: \\x80 and up are bytes), `\\uNNNN` for any other."""
+    code = ord(match.group())
     if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, kept by surrogateescape
         return f"\\x{code - 0xDC00:02x}"
-    return f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}"  # \x80 and up are bytes
+    return f"\\x{code:02x}" if code < below else f"\\u{code:04x}"
 
 
 def shown(text: object) -> str:
@@ -54,14 +55,7 @@ def name_before(name: str) -> str:
     one per file (a backslash single, a control above ASCII as `\\xNN`): what an index built
     then holds, so that adding the same file again finds it."""
     raw = unshown(name)
-    return _UNSAFE.sub(_escape_before, raw) if _UNSAFE.search(raw) else raw
-
-
-def _escape_before(match: re.Match) -> str:
-    code = ord(match.group())
-    if 0xDC80 <= code <= 0xDCFF:
-        return f"\\x{code - 0xDC00:02x}"
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return _UNSAFE.sub(lambda m: _escape(m, below=0x100), raw) if _UNSAFE.search(raw) else raw
 
 
 def unshown(name: str) -> str:

@@ -38,14 +38,14 @@ class LazyFile:
         try:
             return fh.write(text)
         except OSError as err:
-            raise self._failed(err) from err
+            raise cannot_write(self.path, err) from err
 
     def flush(self) -> None:
         if self._fh is not None:
             try:
                 self._fh.flush()
             except OSError as err:
-                raise self._failed(err) from err
+                raise cannot_write(self.path, err) from err
 
     def close(self, *, create: bool) -> None:
         if create:
@@ -54,10 +54,7 @@ class LazyFile:
             try:
                 self._fh.close()
             except OSError as err:
-                raise self._failed(err) from err
-
-    def _failed(self, err: OSError) -> OutputError:
-        return OutputError(f"{self.path}: cannot write ({err.strerror or err})")
+                raise cannot_write(self.path, err) from err
 
     def undo(self, size: int | None) -> None:
         """Take back what this run wrote: the file it created, or what it appended past `size`."""
@@ -69,6 +66,11 @@ class LazyFile:
             self.path.unlink(missing_ok=True)
         else:
             os.truncate(self.path, size)
+
+
+def cannot_write(path: Path, err: OSError) -> OutputError:
+    """The one-line error of a write to `path` that failed (a full disk, say)."""
+    return OutputError(f"{path}: cannot write ({err.strerror or err})")
 
 
 def check_writable(path: Path, *, replace: bool) -> None:
@@ -135,7 +137,7 @@ def whole_file(path: Path, force: bool) -> Iterator[IO[str]]:
             yield out  # type: ignore[misc]
         return
     except OSError as err:
-        raise OutputError(f"{path}: cannot write ({err.strerror or err})") from err
+        raise cannot_write(path, err) from err
     try:
         with fh:
             yield fh
@@ -145,6 +147,6 @@ def whole_file(path: Path, force: bool) -> Iterator[IO[str]]:
             os.chmod(partial, os.stat(target).st_mode & 0o7777)
         os.replace(partial, target)
     except OSError as err:
-        raise OutputError(f"{path}: cannot write ({err.strerror or err})") from err
+        raise cannot_write(path, err) from err
     finally:
         partial.unlink(missing_ok=True)

@@ -246,10 +246,15 @@ def segment_kinds(pair: Pair) -> tuple[str, ...]:
     the suspect derives (`detector.verdict.joint_sources` counts it, as the evidence floor
     does), but page furniture ("Leave a Reply", "Copyright 2021 The Evening Post") is in many
     pages and names no source (`detector.verdict.further_sources` does not count it)."""
-    words = np.bincount(pair.suspect.token_columns.sentences,
-                        minlength=pair.suspect.n_sentences).tolist()
+    words = _words_per_sentence(pair)
     return tuple(s.kind if words[s.suspect] >= MIN_SOURCE_WORDS or s.kind == "new" else SHORT
                  for s in pair.segments)
+
+
+def _words_per_sentence(pair: Pair) -> list[int]:
+    """The number of words of each suspect sentence."""
+    return np.bincount(pair.suspect.token_columns.sentences,
+                       minlength=pair.suspect.n_sentences).tolist()
 
 
 def skeleton_matches(pair: Pair, kinds: tuple[str, ...]) -> tuple[int, ...]:
@@ -257,10 +262,9 @@ def skeleton_matches(pair: Pair, kinds: tuple[str, ...]) -> tuple[int, ...]:
     every content word swapped: of `MIN_SOURCE_WORDS` words or more, `new` or `rewritten` by
     their words (`kinds`, from `segment_kinds`), with an original sentence's skeleton
     (`detector.segments.skeleton_matches`)."""
-    asked = [k for k, kind in enumerate(kinds) if kind in ("new", "rewritten")]
-    words = np.bincount(pair.suspect.token_columns.sentences,
-                        minlength=pair.suspect.n_sentences).tolist()
-    asked = [k for k in asked if words[k] >= MIN_SOURCE_WORDS]
+    words = _words_per_sentence(pair)
+    asked = [k for k, kind in enumerate(kinds)
+             if kind in ("new", "rewritten") and words[k] >= MIN_SOURCE_WORDS]
     if not asked:
         return ()
     return segments_mod.skeleton_matches(skeletons(pair.suspect), skeletons(pair.original),

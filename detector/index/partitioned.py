@@ -19,6 +19,7 @@ pairs are merged into its anchor part (the shuffle by hash).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -26,7 +27,7 @@ import os
 import posixpath
 import socket
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,13 +178,11 @@ class PartitionedIndex:
         """The document part holding each id."""
         return np.searchsorted(self.first_ids, ids, side="right") - 1
 
-    def _read(self, relative: str, columns: list[str], rows: int | None = None):
-        """A part as an Arrow table; a missing, damaged or short file is one IndexDamagedError."""
-        _, pq = _pa()
-        fs, root = filesystem(self.url)
+    @contextlib.contextmanager
+    def _reading(self, relative: str) -> Iterator[None]:
+        """A read of part `relative`: missing or damaged, it is one IndexDamagedError."""
         try:
-            table = pq.read_table(posixpath.join(root, relative), columns=columns,
-                                  filesystem=fs)
+            yield
         except FileNotFoundError:
             raise IndexDamagedError(f"{self.location}: part {relative} is missing; "
                                     f"{REBUILD}") from None
@@ -191,9 +190,21 @@ class PartitionedIndex:
             first = str(err).splitlines()[0] if str(err) else type(err).__name__
             raise IndexDamagedError(f"{self.location}: part {relative} is damaged ({first}); "
                                     f"{REBUILD}") from err
-        if rows is not None and table.num_rows != rows:
-            raise IndexDamagedError(f"{self.location}: part {relative} has {table.num_rows} "
-                                    f"rows, the metadata says {rows}; {REBUILD}")
+
+    def _rows_are(self, relative: str, found: int, rows: int | None) -> None:
+        """Refuse a part with other than the `rows` the metadata gives it (None: any)."""
+        if rows is not None and found != rows:
+            raise IndexDamagedError(f"{self.location}: part {relative} has {found} rows, the "
+                                    f"metadata says {rows}; {REBUILD}")
+
+    def _read(self, relative: str, columns: list[str], rows: int | None = None):
+        """A part as an Arrow table; a missing, damaged or short file is one IndexDamagedError."""
+        _, pq = _pa()
+        fs, root = filesystem(self.url)
+        with self._reading(relative):
+            table = pq.read_table(posixpath.join(root, relative), columns=columns,
+                                  filesystem=fs)
+        self._rows_are(relative, table.num_rows, rows)
         return table
 
     def anchor_part(self, bucket: int) -> AnchorPart:
@@ -265,19 +276,10 @@ class PartitionedIndex:
         size = fs.size(posixpath.join(root, META))
         for relative, rows in parts:
             path = posixpath.join(root, relative)
-            try:
+            with self._reading(relative):
                 size += fs.size(path)
                 found = pq.read_metadata(path, filesystem=fs).num_rows
-            except FileNotFoundError:
-                raise IndexDamagedError(f"{self.location}: part {relative} is missing; "
-                                        f"{REBUILD}") from None
-            except Exception as err:  # pyarrow raises ArrowInvalid, OSError, ... for damage
-                first = str(err).splitlines()[0] if str(err) else type(err).__name__
-                raise IndexDamagedError(f"{self.location}: part {relative} is damaged "
-                                        f"({first}); {REBUILD}") from err
-            if found != rows:
-                raise IndexDamagedError(f"{self.location}: part {relative} has {found} rows, "
-                                        f"the metadata says {rows}; {REBUILD}")
+            self._rows_are(relative, found, rows)
         return {
             "index": self.location,
             "documents": self.n_docs,
@@ -299,11 +301,8 @@ class PartitionedIndex:
         index built before they were kept has none) is damage too."""
         fs, root = filesystem(self.url)
         for relative, digest in self.meta.get("part_sha256", {}).items():
-            try:
+            with self._reading(relative):
                 data = fs.cat(posixpath.join(root, relative))
-            except FileNotFoundError:
-                raise IndexDamagedError(f"{self.location}: part {relative} is missing; "
-                                        f"{REBUILD}") from None
             if hashlib.sha256(data).hexdigest() != digest:
                 raise IndexDamagedError(f"{self.location}: part {relative} is not the part the "
                                         f"build wrote (its SHA-256 differs); {REBUILD}")

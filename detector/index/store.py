@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from detector import terms, testhook
-from detector.display import name_before, name_of
+from detector.display import name_before
 from detector.errors import (
     IndexDamagedError,
     IndexLockedError,
@@ -431,6 +431,8 @@ class ReferenceIndex:
     @_guarded
     def remove(self, ids_or_paths: Sequence[str | int]) -> list[int]:
         """Remove documents by id or stored path, in one transaction; returns the removed ids."""
+        from detector.index.ingest import stored_path  # (ingest imports this module)
+
         with self._writing():
             paths = self.paths()
             existing = set(paths.values())
@@ -441,7 +443,7 @@ class ReferenceIndex:
                     ids.append(paths[text])
                 elif text.isdigit() and int(text) in existing:
                     ids.append(int(text))
-                elif (named := name_of(Path(text).resolve())) in paths:  # the file, as named
+                elif (named := stored_path(Path(text))) in paths:  # the file, as named
                     ids.append(paths[named])  # when added (its name escaped, a link resolved)
                 else:
                     raise InputError(f"{key}: no such document id or path in {self.location}")
