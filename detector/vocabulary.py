@@ -13,6 +13,7 @@ older generation looks the tokens up again.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from itertools import count
@@ -45,6 +46,7 @@ class Facts(NamedTuple):
 
     key: np.ndarray  # uint64: the lower form's string hash, the key words are compared by
     stem_key: np.ndarray  # uint64: the hash of its first five letters (`analysis.columns`)
+    stable: np.ndarray  # uint64: `stable_key` of the lower form, the same in every process
     stopword: np.ndarray  # bool: one of STOPWORDS
     content: np.ndarray  # bool: three letters or more and no stopword
     closed: np.ndarray  # bool: a closed-class word (determiner, preposition, pronoun...)
@@ -60,7 +62,15 @@ class Rows(NamedTuple):
     rows: list[int]
 
 
-_DTYPES = {"key": np.uint64, "stem_key": np.uint64, **{f: bool for f in Facts._fields[2:]}}
+_KEYS = ("key", "stem_key", "stable")
+_DTYPES = {f: np.uint64 if f in _KEYS else bool for f in Facts._fields}
+
+
+def stable_key(lower: str) -> int:
+    """A word's key that every process and machine computes alike (its BLAKE2b-64 digest,
+    read little-endian): what the reference index stores, where `Facts.key` (Python's string
+    hash) changes from process to process."""
+    return int.from_bytes(hashlib.blake2b(lower.encode(), digest_size=8).digest(), "little")
 
 
 class Vocabulary(dict):
@@ -89,6 +99,7 @@ class Vocabulary(dict):
         c = self._columns
         c["key"][row] = hash(lower) & 0xFFFFFFFFFFFFFFFF  # unsigned, as `analysis` keys words
         c["stem_key"][row] = hash(lower[:5]) & 0xFFFFFFFFFFFFFFFF
+        c["stable"][row] = stable_key(lower)
         c["stopword"][row] = stopword
         c["content"][row] = len(lower) > 2 and not stopword
         c["closed"][row] = lower in closed_class_words()

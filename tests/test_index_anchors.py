@@ -1,6 +1,19 @@
-import numpy as np
+import hashlib
 
-from detector.index.anchors import anchor_terms, anchors, hash_terms
+import numpy as np
+import pytest
+
+from detector.analysis import _MIX
+from detector.index.anchors import (
+    _MARK,
+    _SALT,
+    HASH,
+    LEGACY_HASH,
+    anchor_terms,
+    anchors,
+    anchors_and_words,
+    hash_terms,
+)
 from detector.text import Document
 
 
@@ -32,7 +45,7 @@ def test_spinning_keeps_most_anchors_and_unrelated_text_shares_none(texts):
     assert not original & unrelated
 
 
-def test_hashes_are_stable_sorted_and_distinct():
+def test_legacy_hashes_are_stable_sorted_and_distinct():
     h = hash_terms(["n:park", "d:12", "n:park"])
     assert h.dtype == np.int64 and h.size == 2 and np.all(np.diff(h) > 0)
     # the same value on every machine and run (Python's own hash() is salted per process)
@@ -40,6 +53,43 @@ def test_hashes_are_stable_sorted_and_distinct():
         __import__("hashlib").blake2b(b"n:park", digest_size=8).digest(), "little", signed=True)
     assert hash_terms(["n:park"]).tolist() == [-2178122103759516724]  # as indexes store it
     assert hash_terms([]).dtype == np.int64 and hash_terms([]).size == 0
+
+
+def _word_key(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
+
+
+def term_hash(term: str) -> int:
+    """What `HASH` makes of one anchor term, spelled out from its definition (signed 64-bit)."""
+    kind, body = term[:2], term[2:]
+    if kind == "s:":
+        codes = [_word_key(t[1:]) ^ int(_MARK[t[0]]) if t[0] in "#N" else _word_key(t)
+                 for t in body.split(" ")]
+        value = (sum(c * int(m) for c, m in zip(codes, _MIX, strict=False)) % 2**64
+                 ^ int(_SALT["skeleton"]))
+    else:
+        value = _word_key(body) ^ int(_SALT[{"n:": "name", "d:": "number", "r:": "rare"}[kind]])
+    return value - 2**64 if value >= 2**63 else value
+
+
+def hashed(terms) -> np.ndarray:
+    return np.unique(np.array([term_hash(t) for t in terms], dtype=np.int64))
+
+
+def test_hashes_are_the_same_on_every_machine():
+    doc = Document("The mayor, Linda Park, said 12 reporters came.")
+    found = anchors(doc).tolist()
+    # as indexes store them: a change to a constant would make every index miss its queries
+    assert term_hash("n:park") == 573482229664918675 and term_hash("n:park") in found
+    assert term_hash("s:Nlinda Npark said") == -5115080924869553443
+    assert term_hash("s:Nlinda Npark said") in found
+    assert found == sorted(set(found)) and anchors(doc).dtype == np.int64
+    assert anchors(Document("...")).size == 0 and anchors_and_words(Document("..."))[1] == 0
+
+
+def test_an_unknown_hash_is_refused():
+    with pytest.raises(ValueError, match="unknown anchor hash"):
+        anchors(Document("Linda Park said so."), scheme="md5")
 
 
 def _reference_terms(doc: Document) -> set[str]:
@@ -79,5 +129,10 @@ def test_cached_word_classes_give_the_plain_reading(texts):
         doc = Document(text)
         assert anchor_terms(doc) == _reference_terms(doc)
         hashes, n_words = anchors_and_words(doc)
-        assert np.array_equal(hashes, hash_terms(_reference_terms(doc)))
+        assert np.array_equal(hashes, hashed(_reference_terms(doc)))
         assert n_words == len(TOKEN.findall(text))
+        legacy, n_legacy = anchors_and_words(Document(text), scheme=LEGACY_HASH)
+        assert np.array_equal(legacy, hash_terms(_reference_terms(doc))) and n_legacy == n_words
+        for kinds in (("number",), ("name", "skeleton"), ("rare",)):
+            assert np.array_equal(anchors(Document(text), kinds, HASH),
+                                  hashed(anchor_terms(doc, kinds)))

@@ -120,3 +120,16 @@ def test_the_api_scans_a_partitioned_index_as_a_sqlite_one(corpus, cluster, mode
     parts = list(scan_index(corpus["suspects"], str(corpus["parts"]), detector=detector,
                             scheduler=cluster.scheduler_address))
     assert parts == local
+
+
+def test_suspects_anchors_are_hashed_as_the_index_hashes_its_terms(tmp_path):
+    from detector.index.anchors import KINDS, LEGACY_HASH, anchor_terms, anchors, hash_terms
+    from detector.index.distributed import _read
+    from detector.text import Document
+
+    path = tmp_path / "s.txt"
+    path.write_text(SPUN, encoding="utf-8")
+    for scheme, wanted in ((LEGACY_HASH, hash_terms(anchor_terms(Document(SPUN)))),
+                           ("blake2b-64-words", anchors(Document(SPUN)))):
+        _, hashes = _read([(path, "s.txt")], KINDS, None, scheme)
+        assert hashes[0].tolist() == wanted.tolist()

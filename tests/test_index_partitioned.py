@@ -161,6 +161,13 @@ def test_version_and_settings_are_checked(built, tmp_path):
     (parts / META).write_text(json.dumps(meta | {"params": params}))
     with pytest.raises(InputError, match="other anchor settings"):
         PartitionedIndex.open(parts)
+    # terms hashed as strings, as older builds did: read (its scans hash their anchors alike)
+    older = meta["params"] | {"hash": "blake2b-64"}
+    (parts / META).write_text(json.dumps(meta | {"params": older}))
+    assert PartitionedIndex.open(parts).meta["params"]["hash"] == "blake2b-64"
+    (parts / META).write_text(json.dumps(meta | {"params": older | {"hash": "md5"}}))
+    with pytest.raises(InputError, match="other anchor settings"):
+        PartitionedIndex.open(parts)
     for key, value in (("buckets", "x"), ("anchor_rows", None), ("documents", "many"),
                        ("document_parts", [{"file": 3}]), ("part_sha256", ["x"]),
                        ("part_sha256", {"../../etc/hostname": "0" * 64})):

@@ -162,6 +162,37 @@ def test_open_refuses_an_index_built_with_other_settings(tmp_path, article_files
         ReferenceIndex.open(location)
 
 
+def test_an_index_whose_terms_were_hashed_as_strings_is_still_read_and_added_to(
+        tmp_path, article_files, texts):
+    from detector.index.anchors import HASH, LEGACY_HASH, anchor_terms, hash_terms
+
+    location = tmp_path / "older.sqlite"
+    ReferenceIndex.create(location).close()
+    con = sqlite3.connect(location)  # as builds wrote it before terms were hashed word by word
+    params = store.build_params() | {"hash": LEGACY_HASH}
+    con.execute("UPDATE meta SET value = ? WHERE key = 'params'", (json.dumps(params),))
+    con.commit()
+    con.close()
+    index = ReferenceIndex.open(location)
+    assert index.scheme == LEGACY_HASH
+    add_files(index, [article_files["original"], article_files["unrelated"]], jobs=2)
+    terms = {t for (t,) in index.con.execute("SELECT term FROM postings")}
+    wanted = {t for name in ("original", "unrelated")
+              for t in hash_terms(anchor_terms(Document(texts[name]))).tolist()}
+    assert terms == wanted
+    found = index.candidates(Document(texts["spun"]), k=2)
+    assert found[0].path.endswith("original.txt")
+    index.close()
+    con = sqlite3.connect(location)
+    con.execute("UPDATE meta SET value = ? WHERE key = 'params'",
+                (json.dumps(params | {"hash": "md5-64"}),))
+    con.commit()
+    con.close()
+    with pytest.raises(InputError, match="other anchor settings"):
+        ReferenceIndex.open(location)
+    assert store.build_params()["hash"] == HASH  # what a new build hashes with
+
+
 def test_an_index_of_the_format_before_is_refused_with_what_to_do(tmp_path, article_files,
                                                                    capsys):
     location = tmp_path / "old.sqlite"

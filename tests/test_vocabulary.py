@@ -1,5 +1,6 @@
 """The vocabulary answers each question once per distinct form, as the word-level definitions do."""
 
+import hashlib
 import os
 import signal
 import threading
@@ -24,6 +25,8 @@ def expected(text: str) -> dict:
     lower = lower_form(text)
     unsigned = 0xFFFFFFFFFFFFFFFF
     return {"key": hash(lower) & unsigned, "stem_key": hash(lower[:5]) & unsigned,
+            "stable": int.from_bytes(hashlib.blake2b(lower.encode(), digest_size=8).digest(),
+                                     "little"),
             "stopword": lower in STOPWORDS,
             "content": len(lower) > 2 and lower not in STOPWORDS,
             "closed": lower in closed_class_words(), "name": is_name(text, lower),

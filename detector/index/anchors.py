@@ -13,15 +13,29 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from detector.analysis import gram_stream, unique_sorted
 from detector.lexicon import STOPWORDS
 from detector.terms import is_name, is_number, is_rare
 from detector.text import _TOKEN as TOKEN
 from detector.text import Document, split_sentences
-from detector.vocabulary import lower_form
+from detector.vocabulary import VOCABULARY, lower_form
 
 SKELETON_N = 3  # skeleton shingle length (tokens of names, numbers and stopwords, in order)
 KINDS = ("name", "number", "rare", "skeleton")
 PREFIX = {"name": "n:", "number": "d:", "rare": "r:", "skeleton": "s:"}
+
+# How terms become the 64-bit integers an index stores (its `params["hash"]`). A word's term
+# is its stable key (`vocabulary.stable_key`, BLAKE2b-64 of its lower form) XOR its kind's
+# constant, so "n:park" and "r:park" differ; a skeleton token is the word's key, XOR a mark
+# for a number ("#12") or a name ("Npark"); a skeleton gram combines its tokens' keys as
+# `analysis.gram_stream` combines words, XOR the skeleton's constant. Indexes built before
+# hashed each term's string (`LEGACY_HASH`); they are still read, and added to, as built.
+HASH = "blake2b-64-words"
+LEGACY_HASH = "blake2b-64"
+_SALT = {kind: np.uint64(c) for kind, c in (
+    ("name", 0x5F1A3C7E9B2D4F61), ("number", 0x3C6EF372FE94F82B),
+    ("rare", 0xA54FF53A5F1D36F1), ("skeleton", 0x1F83D9ABFB41BD6B))}
+_MARK = {"#": np.uint64(0x510E527FADE682D1), "N": np.uint64(0x9B05688C2B3E6C1F)}
 
 
 # Word -> what it contributes, (anchor term or "", skeleton token or "") as a sentence's first
@@ -92,20 +106,69 @@ def _extract(doc: Document, kinds: Iterable[str] = KINDS) -> tuple[set[str], int
 
 
 def hash_terms(terms: Iterable[str]) -> np.ndarray:
-    """Stable signed 64-bit hashes of terms (each term's BLAKE2b-64 digest, read little-endian),
-    sorted and distinct: the same on every machine. The digests are read as one buffer; most
-    terms (skeleton grams) are new to a process, so a cache of hashes would not pay."""
+    """Stable signed 64-bit hashes of terms as indexes of the older scheme (`LEGACY_HASH`)
+    stored them: each term's BLAKE2b-64 digest, read little-endian, sorted and distinct."""
     blake2b = hashlib.blake2b
     digests = b"".join([blake2b(t.encode(), digest_size=8).digest() for t in terms])
     return np.unique(np.frombuffer(digests, dtype="<i8").astype(np.int64))
 
 
-def anchors(doc: Document, kinds: Iterable[str] = KINDS) -> np.ndarray:
+def anchors(doc: Document, kinds: Iterable[str] = KINDS, scheme: str = HASH) -> np.ndarray:
     """A document's anchor hashes, the unit the reference index stores and queries."""
-    return hash_terms(anchor_terms(doc, kinds))
+    return anchors_and_words(doc, kinds, scheme)[0]
 
 
-def anchors_and_words(doc: Document, kinds: Iterable[str] = KINDS) -> tuple[np.ndarray, int]:
-    """`anchors` and the document's number of word tokens, from one reading of its text."""
-    terms, n_words = _extract(doc, kinds)
-    return hash_terms(terms), n_words
+def anchors_and_words(doc: Document, kinds: Iterable[str] = KINDS,
+                      scheme: str = HASH) -> tuple[np.ndarray, int]:
+    """`anchors` and the document's number of word tokens, from one reading of its text.
+
+    `scheme` is how the index hashes terms (its `params["hash"]`): `HASH`, or `LEGACY_HASH`
+    for an index built before it, whose terms are hashed as strings."""
+    if scheme == LEGACY_HASH:
+        terms, n_words = _extract(doc, kinds)
+        return hash_terms(terms), n_words
+    if scheme != HASH:
+        raise ValueError(f"unknown anchor hash {scheme!r}")
+    return _hashed(doc, frozenset(kinds))
+
+
+def _hashed(doc: Document, kinds: frozenset[str]) -> tuple[np.ndarray, int]:
+    """The anchors of `HASH`, worked out column by column: each distinct word's facts and
+    stable key come from the process's vocabulary (`detector.vocabulary`), so a document
+    costs one dictionary pass over its tokens and a few array operations, instead of a
+    string and a digest per term. The same terms as `anchor_terms` (a test holds each hash
+    to the term it stands for)."""
+    tokens: list[str] = []
+    opening: list[int] = []  # the position of each sentence's first token
+    for sentence in _sentences(doc):
+        words = TOKEN.findall(sentence)
+        if words:
+            opening.append(len(tokens))
+            tokens += words
+    n = len(tokens)
+    if not n:
+        return np.zeros(0, dtype=np.int64), 0
+    found, facts = VOCABULARY.lookup(tokens)
+    rows = np.asarray(found, dtype=np.intp)
+    opens = np.zeros(n, dtype=bool)
+    opens[opening] = True  # a sentence's first word: its capital says nothing
+    number = facts.number[rows]
+    other = ~number & ~facts.stopword[rows]
+    name = other & facts.name[rows] & ~opens
+    rare = other & facts.rare[rows] & ~name
+    key = facts.stable[rows]
+    parts = [key[mask] ^ _SALT[kind] for kind, mask in
+             (("name", name), ("number", number), ("rare", rare)) if kind in kinds]
+    if "skeleton" in kinds:
+        skeleton = ~other | name  # stopwords, numbers and names, in order
+        code = key ^ np.where(number, _MARK["#"], np.where(name, _MARK["N"], np.uint64(0)))
+        marked = (number | name)[skeleton]
+        m = int(np.count_nonzero(skeleton)) - SKELETON_N + 1
+        if m > 0:
+            grams = gram_stream(code[skeleton], SKELETON_N)
+            anchored = marked[:m].copy()  # a name or number in the gram: an anchor
+            for k in range(1, SKELETON_N):
+                anchored |= marked[k : k + m]
+            parts.append(grams[anchored] ^ _SALT["skeleton"])
+    terms = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+    return unique_sorted(terms.view(np.int64)), n

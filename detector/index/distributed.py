@@ -41,7 +41,7 @@ ROUND = 4096  # suspects per graph: each round reads every anchor part once
 
 
 def _read(items: list[tuple[Path | str, str | None]], kinds: tuple[str, ...],
-          fetcher: Fetcher | None = None
+          fetcher: Fetcher | None = None, scheme: str = anchor_mod.HASH
           ) -> tuple[list[tuple[str, str | None, str | None, str, str | None]], list[np.ndarray]]:
     """Read a batch of suspects (URLs with `fetcher`): (suspect, text, error, sha256, name)
     and anchors of each."""
@@ -54,7 +54,7 @@ def _read(items: list[tuple[Path | str, str | None]], kinds: tuple[str, ...],
             hashes.append(np.empty(0, dtype=np.int64))
             continue
         out.append((str(path), doc.text, None, doc.sha256, name))
-        hashes.append(anchor_mod.anchors(doc, kinds))
+        hashes.append(anchor_mod.anchors(doc, kinds, scheme))
     return out, hashes
 
 
@@ -138,6 +138,7 @@ def round_graph(index: PartitionedIndex, items: Sequence[tuple[Path | str, str |
     """
     shape, index = index, (index if shared is None else shared)
     kinds = list(shape.meta["params"]["kinds"])
+    scheme = shape.meta["params"]["hash"]
     # items as lists: in the graph spec a tuple whose first element is callable is a task
     batches = [[[path, name] for path, name in items[k : k + batch]]
                for k in range(0, len(items), batch)]
@@ -163,7 +164,7 @@ def round_graph(index: PartitionedIndex, items: Sequence[tuple[Path | str, str |
             split((name, part), n_s)
 
     for s, b in enumerate(batches):
-        graph[(read, s)] = (_read, b, kinds, fetcher)
+        graph[(read, s)] = (_read, b, kinds, fetcher, scheme)
         graph[(hashes, s)] = (getitem, (read, s), 1)
         graph[(route, s)] = (_route, (hashes, s), n_b)
         split((route, s), n_b)  # what each batch sends each anchor part

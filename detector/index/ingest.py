@@ -41,15 +41,17 @@ class Prepared:
     error: str | None = None
 
 
-def prepare(path: str, data: bytes | None, error: str | None = None) -> Prepared:
-    """Decode, normalise and extract anchors from one original's bytes (runs in workers)."""
+def prepare(path: str, data: bytes | None, error: str | None = None,
+            scheme: str = anchor_mod.HASH) -> Prepared:
+    """Decode, normalise and extract anchors from one original's bytes (runs in workers),
+    their terms hashed as the index they go into hashes them (`scheme`)."""
     if error is not None:
         return Prepared(path, error=error)
     try:
         text = decode(data or b"", path)
     except SpundetectError as err:
         return Prepared(path, error=str(err))
-    hashes, n_words = anchor_mod.anchors_and_words(Document(text, name=path))
+    hashes, n_words = anchor_mod.anchors_and_words(Document(text, name=path), scheme=scheme)
     return Prepared(
         path=path,
         sha256=hashlib.sha256(data or b"").hexdigest(),
@@ -59,9 +61,10 @@ def prepare(path: str, data: bytes | None, error: str | None = None) -> Prepared
     )
 
 
-def prepare_many(items: Sequence[tuple[str, bytes | None, str | None]]) -> list[Prepared]:
+def prepare_many(items: Sequence[tuple[str, bytes | None, str | None]],
+                 scheme: str = anchor_mod.HASH) -> list[Prepared]:
     """`prepare` over a chunk, the unit of work sent to a process or a Dask worker."""
-    return [prepare(*item) for item in items]
+    return [prepare(*item, scheme=scheme) for item in items]
 
 
 def _read(path: Path) -> tuple[bytes | None, str | None]:
@@ -118,8 +121,8 @@ def _chunks(paths: Sequence[Path], key: Callable[[Path], str], size: int) -> Ite
 IN_FLIGHT = 65_536
 
 
-def _prepare_chunk(chunk: list, _context=None) -> list[Prepared]:
-    return prepare_many(chunk)
+def _prepare_chunk(chunk: list, scheme: str | None = None) -> list[Prepared]:
+    return prepare_many(chunk, scheme or anchor_mod.HASH)
 
 
 def add_files(
@@ -140,7 +143,8 @@ def add_files(
     from detector.parallel import pmap
 
     key = keys_for(key)
-    batches = pmap(_prepare_chunk, _chunks(paths, key, chunk), jobs=jobs, scheduler=scheduler,
+    batches = pmap(_prepare_chunk, _chunks(paths, key, chunk), context=index.scheme,
+                   jobs=jobs, scheduler=scheduler,
                    ordered=True, window=max(IN_FLIGHT // chunk, 1))
     prepared = (item for batch in batches for item in batch)
     return index.add_prepared(prepared, on_doc=(lambda _: progress(1)) if progress else None)

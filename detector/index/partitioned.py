@@ -36,7 +36,7 @@ import numpy as np
 from detector import testhook
 from detector.errors import IndexDamagedError, InputError
 from detector.index.ingest import Prepared, keys_for, prepare, stored_path
-from detector.index.store import AddReport, build_params
+from detector.index.store import AddReport, build_params, same_settings
 from detector.text import Document
 
 FORMAT = "spundetect-partitioned"
@@ -149,11 +149,10 @@ class PartitionedIndex:
         if meta.get("format_version") != FORMAT_VERSION:
             raise IndexDamagedError(f"{location}: index format {meta.get('format_version')}, "
                                     f"this version reads {FORMAT_VERSION}; {REBUILD}")
-        current = build_params()
         if not isinstance(meta.get("params"), dict):
             raise IndexDamagedError(f"{location}: {META} is damaged (params is not an object); "
                                     f"{REBUILD}")
-        if {k: meta["params"].get(k) for k in current} != current:
+        if not same_settings(meta["params"]):
             raise InputError(f"{location}: built with other anchor settings "
                              f"({meta.get('params')}); {REBUILD}")
         wrong = _wrong_in(meta)

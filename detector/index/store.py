@@ -105,11 +105,20 @@ def build_params() -> dict:
         "skeleton_n": anchor_mod.SKELETON_N,
         "rare_min_length": terms.RARE_MIN_LENGTH,
         "not_names": "stopwords+calendar",  # terms.NOT_NAMES; indexes from before it differ
-        "hash": "blake2b-64",
+        "hash": anchor_mod.HASH,
         "max_df": rank.MAX_DF,
         "max_df_share": rank.MAX_DF_SHARE,
         "min_df_cap": rank.MIN_DF_CAP,
     }
+
+
+def same_settings(params: dict) -> bool:
+    """Whether an index built with `params` is read by this code: the same anchor settings,
+    its terms hashed either way this code can (`anchors.HASH` or `anchors.LEGACY_HASH`)."""
+    current = build_params()
+    return ({k: params.get(k) for k in current if k != "hash"}
+            == {k: v for k, v in current.items() if k != "hash"}
+            and params.get("hash") in (anchor_mod.HASH, anchor_mod.LEGACY_HASH))
 
 
 def _guarded(method):
@@ -134,6 +143,7 @@ class ReferenceIndex:
         self.timeout = BUSY_TIMEOUT_S if timeout is None else timeout
         self.params = json.loads(self._meta("params") or "{}")
         self._kinds = tuple(self.params.get("kinds", anchor_mod.KINDS))
+        self.scheme = self.params.get("hash", anchor_mod.HASH)  # how its terms are hashed
         self._count: tuple[tuple[int, int] | None, int] | None = None  # (version, documents)
 
     # --- opening ---------------------------------------------------------------------------
@@ -189,8 +199,7 @@ class ReferenceIndex:
             if con is not None:
                 con.close()
             raise
-        current = build_params()
-        if {k: index.params.get(k) for k in current} != current:
+        if not same_settings(index.params):
             index.close()
             raise InputError(
                 f"{path}: built with other anchor settings ({index.params}); {REBUILD}")
@@ -300,7 +309,8 @@ class ReferenceIndex:
 
     def candidates(self, doc: Document, k: int = 10) -> list[Candidate]:
         """The k originals sharing the most IDF-weighted anchors with `doc`, best first."""
-        return self.candidates_for_anchors(anchor_mod.anchors(doc, self._kinds), k)
+        return self.candidates_for_anchors(anchor_mod.anchors(doc, self._kinds, self.scheme),
+                                          k)
 
     @_guarded
     def candidates_for_anchors(self, hashes: np.ndarray, k: int = 10) -> list[Candidate]:
@@ -505,7 +515,7 @@ class ReferenceIndex:
     def _unpost(self, doc_id: int) -> None:
         """Take a document out of the postings of its anchors (recomputed from its text)."""
         doc = self.documents([doc_id])[doc_id]
-        hashes = anchor_mod.anchors(doc, self._kinds)
+        hashes = anchor_mod.anchors(doc, self._kinds, self.scheme)
         for term in hashes.tolist():
             row = self.con.execute("SELECT df, docs FROM postings WHERE term = ?",
                                    (term,)).fetchone()
