@@ -165,7 +165,7 @@ def build_index(originals: str | Path | Sequence[str | Path], location: str | Pa
     if isinstance(originals, str | Path):
         paths = list_text_files(originals, onerror=unlisted.__setitem__)
     else:
-        paths = [Path(p) for p in originals]
+        paths = [p if isinstance(p, Path) else Path(p) for p in originals]
     if format == "parquet":
         from detector.index.partitioned import DOCS_PER_PART, build_partitioned
 

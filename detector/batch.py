@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -171,12 +172,19 @@ def list_text_files(
             raise InputError(message) from err
         onerror(folder, message)
 
-    found = []
+    # Sorted as `Path`s sort, part by part, but on tuples of strings, and each file's Path
+    # made from its folder's: a million Paths parsed and compared one by one took 15-20 s,
+    # during which a build's workers wait.
+    found: list[tuple[tuple[str, ...], Path, str]] = []
     for folder, subfolders, names in os.walk(root, onerror=unlisted):
         subfolders[:] = [name for name in subfolders if not name.startswith(".")]
-        found.extend(Path(folder, name) for name in names
-                     if not name.startswith(".") and Path(name).suffix.lower() in TEXT_SUFFIXES)
-    return sorted(found)
+        kept = [name for name in names if not name.startswith(".")
+                and os.path.splitext(name)[1].lower() in TEXT_SUFFIXES]
+        if kept:
+            at = Path(folder)
+            found.extend([((*at.parts, name), at, name) for name in kept])
+    found.sort(key=itemgetter(0))
+    return [at.joinpath(name) for _, at, name in found]
 
 
 def list_suspects(suspects: str | Path | Iterable[str | Path]

@@ -204,7 +204,7 @@ def read_bytes(path: str | Path, *, kind: str = "file", limit: int | None = None
     descriptor is a regular file, so FIFOs, devices (`/dev/zero` never ends) and sockets get
     one line. At most `limit` bytes are read, even from a file that grows meanwhile.
     """
-    path = Path(path)
+    path = path if isinstance(path, Path) else Path(path)
     expected = "a text file" if kind == "file" else f"a {kind}"
     limit = MAX_BYTES if limit is None else limit
     too_large = f"too large for {'an article' if kind == 'file' else f'a {kind}'}"

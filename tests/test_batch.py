@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import pytest
 
@@ -190,3 +191,16 @@ def test_scan_folder_records_what_it_could_not_list_or_read(article_files, tmp_p
         str(suspects / "broken.txt"): f"{suspects / 'broken.txt'}: broken link to gone.txt, "
                                       "which does not exist"}
     assert [r["verdict"] for r in records if r.get("suspect", "").endswith("copy.txt")] == ["copy"]
+
+
+def test_text_files_are_listed_in_the_order_paths_sort(tmp_path):
+    # "b-c.txt" sorts before "b/" as a string, after it part by part (as Paths sort)
+    for name in ("b/c.txt", "b-c.txt", "b/a/z.txt", "b/a.txt", "a b.txt", "B.TXT", "b/notes",
+                 "b/.hidden.txt", "c.tar.gz", "d.htm", "e.", ".f/g.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("words")
+    found = batch.list_text_files(tmp_path)
+    names = [p.relative_to(tmp_path).as_posix() for p in found]
+    assert found == sorted(found) and all(isinstance(p, Path) for p in found)
+    assert names == ["B.TXT", "a b.txt", "b/a/z.txt", "b/a.txt", "b/c.txt", "b/notes",
+                     "b-c.txt", "d.htm"]
