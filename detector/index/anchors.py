@@ -80,8 +80,9 @@ def _extract(doc: Document, kinds: Iterable[str] = KINDS) -> tuple[set[str], int
     """`anchor_terms` and the number of word tokens it read.
 
     Reads the tokens straight from the text (as `Document.tokens` would, without building a
-    `Token` per word), each distinct word classified once per process (`_word`): this runs
-    once per original at index time and once per suspect.
+    `Token` per word), each distinct word classified once per process (`_word`). The terms as
+    strings: what `LEGACY_HASH` hashes, and what the index's hashes stand for (`_hashed`
+    makes the same terms' hashes without the strings).
     """
     kinds = set(kinds)
     get = _WORDS.get
