@@ -9,7 +9,7 @@ reference index retrieves the originals that share the most (IDF-weighted) ancho
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 
@@ -71,6 +71,15 @@ def _sentences(doc: Document) -> Iterable[str]:
         yield from split_sentences(paragraph)
 
 
+def _sentence_words(doc: Document) -> Iterator[list[str]]:
+    """Each sentence's word tokens, read straight from the text (as `Document.tokens` would,
+    without building a `Token` per word); sentences without one are skipped."""
+    for sentence in _sentences(doc):
+        words = TOKEN.findall(sentence)
+        if words:
+            yield words
+
+
 def anchor_terms(doc: Document, kinds: Iterable[str] = KINDS) -> set[str]:
     """The distinct anchor strings of a document, each prefixed by its kind."""
     return _extract(doc, kinds)[0]
@@ -79,19 +88,16 @@ def anchor_terms(doc: Document, kinds: Iterable[str] = KINDS) -> set[str]:
 def _extract(doc: Document, kinds: Iterable[str] = KINDS) -> tuple[set[str], int]:
     """`anchor_terms` and the number of word tokens it read.
 
-    Reads the tokens straight from the text (as `Document.tokens` would, without building a
-    `Token` per word), each distinct word classified once per process (`_word`). The terms as
-    strings: what `LEGACY_HASH` hashes, and what the index's hashes stand for (`_hashed`
-    makes the same terms' hashes without the strings).
+    Each distinct word is classified once per process (`_word`). The terms as strings: what
+    `LEGACY_HASH` hashes, and what the index's hashes stand for (`_hashed` makes the same
+    terms' hashes without the strings).
     """
     kinds = set(kinds)
     get = _WORDS.get
     pairs: list[tuple[str, str]] = []
-    for sentence in _sentences(doc):
-        words = TOKEN.findall(sentence)
-        if words:
-            pairs.append((get(words[0]) or _word(words[0]))[0])
-            pairs.extend([(get(w) or _word(w))[1] for w in words[1:]])
+    for words in _sentence_words(doc):
+        pairs.append((get(words[0]) or _word(words[0]))[0])
+        pairs.extend([(get(w) or _word(w))[1] for w in words[1:]])
     terms = {t for t, _ in pairs if t}
     if "skeleton" in kinds:
         skeleton = [k for _, k in pairs if k]
@@ -141,11 +147,9 @@ def _hashed(doc: Document, kinds: frozenset[str]) -> tuple[np.ndarray, int]:
     to the term it stands for)."""
     tokens: list[str] = []
     opening: list[int] = []  # the position of each sentence's first token
-    for sentence in _sentences(doc):
-        words = TOKEN.findall(sentence)
-        if words:
-            opening.append(len(tokens))
-            tokens += words
+    for words in _sentence_words(doc):
+        opening.append(len(tokens))
+        tokens += words
     n = len(tokens)
     if not n:
         return np.zeros(0, dtype=np.int64), 0

@@ -121,8 +121,8 @@ def _chunks(paths: Sequence[Path], key: Callable[[Path], str], size: int) -> Ite
 IN_FLIGHT = 65_536
 
 
-def _prepare_chunk(chunk: list, scheme: str | None = None) -> list[Prepared]:
-    return prepare_many(chunk, scheme or anchor_mod.HASH)
+def _prepare_chunk(chunk: list, scheme: str) -> list[Prepared]:
+    return prepare_many(chunk, scheme)
 
 
 def add_files(
