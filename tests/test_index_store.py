@@ -6,14 +6,13 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
 from detector import testhook
 from detector.cli import main
-from detector.errors import InputError, OutputError, SpundetectError
+from detector.errors import InputError, OutputError
 from detector.index import ReferenceIndex, add_files, build, prepare, store
 from detector.text import Document, read_document
 from tests.conftest import ROOT, corpus_files, crude_spin, deny_listing
@@ -218,103 +217,6 @@ def test_postings_merged_in_several_passes_equal_one_pass(tmp_path, monkeypatch)
     rows = "SELECT term, df, docs FROM postings ORDER BY term"
     assert one.con.execute(rows).fetchall() == many.con.execute(rows).fetchall()
     assert all(isinstance(blob, bytes) for _, _, blob in many.con.execute(rows))
-
-
-def _merges_in_their_thread(monkeypatch, hold=None):
-    """Wrap `_post` so each call is recorded with its thread; a merge in the second thread
-    first calls `hold()`."""
-    merges: list[str] = []
-    merge = store.ReferenceIndex._post
-
-    def recorded(self, pending, lock, stop=None):
-        merges.append(threading.current_thread().name)
-        if hold is not None and threading.current_thread() is not threading.main_thread():
-            hold()
-        merge(self, pending, lock, stop)
-
-    monkeypatch.setattr(store.ReferenceIndex, "_post", recorded)
-    return merges
-
-
-def test_documents_are_written_while_postings_are_merged(tmp_path, monkeypatch):
-    files = corpus_files(("1",))[:12]
-    one, _ = build(files, tmp_path / "one.sqlite", jobs=1)
-    monkeypatch.setattr(store, "FLUSH_POSTINGS", 1)  # a merge after every document
-    next_read = threading.Event()
-    waited: list[bool] = []
-    seen: list[int] = []
-
-    def hold():  # the first merge waits until this thread has gone on to the next document
-        if not waited:
-            waited.append(next_read.wait(timeout=60))
-
-    def on_doc(_item):
-        seen.append(1)
-        if len(seen) == 2:  # document 1 is being merged, document 2 is being written
-            next_read.set()
-
-    merges = _merges_in_their_thread(monkeypatch, hold)
-    location = tmp_path / "many.sqlite"
-    build([], location, jobs=1)[0].close()
-    with ReferenceIndex.open(location) as index:
-        index.add_prepared((prepare(str(p.resolve()), p.read_bytes()) for p in files),
-                           on_doc=on_doc)
-    assert waited == [True]  # not kept waiting for the merge
-    assert merges[-1] == "MainThread"  # the last batch, once every document is written
-    assert any(name.startswith("spundetect-merge") for name in merges)
-    rows = "SELECT term, df, docs FROM postings ORDER BY term"
-    with ReferenceIndex.open(location) as many:
-        assert many.con.execute(rows).fetchall() == one.con.execute(rows).fetchall()
-
-
-def test_a_failed_merge_in_its_thread_fails_the_add_and_keeps_the_index(tmp_path, monkeypatch):
-    files = corpus_files(("1",))
-    location = tmp_path / "i.sqlite"
-    build(files[:5], location, jobs=1)[0].close()
-    before = contents(location)
-    monkeypatch.setattr(store, "FLUSH_POSTINGS", 1)
-
-    def fail():
-        raise sqlite3.OperationalError("database or disk is full")
-
-    merges = _merges_in_their_thread(monkeypatch, fail)
-    prepared = (prepare(str(p), p.read_bytes()) for p in files[5:])
-    with ReferenceIndex.open(location) as index, pytest.raises(SpundetectError,
-                                                               match="disk is full"):
-        index.add_prepared(prepared)
-    assert merges and merges[0].startswith("spundetect-merge")
-    assert contents(location) == before
-    assert not [t for t in threading.enumerate() if t.name.startswith("spundetect-merge")]
-
-
-def test_an_add_interrupted_during_a_merge_keeps_the_index(tmp_path, monkeypatch):
-    files = corpus_files(("1",))
-    location = tmp_path / "i.sqlite"
-    build(files[:5], location, jobs=1)[0].close()
-    before = contents(location)
-    monkeypatch.setattr(store, "FLUSH_POSTINGS", 1)
-    merging = threading.Event()
-    interrupted = threading.Event()
-    seen: list[int] = []
-
-    def hold():  # the first merge starts, and the add is interrupted before it ends
-        merging.set()
-        interrupted.wait(timeout=60)
-
-    def on_doc(_item):
-        seen.append(1)
-        if len(seen) == 2:
-            assert merging.wait(timeout=60)
-            interrupted.set()
-            raise KeyboardInterrupt
-
-    _merges_in_their_thread(monkeypatch, hold)
-    prepared = (prepare(str(p), p.read_bytes()) for p in files[5:])
-    with ReferenceIndex.open(location) as index, pytest.raises(KeyboardInterrupt):
-        index.add_prepared(prepared, on_doc=on_doc)
-    assert interrupted.is_set()
-    assert contents(location) == before
-    assert not [t for t in threading.enumerate() if t.name.startswith("spundetect-merge")]
 
 
 def test_postings_written_in_statements_of_any_size_are_the_same(tmp_path, monkeypatch):

@@ -21,13 +21,10 @@ import functools
 import json
 import os
 import sqlite3
-import threading
 import time
 import urllib.parse
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import wait as wait_for
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -394,81 +391,52 @@ class ReferenceIndex:
         report = AddReport([], [], [], [])
         pending: list[tuple[int, np.ndarray]] = []
         n_pending = 0
-        # A full batch of postings is merged in a second thread while this one goes on
-        # writing documents (SQLite lets go of the GIL as it works), so the processes that
-        # analyse originals are not kept waiting for the merge: tens of seconds each at a
-        # million. One merge at a time; the two threads take turns on the connection.
-        lock, stop = threading.Lock(), threading.Event()
-        merging: Future | None = None
-        with self._writing(), ThreadPoolExecutor(1, "spundetect-merge") as merger:
-            try:
-                with lock:
-                    known = {p: (i, sha) for i, p, sha
-                             in self.con.execute("SELECT id, path, sha256 FROM docs")}
-                for item in prepared:
-                    if on_doc is not None:
-                        on_doc(item)
-                    if item.error is not None:
-                        report.errors.append({"original": item.path, "error": item.error})
-                        continue
-                    assert item.anchors is not None
-                    with lock:
-                        doc_id = self._write_doc(item, known, report)
-                    if doc_id is None:
-                        continue
-                    if kill is not None:
-                        kill(len(report.added) + len(report.replaced))
-                    pending.append((doc_id, item.anchors))
-                    n_pending += item.anchors.size
-                    if n_pending >= FLUSH_POSTINGS:
-                        if merging is not None:
-                            merging.result()  # its error, if any, is raised here
-                        merging = merger.submit(self._post, pending, lock, stop)
-                        pending, n_pending = [], 0
-                if merging is not None:
-                    merging.result()
-                self._post(pending, lock)
-            except BaseException:
-                if merging is not None and not merging.done():
-                    stop.set()  # the merge stops at once; the rollback undoes what it did
-                    self.con.interrupt()
-                    wait_for([merging])
-                raise
+        with self._writing():
+            known = {p: (i, sha)
+                     for i, p, sha in self.con.execute("SELECT id, path, sha256 FROM docs")}
+            for item in prepared:
+                if on_doc is not None:
+                    on_doc(item)
+                if item.error is not None:
+                    report.errors.append({"original": item.path, "error": item.error})
+                    continue
+                assert item.anchors is not None
+                old = known.get(item.path)
+                if old is None and "\\" in item.path:  # as an older spundetect named it
+                    old = known.get(name_before(item.path))
+                    if old is not None:  # named as now from here on
+                        self.con.execute("UPDATE docs SET path = ? WHERE id = ?",
+                                         (item.path, old[0]))
+                if old is not None and old[1] == item.sha256:
+                    report.unchanged.append(item.path)
+                    continue
+                if old is not None:
+                    self._unpost(old[0])
+                    self.con.execute(
+                        "UPDATE docs SET sha256 = ?, added = ?, n_words = ?, n_anchors = ?, "
+                        "text = ? WHERE id = ?",
+                        (item.sha256, time.time(), item.n_words, item.anchors.size, item.text,
+                         old[0]))
+                    doc_id = old[0]
+                    report.replaced.append(doc_id)
+                else:
+                    cur = self.con.execute(
+                        "INSERT INTO docs (path, sha256, added, n_words, n_anchors, text) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        (item.path, item.sha256, time.time(), item.n_words, item.anchors.size,
+                         item.text))
+                    doc_id = int(cur.lastrowid)
+                    report.added.append(doc_id)
+                known[item.path] = (doc_id, item.sha256)
+                if kill is not None:
+                    kill(len(report.added) + len(report.replaced))
+                pending.append((doc_id, item.anchors))
+                n_pending += item.anchors.size
+                if n_pending >= FLUSH_POSTINGS:
+                    self._post(pending)
+                    pending, n_pending = [], 0
+            self._post(pending)
         return report
-
-    def _write_doc(self, item: Prepared, known: dict[str, tuple[int, str]],
-                   report: AddReport) -> int | None:
-        """Write one analysed original's row (new, or replacing a changed one); its id, or
-        None when the same bytes are already there under its path."""
-        old = known.get(item.path)
-        if old is None and "\\" in item.path:  # as an older spundetect named it
-            old = known.get(name_before(item.path))
-            if old is not None:  # named as now from here on
-                self.con.execute("UPDATE docs SET path = ? WHERE id = ?",
-                                 (item.path, old[0]))
-        if old is not None and old[1] == item.sha256:
-            report.unchanged.append(item.path)
-            return None
-        assert item.anchors is not None
-        if old is not None:
-            self._unpost(old[0])
-            self.con.execute(
-                "UPDATE docs SET sha256 = ?, added = ?, n_words = ?, n_anchors = ?, "
-                "text = ? WHERE id = ?",
-                (item.sha256, time.time(), item.n_words, item.anchors.size, item.text,
-                 old[0]))
-            doc_id = old[0]
-            report.replaced.append(doc_id)
-        else:
-            cur = self.con.execute(
-                "INSERT INTO docs (path, sha256, added, n_words, n_anchors, text) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (item.path, item.sha256, time.time(), item.n_words, item.anchors.size,
-                 item.text))
-            doc_id = int(cur.lastrowid)
-            report.added.append(doc_id)
-        known[item.path] = (doc_id, item.sha256)
-        return doc_id
 
     @_guarded
     def remove(self, ids_or_paths: Sequence[str | int]) -> list[int]:
@@ -518,13 +486,10 @@ class ReferenceIndex:
     def _touch(self) -> None:
         self.con.execute("INSERT OR REPLACE INTO meta VALUES ('updated', ?)", (str(time.time()),))
 
-    def _post(self, pending: list[tuple[int, np.ndarray]], lock: threading.Lock,
-              stop: threading.Event | None = None) -> None:
+    def _post(self, pending: list[tuple[int, np.ndarray]]) -> None:
         """Merge the postings of newly written documents into the term rows, emptying
         `pending`: its arrays are let go once copied, and each sorted copy replaces the
-        unsorted one, so the merge holds at most ~28 bytes a posting, not 40. Each statement
-        holds `lock`, which whoever else uses the connection meanwhile holds too; once `stop`
-        is set, no further statement starts (the transaction is being rolled back)."""
+        unsorted one, so the merge holds at most ~28 bytes a posting, not 40."""
         if not pending:
             return
         terms = np.concatenate([a for _, a in pending])
@@ -545,10 +510,7 @@ class ReferenceIndex:
             params = [value for t, a, b in zip(terms[starts[some]].tolist(), starts[some].tolist(),
                                                ends[some].tolist(), strict=True)
                       for value in (t, b - a, raw[4 * a : 4 * b])]
-            if stop is not None and stop.is_set():
-                return
-            with lock:
-                self.con.execute(_upsert(len(params) // 3), params)
+            self.con.execute(_upsert(len(params) // 3), params)
 
     def _unpost(self, doc_id: int) -> None:
         """Take a document out of the postings of its anchors (recomputed from its text)."""
@@ -583,9 +545,7 @@ def _connect(location: str, readonly: bool = False,
         uri = f"file:{urllib.parse.quote(os.fsencode(os.path.abspath(location)))}?mode=ro"
         con = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout)
     else:
-        # an add merges postings in a second thread (`add_prepared`), under a lock
-        con = sqlite3.connect(location, isolation_level=None, timeout=timeout,
-                              check_same_thread=False)
+        con = sqlite3.connect(location, isolation_level=None, timeout=timeout)
     con.execute("PRAGMA cache_size = -131072")  # 128 MiB of page cache
     con.execute("PRAGMA temp_store = MEMORY")
     return con
