@@ -164,8 +164,15 @@ def _windowed(submit, items: Iterable, window: int, ordered: bool, wait_any) -> 
 _END = object()
 
 
-def connect(scheduler: str, timeout: str = "10s"):
-    """A `dask.distributed.Client` for a running scheduler, or a one-line reason why not."""
+# How long a command waits for the first worker to join a scheduler that has none: a
+# cluster's workers may still be starting, but a scheduler nobody serves would wait forever.
+WORKERS_TIMEOUT_S = 120.0
+
+
+def connect(scheduler: str, timeout: str = "10s", workers_timeout: float | None = None):
+    """A `dask.distributed.Client` for a running scheduler with at least one worker (waited
+    for up to `workers_timeout` seconds, WORKERS_TIMEOUT_S by default), or a one-line reason
+    why not."""
     try:
         from distributed import Client
     except ImportError as err:
@@ -173,10 +180,21 @@ def connect(scheduler: str, timeout: str = "10s"):
             "--scheduler needs Dask: pip install 'spundetect[dask]' (on the workers too)"
         ) from err
     try:
-        return Client(scheduler, timeout=timeout, set_as_default=False)
+        client = Client(scheduler, timeout=timeout, set_as_default=False)
     except Exception as err:  # refused, timed out, no port, another protocol answering...
         reason = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise InputError(f"cannot reach the Dask scheduler at {scheduler} ({reason})") from err
+    wait_s = WORKERS_TIMEOUT_S if workers_timeout is None else workers_timeout
+    try:
+        client.wait_for_workers(1, timeout=wait_s)
+    except TimeoutError as err:
+        client.close()
+        raise InputError(f"no Dask worker joined the scheduler at {scheduler} within "
+                         f"{wait_s:g} s; start some with `dask worker {scheduler}`") from err
+    except BaseException:
+        client.close()
+        raise
+    return client
 
 
 def _dask_map(func, items, context, scheduler: str, ordered: bool, window: int | None):

@@ -116,6 +116,20 @@ def test_unreachable_scheduler_is_an_input_error():
         connect("nonsense", timeout="1s")
 
 
+def test_a_scheduler_without_workers_is_an_input_error():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=0, processes=False,
+                                  dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        with pytest.raises(InputError, match=f"no Dask worker joined the scheduler at "
+                                             f"{address} within 0.5 s; start some"):
+            connect(address, workers_timeout=0.5)
+        cluster.scale(1)
+        client = connect(address, workers_timeout=60)  # one joins: no error
+        assert len(client.nthreads()) == 1
+        client.close()
+
+
 # Workers die with their parent. Each test starts a process with a mark in its environment,
 # which its workers inherit, lets it SIGKILL itself at a known point (a test hook) and then
 # waits, up to a deadline, for every process carrying the mark to be gone.
