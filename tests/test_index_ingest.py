@@ -11,7 +11,7 @@ import pytest
 from detector import testhook, text
 from detector.cli import main
 from detector.errors import InputError
-from detector.index import ReferenceIndex, build, prepare
+from detector.index import ReferenceIndex, build, ingest, prepare
 from detector.text import read_document
 from tests.conftest import ROOT, corpus_files
 
@@ -102,16 +102,22 @@ def test_the_next_build_or_add_removes_what_a_killed_build_left(then, tmp_path, 
     killed = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, testhook.KILL_AFTER_DOCS: "3"},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     assert killed.wait(timeout=120) == -signal.SIGKILL
-    dead = [tmp_path / f".ref.sqlite.building-{killed.pid}",
-            tmp_path / f".ref.sqlite.building-{killed.pid}-journal"]
+    host = ingest.builder().partition("-")[2]  # this machine's name
+    dead = [tmp_path / f".ref.sqlite.building-{killed.pid}-{host}",
+            tmp_path / f".ref.sqlite.building-{killed.pid}-{host}-journal",
+            tmp_path / ".ref.sqlite.building-1999999999"]  # as an older version named it
     assert dead[0].exists() and not location.exists()
     # a build writes no journal (journal_mode OFF); a journal from an older version is cleared too
     assert not dead[1].exists()
     dead[1].write_bytes(b"")
-    running = tmp_path / f".ref.sqlite.building-{os.getppid()}"  # a live process's build
+    dead[2].write_bytes(b"")
+    running = tmp_path / f".ref.sqlite.building-{os.getppid()}-{host}"  # a live process's
     running.write_bytes(b"")
     other = tmp_path / ".other.sqlite.building-1999999999"  # another index's
     other.write_bytes(b"")
+    # another machine's build in a shared folder: its pid means nothing here
+    remote = tmp_path / ".ref.sqlite.building-1999999999-other-host.example"
+    remote.write_bytes(b"")
 
     if then == "build":
         assert main(["index", "build", str(folder), str(location), "--jobs", "1"]) == 0
@@ -123,9 +129,9 @@ def test_the_next_build_or_add_removes_what_a_killed_build_left(then, tmp_path, 
         assert main(["index", "add", str(location), str(files[9]), "--jobs", "1"]) == 0
     err = capsys.readouterr().err
     assert not any(p.exists() for p in dead)
-    assert running.exists() and other.exists()
+    assert running.exists() and other.exists() and remote.exists()
     assert err.splitlines() == [f"spundetect: removed {p}, left by an interrupted build"
-                                for p in dead]
+                                for p in sorted(dead)]
 
 
 @pytest.mark.parametrize("where", ["missing folder", "file"])

@@ -14,6 +14,8 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
+import re
+import socket
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -150,7 +152,18 @@ def add_files(
     return index.add_prepared(prepared, on_doc=(lambda _: progress(1)) if progress else None)
 
 
-BUILDING = ".{name}.building-"  # the temporary file of a build: this, then the builder's pid
+BUILDING = ".{name}.building-"  # the temporary file of a build: this, then `builder()`
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9.-]", "_", socket.gethostname()) or "localhost"
+
+
+def builder() -> str:
+    """Who is building, as the temporary file's name ends: this process's pid and this
+    machine's name, so that a build on another machine that shares the folder is never taken
+    for a dead one here."""
+    return f"{os.getpid()}-{_host()}"
 
 
 def _alive(pid: int) -> bool:
@@ -166,14 +179,19 @@ def _alive(pid: int) -> bool:
 def clear_dead_builds(location: str | Path) -> list[Path]:
     """Remove what builds of `location` killed before they finished left next to it.
 
-    A build writes `.NAME.building-PID` (and SQLite its `-journal`) and renames it into place
-    when done; `kill -9` leaves them. Those of processes still running are kept.
+    A build writes `.NAME.building-PID-HOST` (older versions `.NAME.building-PID`, and SQLite
+    a `-journal`) and renames it into place when done; `kill -9` leaves them. Those of
+    processes still running are kept, and so are those of other machines, which cannot be
+    checked from here.
     """
     final = Path(location)
     prefix = BUILDING.format(name=final.name)
+    here = _host()
     removed = []
     for leftover in sorted(final.parent.glob(glob.escape(prefix) + "*")):
-        pid = leftover.name[len(prefix):].removesuffix("-journal")
+        pid, _, host = leftover.name[len(prefix):].removesuffix("-journal").partition("-")
+        if host and host != here:
+            continue
         if pid.isdigit() and int(pid) > 0 and not _alive(int(pid)):
             try:
                 leftover.unlink()
@@ -221,7 +239,7 @@ def build(
         return index, report
     final = check_target(location)
     clear_dead_builds(final)
-    tmp = final.with_name(BUILDING.format(name=final.name) + str(os.getpid()))
+    tmp = final.with_name(BUILDING.format(name=final.name) + builder())
     tmp.unlink(missing_ok=True)
     try:
         index = ReferenceIndex.create(tmp)
