@@ -8,7 +8,6 @@ reference index retrieves the originals that share the most (IDF-weighted) ancho
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator
 
 import numpy as np
@@ -18,7 +17,7 @@ from detector.lexicon import STOPWORDS
 from detector.terms import is_name, is_number, is_rare
 from detector.text import _TOKEN as TOKEN
 from detector.text import Document, split_sentences
-from detector.vocabulary import VOCABULARY, lower_form
+from detector.vocabulary import VOCABULARY, lower_form, stable_key
 
 SKELETON_N = 3  # skeleton shingle length (tokens of names, numbers and stopwords, in order)
 KINDS = ("name", "number", "rare", "skeleton")
@@ -114,10 +113,10 @@ def _extract(doc: Document, kinds: Iterable[str] = KINDS) -> tuple[set[str], int
 
 def hash_terms(terms: Iterable[str]) -> np.ndarray:
     """Stable signed 64-bit hashes of terms as indexes of the older scheme (`LEGACY_HASH`)
-    stored them: each term's BLAKE2b-64 digest, read little-endian, sorted and distinct."""
-    blake2b = hashlib.blake2b
-    digests = b"".join([blake2b(t.encode(), digest_size=8).digest() for t in terms])
-    return np.unique(np.frombuffer(digests, dtype="<i8").astype(np.int64))
+    stored them: each term's `stable_key` (the BLAKE2b-64 digest a word's key is), as signed,
+    sorted and distinct."""
+    keys = np.array([stable_key(t) for t in terms], dtype=np.uint64)
+    return np.unique(keys.view(np.int64))
 
 
 def anchors(doc: Document, kinds: Iterable[str] = KINDS, scheme: str = HASH) -> np.ndarray:
