@@ -155,7 +155,9 @@ def add_files(
 BUILDING = ".{name}.building-"  # the temporary file of a build: this, then `builder()`
 
 
-def _host() -> str:
+def machine() -> str:
+    """This machine's name as a build records it (in a file name, or a partitioned build's
+    marker)."""
     return re.sub(r"[^A-Za-z0-9.-]", "_", socket.gethostname()) or "localhost"
 
 
@@ -163,7 +165,7 @@ def builder() -> str:
     """Who is building, as the temporary file's name ends: this process's pid and this
     machine's name, so that a build on another machine that shares the folder is never taken
     for a dead one here."""
-    return f"{os.getpid()}-{_host()}"
+    return f"{os.getpid()}-{machine()}"
 
 
 def _alive(pid: int) -> bool:
@@ -176,6 +178,14 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def gone(pid: str, host: str) -> bool:
+    """Whether the build that process `pid` on machine `host` started ended unfinished: it
+    ran here (an empty `host`, as older versions named it, is taken for here) and its process
+    is gone. Another machine's cannot be checked from here, so it is never gone."""
+    return ((not host or host == machine()) and pid.isdigit() and int(pid) > 0
+            and not _alive(int(pid)))
+
+
 def clear_dead_builds(location: str | Path) -> list[Path]:
     """Remove what builds of `location` killed before they finished left next to it.
 
@@ -186,13 +196,10 @@ def clear_dead_builds(location: str | Path) -> list[Path]:
     """
     final = Path(location)
     prefix = BUILDING.format(name=final.name)
-    here = _host()
     removed = []
     for leftover in sorted(final.parent.glob(glob.escape(prefix) + "*")):
         pid, _, host = leftover.name[len(prefix):].removesuffix("-journal").partition("-")
-        if host and host != here:
-            continue
-        if pid.isdigit() and int(pid) > 0 and not _alive(int(pid)):
+        if gone(pid, host):
             try:
                 leftover.unlink()
             except FileNotFoundError:

@@ -25,7 +25,6 @@ import json
 import math
 import os
 import posixpath
-import socket
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -35,7 +34,7 @@ import numpy as np
 
 from detector import testhook
 from detector.errors import IndexDamagedError, InputError
-from detector.index.ingest import Prepared, keys_for, prepare, stored_path
+from detector.index.ingest import Prepared, gone, keys_for, machine, prepare, stored_path
 from detector.index.store import AddReport, build_params, same_settings
 from detector.text import Document
 
@@ -372,8 +371,6 @@ def unfinished(location: str | Path) -> bool:
 def clear_dead_build(location: str | Path) -> bool:
     """Remove the folder a partitioned build killed on this machine left at `location`; True
     if it did. A build still running, or one from another machine, is left alone."""
-    from detector.index.ingest import _alive
-
     fs, root = filesystem(location)
     if not _is_local(fs) or not unfinished(location):
         return False
@@ -381,7 +378,7 @@ def clear_dead_build(location: str | Path) -> bool:
         pid, host = fs.cat(posixpath.join(root, BUILDING)).decode().split()
     except (OSError, ValueError, UnicodeDecodeError):
         return False
-    if host != socket.gethostname() or not pid.isdigit() or _alive(int(pid)):
+    if not gone(pid, host):
         return False
     fs.rm(root, recursive=True)
     return True
@@ -509,7 +506,7 @@ def build_partitioned(
     fs.makedirs(root, exist_ok=True)
     marker = posixpath.join(root, BUILDING)
     try:
-        fs.pipe(marker, f"{os.getpid()} {socket.gethostname()}\n".encode())
+        fs.pipe(marker, f"{os.getpid()} {machine()}\n".encode())
         done = list(pmap(_prepare_part, [(staging, k, c, n_buckets) for k, c in
                                          enumerate(chunks)], jobs=jobs, scheduler=scheduler,
                          ordered=True))
