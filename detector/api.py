@@ -233,12 +233,17 @@ def write_report(records: Iterable[dict] | str | Path, path: str | Path, *,
     `SuspectResult.to_record()`), or the path of a results file they were written to. A
     malformed record is left out, named on the page and in the list returned ("record 3:
     ..."). With `index`, originals' texts come from the index a scan used. An existing
-    `path` is kept unless `force`.
+    `path` is kept unless `force`, and is never the results file or the index read.
     """
-    from detector.output import check_writable, whole_file
+    from detector.output import check_writable, not_an_input, whole_file
     from detector.report.records import check_record, load_results
 
     path = Path(path)
+    check_writable(path, replace=force)  # before the work
+    if isinstance(records, str | Path):
+        not_an_input(path, records, "the results file", "the report")
+    if isinstance(index, str | Path):
+        not_an_input(path, index, "the index", "the report")
     if isinstance(records, str | Path):
         results = load_results(records)
         good, problems = results.records, results.problems
@@ -255,7 +260,6 @@ def write_report(records: Iterable[dict] | str | Path, path: str | Path, *,
             raise InputError("no spundetect result among the records given"
                              + (f" ({problems[0]})" if problems else ""))
         base, name = None, ""
-    check_writable(path, replace=force)  # before the work
     page = report_page(good, base=base, results_name=name, problems=problems, index=index)
     with whole_file(path, force) as fh:
         fh.write(page)

@@ -180,6 +180,14 @@ def test_write_report_from_records_or_a_results_file(folders, tmp_path, detector
     results = tmp_path / "scan.jsonl"
     results.write_text("".join(json.dumps(r) + "\n" for r in records))
     assert api.write_report(results, tmp_path / "again.html") == []
+    before = results.read_bytes()
+    with pytest.raises(InputError, match="is the results file"):
+        api.write_report(results, results, force=True)
+    index = tmp_path / "ref.sqlite"
+    api.build_index(originals, index, jobs=1)[0].close()
+    with pytest.raises(InputError, match="is the index"):
+        api.write_report(records, index, index=index, force=True)
+    assert results.read_bytes() == before and index.read_bytes()[:16] == b"SQLite format 3\x00"
     with pytest.raises(InputError, match="no spundetect result"):
         api.write_report([{"not": "a record"}], tmp_path / "none.html")
     assert not (tmp_path / "none.html").exists()
