@@ -1,5 +1,7 @@
 import json
 import os
+import subprocess
+import sys
 import zlib
 
 import numpy as np
@@ -206,6 +208,25 @@ def test_an_interrupted_build_leaves_nothing(built, tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         build_partitioned(built["paths"], tmp_path / "parts", jobs=1)
     assert not (tmp_path / "parts").exists()
+
+
+def test_a_build_clears_what_a_dead_build_here_left_and_keeps_a_live_one(tmp_path):
+    from detector.index.ingest import machine
+    from detector.index.partitioned import BUILDING
+
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    left = tmp_path / "left"
+    (left / "documents").mkdir(parents=True)
+    (left / BUILDING).write_text(f"{child.stdout.strip()} {machine()}\n")  # its process ended
+    index, _ = build_partitioned([], left, jobs=1)
+    assert index.n_docs == 0 and not (left / BUILDING).exists()
+    running = tmp_path / "running"
+    (running / "documents").mkdir(parents=True)
+    (running / BUILDING).write_text(f"{os.getpid()} {machine()}\n")
+    with pytest.raises(InputError, match="already exists"):
+        build_partitioned([], running, jobs=1)
+    assert (running / BUILDING).exists()
 
 
 def test_no_originals_make_an_empty_index(tmp_path):

@@ -486,12 +486,14 @@ def build_partitioned(
 
     Workers (local processes, or Dask with `scheduler`) read the originals, so on a cluster
     they must see the same paths (shared storage). Ids run from 1 in the order of
-    `originals`, unreadable files skipped, as `index build` gives them.
+    `originals`, unreadable files skipped, as `index build` gives them. What a build of
+    `location` killed on this machine left there is removed first (`clear_dead_build`).
     """
     from detector.parallel import pmap
 
     if docs_per_part < 1:
         raise InputError("documents per part must be at least 1")
+    clear_dead_build(location)
     fs, root = filesystem(location)
     if fs.exists(root):
         raise InputError(f"{location}: already exists; remove it or choose another folder")
