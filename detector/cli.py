@@ -305,11 +305,10 @@ def _fetch_options(p: argparse.ArgumentParser) -> None:
 
 
 def _fetcher(args):
-    from detector.fetch import TOTAL_TIMEOUT_S, Fetcher
+    from detector.fetch import Fetcher
 
     options = {"cache_dir": None} if args.no_cache else {}
-    return Fetcher(timeout=args.timeout, total_timeout=max(TOTAL_TIMEOUT_S, 3 * args.timeout),
-                   **options)
+    return Fetcher(timeout=args.timeout, **options)
 
 
 def _scheduler_option(p: argparse.ArgumentParser) -> None:

@@ -103,16 +103,21 @@ class Fetcher:
     """How URLs are fetched: limits, User-Agent and the page cache (None: no cache).
 
     Stores its settings only; `fetch` and `document` do the work. Picklable, so the
-    processes of a batch fetch with the same settings.
+    processes of a batch fetch with the same settings. A whole page must come within
+    `total_timeout` seconds: by default 3 times `timeout`, and at least `TOTAL_TIMEOUT_S`.
     """
 
     timeout: float = TIMEOUT_S
-    total_timeout: float = TOTAL_TIMEOUT_S
+    total_timeout: float | None = None  # None: worked out from `timeout` (above)
     max_bytes: int = MAX_BYTES
     max_redirects: int = MAX_REDIRECTS
     user_agent: str = field(default_factory=default_user_agent)
     cache_dir: Path | None = field(default_factory=default_cache_dir)
     max_age: float = CACHE_MAX_AGE_S
+
+    def __post_init__(self) -> None:
+        if self.total_timeout is None:
+            object.__setattr__(self, "total_timeout", max(TOTAL_TIMEOUT_S, 3 * self.timeout))
 
     def document(self, url: str) -> Document:
         """The page at `url` as a `Document` named by the URL; `InputError` if unusable."""

@@ -21,7 +21,14 @@ import pytest
 
 from detector import cli
 from detector.errors import InputError
-from detector.fetch import Fetcher, PageCache, default_cache_dir, is_url, read_input
+from detector.fetch import (
+    TOTAL_TIMEOUT_S,
+    Fetcher,
+    PageCache,
+    default_cache_dir,
+    is_url,
+    read_input,
+)
 from detector.text import decode
 from tests.conftest import INDEPENDENT, ORIGINAL, SPUN, UNRELATED
 
@@ -189,6 +196,12 @@ def test_a_silent_server_times_out(site):
     with pytest.raises(InputError, match=r"/silent: timed out after 0\.3 s$"):
         Fetcher(timeout=0.3, cache_dir=None).document(site.url("/silent"))
     assert time.monotonic() - start < SLOW_S - 1
+
+
+def test_the_whole_page_limit_follows_the_timeout_unless_given():
+    assert Fetcher().total_timeout == TOTAL_TIMEOUT_S
+    assert Fetcher(timeout=120).total_timeout == 360  # never less than the timeout itself
+    assert Fetcher(timeout=120, total_timeout=5).total_timeout == 5
 
 
 def test_a_trickling_server_hits_the_total_timeout(site):
