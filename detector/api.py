@@ -130,16 +130,16 @@ def score_files(suspect: str | Path, originals: Sequence[str | Path], *,
 
 
 def score_with_index(suspect: str | Path | Document, index: ReferenceIndex | str | Path, *,
-                     top_k: int = 10, detector: Detector | None = None,
+                     top_k: int | None = None, detector: Detector | None = None,
                      fetcher: Fetcher | None = None) -> SuspectResult:
     """Score a suspect (a file, a URL or a `Document`) against its top-k candidates in a
-    reference index (`spundetect score --index`). The result's record also carries each
-    candidate's index `id` and `retrieval` score."""
-    from detector.index.scan import retrieve, score_retrieved
+    reference index (`spundetect score --index`; `top_k` None: `scan.DEFAULT_TOP_K`). The
+    result's record also carries each candidate's index `id` and `retrieval` score."""
+    from detector.index.scan import DEFAULT_TOP_K, retrieve, score_retrieved
 
     doc = suspect if isinstance(suspect, Document) else read_input(suspect, fetcher)
     with _opened(index) as reference:
-        retrieved = retrieve(doc, reference, top_k)
+        retrieved = retrieve(doc, reference, DEFAULT_TOP_K if top_k is None else top_k)
     return score_retrieved(detector or Detector(), doc, retrieved)
 
 

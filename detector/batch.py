@@ -12,7 +12,7 @@ records to pick an exit code.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
@@ -200,32 +200,55 @@ def list_suspects(suspects: str | Path | Iterable[str | Path]
     return list(dict.fromkeys(suspects)), None, {}
 
 
+def unlisted_record(folder: Path, error: str, root: Path | None) -> dict:
+    """The error record of a subfolder of the suspects that could not be listed."""
+    from detector.index.scan import suspect_name
+
+    return error_record(error, suspect=str(folder), name=suspect_name(folder, root), source=None)
+
+
+def in_memory_reference(originals: str | Path, paths: Sequence[Path],
+                        unlisted: dict[Path, str], *, jobs: int | None = None,
+                        scheduler: str | None = None,
+                        progress: Callable[[int], None] | None = None):
+    """The in-memory index a scan against the folder `originals` scores with (its text files
+    `paths`, listed without the subfolders `unlisted`), and an error record for each such
+    subfolder and each original that could not be read; `InputError` if none could."""
+    from detector.index import build
+
+    reference, report = build(paths, ":memory:", jobs=jobs, scheduler=scheduler,
+                              progress=progress)
+    if not len(reference):
+        raise InputError(f"{originals}: no readable original articles")
+    errors = [error_record(error, original=str(folder)) for folder, error in unlisted.items()]
+    errors += [error_record(e["error"], original=e["original"]) for e in report.errors]
+    return reference, errors
+
+
 def scan_folder(
     suspects: str | Path | Iterable[str | Path],
     originals: str | Path,
     *,
     detector: Detector | None = None,
     jobs: int | None = None,
-    top_k: int = 10,
+    top_k: int | None = None,
+    scheduler: str | None = None,
     fetcher: Fetcher | None = None,
 ) -> Iterator[dict]:
     """Each suspect against its top-k candidates among the originals, indexed in memory.
 
     The API form of `spundetect scan --against`; `suspects` is a folder or a list of paths
-    and URLs. `scan_index` scans a stored index.
+    and URLs; `top_k` None scores `detector.index.scan.DEFAULT_TOP_K` candidates a suspect.
+    `scan_index` scans a stored index.
     """
-    from detector.index import build
-
     found = list_suspects(suspects)  # fails before any work
-    unlisted_originals: dict[Path, str] = {}
-    original_files = list_text_files(originals, onerror=unlisted_originals.__setitem__)
-    reference, report = build(original_files, ":memory:", jobs=jobs)
-    if not len(reference):
-        raise InputError(f"{originals}: no readable original articles")
-    yield from (error_record(error, original=str(folder))
-                for folder, error in unlisted_originals.items())
-    yield from (error_record(e["error"], original=e["original"]) for e in report.errors)
-    yield from _scan_listed(found, reference, detector, top_k=top_k, jobs=jobs, fetcher=fetcher)
+    unlisted: dict[Path, str] = {}
+    paths = list_text_files(originals, onerror=unlisted.__setitem__)
+    reference, errors = in_memory_reference(originals, paths, unlisted, jobs=jobs,
+                                            scheduler=scheduler)
+    yield from errors
+    yield from _scan_listed(found, reference, detector, top_k=top_k, jobs=jobs,
+                            scheduler=scheduler, fetcher=fetcher)
 
 
 def scan_index(
@@ -234,7 +257,7 @@ def scan_index(
     *,
     detector: Detector | None = None,
     jobs: int | None = None,
-    top_k: int = 10,
+    top_k: int | None = None,
     scheduler: str | None = None,
     fetcher: Fetcher | None = None,
 ) -> Iterator[dict]:
@@ -244,18 +267,20 @@ def scan_index(
     `suspects` is a folder or a list of paths and URLs; one record per suspect, as each
     finishes, plus an error record for each subfolder that could not be listed. A
     partitioned index (a folder or URL) is scanned as a distributed join on Dask
-    (`detector.index.distributed`), its records in suspect order.
+    (`detector.index.distributed`), its records in suspect order. `top_k` as `scan_folder`.
     """
     from detector.index import ReferenceIndex
     from detector.index.partitioned import is_partitioned
+    from detector.index.scan import DEFAULT_TOP_K
+
+    top_k = DEFAULT_TOP_K if top_k is None else top_k
 
     found = list_suspects(suspects)  # fails before any work
     if not isinstance(index, ReferenceIndex) and is_partitioned(index):
         from detector.index.distributed import scan_partitioned
 
         items, root, unlisted = found
-        yield from (error_record(error, suspect=str(folder), source=None)
-                    for folder, error in unlisted.items())
+        yield from (unlisted_record(folder, error, root) for folder, error in unlisted.items())
         yield from scan_partitioned(items, index, (detector or Detector()).model, top_k=top_k,
                                     scheduler=scheduler, jobs=jobs, root=root,
                                     fetcher=fetcher)
@@ -269,10 +294,11 @@ def scan_index(
                                 scheduler=scheduler, fetcher=fetcher)
 
 
-def _scan_listed(found, reference, detector, **options) -> Iterator[dict]:
+def _scan_listed(found, reference, detector, *, top_k: int | None, **options
+                 ) -> Iterator[dict]:
     from detector.index import scan
 
     items, root, unlisted = found
-    yield from (error_record(error, suspect=str(folder), source=None)
-                for folder, error in unlisted.items())
+    options["top_k"] = scan.DEFAULT_TOP_K if top_k is None else top_k
+    yield from (unlisted_record(folder, error, root) for folder, error in unlisted.items())
     yield from scan.scan(items, reference, detector or Detector(), root=root, **options)

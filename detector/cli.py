@@ -171,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     ref.add_argument("--against", metavar="ORIGINALS_DIR",
                      help="a folder of originals (indexed in memory for this scan)")
     _batch_options(p)
-    p.add_argument("--top-k", type=_positive, default=10, metavar="K",
+    p.add_argument("--top-k", type=_positive, default=None, metavar="K",
                    help="candidates scored per suspect (default 10)")
     p.add_argument("--resume", action="store_true",
                    help="continue a scan that was stopped: append the suspects not yet in --out")
@@ -521,30 +521,22 @@ def _progress_over(items: Iterable, unit: str = "rec") -> Iterable:
 def _reference(args):
     """The index to scan against, and error records for originals `--against` could not read."""
     from detector.api import open_index
-    from detector.batch import list_text_files
-    from detector.index import build
-    from detector.results import error_record
+    from detector.batch import in_memory_reference, list_text_files
 
     if args.index is not None:
         return open_index(args.index, readonly=True), []
     unlisted: dict[Path, str] = {}  # subfolders that could not be listed
     paths = list_text_files(args.against, onerror=unlisted.__setitem__)
     with _progress(len(paths)) as bar:  # originals by absolute path, as an index stores them
-        ref, report = build(paths, ":memory:", jobs=args.jobs, scheduler=args.scheduler,
-                            progress=bar.update)
-    if not len(ref):
-        raise InputError(f"{args.against}: no readable original articles")
-    errors = [error_record(error, original=str(folder)) for folder, error in unlisted.items()]
-    errors += [error_record(e["error"], original=e["original"]) for e in report.errors]
-    return ref, errors
+        return in_memory_reference(args.against, paths, unlisted, jobs=args.jobs,
+                                   scheduler=args.scheduler, progress=bar.update)
 
 
 def cmd_scan(args) -> int:
     from detector import testhook
-    from detector.batch import list_suspects, read_list_file
+    from detector.batch import list_suspects, read_list_file, unlisted_record
     from detector.index import scan as scan_mod
     from detector.report.terminal import TABLE_ROWS, scan_table, table_entry, write_jsonl
-    from detector.results import error_record
 
     if args.resume and args.out is None:
         raise InputError("--resume needs --out, the file the stopped scan was writing")
@@ -607,18 +599,18 @@ def cmd_scan(args) -> int:
                 write(record, out)
                 counts["error"] += 1
         for folder in scan_mod.remaining(unlisted, state, root):
-            write(error_record(unlisted[folder], suspect=str(folder),
-                               name=scan_mod.suspect_name(folder, root), source=None), out)
+            write(unlisted_record(folder, unlisted[folder], root), out)
             counts["error"] += 1
+        top_k = args.top_k or scan_mod.DEFAULT_TOP_K
         if partitioned:
             from detector.index.distributed import scan_partitioned
 
-            records = scan_partitioned(todo, args.index, detector.model, top_k=args.top_k,
+            records = scan_partitioned(todo, args.index, detector.model, top_k=top_k,
                                        scheduler=args.scheduler, jobs=args.jobs, root=root,
                                        fetcher=_fetcher(args),
                                        **({"round_size": args.round} if args.round else {}))
         else:
-            records = scan_mod.scan(todo, ref, detector, top_k=args.top_k, jobs=args.jobs,
+            records = scan_mod.scan(todo, ref, detector, top_k=top_k, jobs=args.jobs,
                                     scheduler=args.scheduler, root=root,
                                     fetcher=_fetcher(args))
         # Test hook (SPUNDETECT_TEST_KILL_AFTER_RECORDS=N): SIGKILL this process once it has

@@ -191,6 +191,8 @@ def test_scan_folder_records_what_it_could_not_list_or_read(article_files, tmp_p
         str(suspects / "broken.txt"): f"{suspects / 'broken.txt'}: broken link to gone.txt, "
                                       "which does not exist"}
     assert [r["verdict"] for r in records if r.get("suspect", "").endswith("copy.txt")] == ["copy"]
+    shut = [r for r in records if r.get("suspect") == str(suspects / "shut")]
+    assert [(r["name"], r["source"]) for r in shut] == [("shut", None)]  # as `scan` writes it
 
 
 def test_text_files_are_listed_in_the_order_paths_sort(tmp_path):

@@ -138,6 +138,7 @@ def test_what_a_scan_cannot_list_or_read_gets_a_record(folders, tiny_model_dir, 
         f"{originals / 'shut'}: {shut}", f"{suspects / 'shut'}: {shut}",
         f"{suspects / 'broken.txt'}: broken link to gone.txt, which does not exist"]
     assert [r["original"] for r in records[:1]] == [str(originals / "shut")]
+    assert (records[1]["name"], records[1]["source"]) == ("shut", None)
     assert by_name(records[1:])["spun.txt"]["verdict"] == "spun"
     assert "scanned 2 suspects" in capsys.readouterr().err  # spun.txt and broken.txt
 

@@ -32,7 +32,7 @@ from detector.fetch import Fetcher, read_input
 from detector.index import anchors as anchor_mod
 from detector.index import rank
 from detector.index.partitioned import PartitionedIndex, bucket_of
-from detector.index.scan import ScanTask, score_task, suspect_name
+from detector.index.scan import DEFAULT_TOP_K, ScanTask, score_task, suspect_name
 from detector.model import CompactModel
 
 BATCH = 32  # suspects per task, at least
@@ -216,7 +216,7 @@ def scan_partitioned(
     location: str | Path,
     model: CompactModel,
     *,
-    top_k: int = 10,
+    top_k: int = DEFAULT_TOP_K,
     scheduler: str | None = None,
     jobs: int | None = None,
     root: Path | None = None,
