@@ -99,6 +99,12 @@ def test_top_k_limits_the_candidates(folders, tiny_model_dir, tmp_path):
         main(["scan", str(folders["suspects"]), "--index", str(folders["index"]), "--top-k",
               "0"])
     assert exit_info.value.code == 2
+    import detector as api
+
+    for scan in (api.scan_index, api.scan_folder):
+        reference = folders["index"] if scan is api.scan_index else folders["originals"]
+        with pytest.raises(InputError, match=r"^top k \(--top-k\) must be at least 1, got 0$"):
+            list(scan(folders["suspects"], reference, top_k=0, jobs=1))
 
 
 def test_unreadable_suspects_become_error_records(folders, tiny_model_dir, tmp_path, capsys):

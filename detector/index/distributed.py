@@ -32,7 +32,13 @@ from detector.fetch import Fetcher, read_input
 from detector.index import anchors as anchor_mod
 from detector.index import rank
 from detector.index.partitioned import PartitionedIndex, bucket_of
-from detector.index.scan import DEFAULT_TOP_K, ScanTask, score_task, suspect_name
+from detector.index.scan import (
+    DEFAULT_TOP_K,
+    ScanTask,
+    check_top_k,
+    score_task,
+    suspect_name,
+)
 from detector.model import CompactModel
 
 BATCH = 32  # suspects per task, at least
@@ -231,8 +237,7 @@ def scan_partitioned(
     index of the same originals (named inside `root` as there). Suspects go `batch` to a task
     (by default BATCH, or more so that a round has at most MAX_BATCHES batches).
     """
-    if top_k < 1:
-        raise InputError("--top-k must be at least 1")
+    check_top_k(top_k)
     index = PartitionedIndex.open(location)
     items = [(p, suspect_name(p, root) if root is not None or isinstance(p, str) else None)
              for p in paths]

@@ -35,7 +35,13 @@ from detector.model import CompactModel
 from detector.results import SuspectResult, error_record
 from detector.text import Document
 
-DEFAULT_TOP_K = 10
+DEFAULT_TOP_K = 10  # candidates scored a suspect: the originals that share most anchors
+
+
+def check_top_k(top_k: int) -> None:
+    """Refuse a number of candidates below one (`--top-k`, `top_k=`)."""
+    if top_k < 1:
+        raise InputError(f"top k (--top-k) must be at least 1, got {top_k}")
 
 
 @dataclass(frozen=True)
@@ -195,8 +201,7 @@ def scan(
     """
     from detector.parallel import pmap
 
-    if top_k < 1:
-        raise InputError("--top-k must be at least 1")
+    check_top_k(top_k)
     context = detector.model if scheduler else detector
     yield from pmap(score_task, make_tasks(paths, index, top_k, root, fetcher), context=context,
                     jobs=jobs, scheduler=scheduler)
