@@ -15,6 +15,7 @@ from detector.errors import InputError
 from detector.fetch import PageCache, default_cache_dir, is_url
 from detector.results import DERIVED, VERDICTS
 from detector.text import Document, decode, read_bytes, read_utf8, sha256_of
+from detector.verdict import derived_probability
 
 
 @dataclass
@@ -219,7 +220,7 @@ def check_record(record: object) -> str | None:
 def _derived_probability(record: dict) -> float:
     probabilities = record.get("probabilities") or {}
     if probabilities:
-        return sum(float(probabilities.get(k, 0.0)) for k in DERIVED)
+        return derived_probability(probabilities)
     return 1.0 if record.get("verdict") in DERIVED else 0.0
 
 

@@ -20,6 +20,7 @@ from typing import IO
 from detector.display import shown
 from detector.report.records import SuspectEntry
 from detector.results import DERIVED, VERDICTS
+from detector.verdict import derived_probability
 
 FLAGGED = DERIVED  # the verdicts "flagged only" keeps: the suspect derives from an original
 
@@ -62,7 +63,7 @@ def table_rows(entries: Sequence[SuspectEntry]) -> list[TableRow]:
             suspect=entry.suspect,
             verdict=entry.verdict,
             score=entry.score,
-            derived_probability=sum(p.get(k, 0.0) for k in DERIVED) if p else None,
+            derived_probability=derived_probability(p) if p else None,
             source=entry.source,
             original=entry.original,
             sources=tuple(entry.sources),

@@ -15,6 +15,7 @@ from detector.display import count, needs_escape, shown
 from detector.report.evidence import match_paragraphs, segments
 from detector.results import DERIVED, SuspectResult
 from detector.text import Document
+from detector.verdict import derived_probability
 
 VERDICT_TEXT = {
     "spun": "SPUN: machine-paraphrased from the original (words swapped, skeleton kept)",
@@ -242,8 +243,7 @@ def record_derived(record: dict) -> float:
     """A record's probability of being derived (older records: summed from probabilities)."""
     if isinstance(record.get("derived"), int | float):
         return float(record["derived"])
-    probabilities = record.get("probabilities") or {}
-    return sum(float(probabilities.get(k, 0.0)) for k in DERIVED)
+    return derived_probability(record.get("probabilities") or {})
 
 
 def table_entry(record: dict) -> dict | None:
