@@ -392,6 +392,7 @@ def cmd_score(args) -> int:
 
 def _run_batch(lines, args) -> int:
     """Write a batch's records (`detector.report.terminal.Line`s) and end with its summary."""
+    from detector.language import not_english
     from detector.report.terminal import write_line
 
     counts = _pair_counts()
@@ -404,7 +405,7 @@ def _run_batch(lines, args) -> int:
                 counts["errors"] += 1
             elif line.verdict in counts:
                 counts[line.verdict] += 1
-            counts["not_english"] += _not_english(line.language)
+            counts["not_english"] += not_english(line.language)
     print(_pairs_summary(counts, time.perf_counter() - start), file=sys.stderr)
     return EXIT_INPUT if counts["errors"] else EXIT_OK
 
@@ -419,11 +420,6 @@ def _pairs_summary(counts: dict[str, int], seconds: float) -> str:
             f"{counts['rewritten']} rewritten, {count(counts['copy'], 'copy', 'copies')}, "
             f"{count(counts['errors'], 'error')}{_not_english_note(counts['not_english'])}, "
             f"{seconds:.1f} s")
-
-
-def _not_english(language: str | None) -> bool:
-    """Whether a record's suspect `language` is other than English (its score unreliable)."""
-    return language not in (None, "en")
 
 
 def _not_english_note(count: int) -> str:
@@ -449,6 +445,7 @@ def cmd_pairs(args) -> int:
 def _pairs_pan(args) -> int:
     """`pairs --format pan`: one PAN XML file per pair in the folder --out names."""
     from detector import batch
+    from detector.language import not_english
     from detector.report.pan import pan_name, pan_xml
 
     folder = args.out
@@ -475,7 +472,7 @@ def _pairs_pan(args) -> int:
             print(f"spundetect: skipped {shown(record['error'])}", file=sys.stderr)
             continue
         counts[verdict] = counts.get(verdict, 0) + 1
-        counts["not_english"] += _not_english(record.get("language"))
+        counts["not_english"] += not_english(record.get("language"))
         folder.mkdir(exist_ok=True)
         try:
             (folder / pan_name(record)).write_text(pan_xml(record), encoding="utf-8")
@@ -536,6 +533,7 @@ def cmd_scan(args) -> int:
     from detector import testhook
     from detector.batch import list_suspects, read_list_file, unlisted_record
     from detector.index import scan as scan_mod
+    from detector.language import not_english
     from detector.report.terminal import TABLE_ROWS, scan_table, table_entry, write_jsonl
 
     if args.resume and args.out is None:
@@ -624,7 +622,7 @@ def cmd_scan(args) -> int:
                 bar.update(1)
                 if record["verdict"] in counts:
                     counts[record["verdict"]] += 1
-                counts["not_english"] += _not_english(record.get("language"))
+                counts["not_english"] += not_english(record.get("language"))
     seconds = time.perf_counter() - start
     rate = len(todo) / seconds if seconds > 0 else 0.0
     note = f" ({earlier} from an earlier run)" if args.resume and earlier else ""

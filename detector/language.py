@@ -56,9 +56,15 @@ def name(code: str) -> str:
     return NAMES.get(code, code)
 
 
+def not_english(code: str | None) -> bool:
+    """Whether language `code` is known to be other than English, the model's language (so a
+    score means little); an unknown language (None) is not."""
+    return code not in (None, "en")
+
+
 def warning(code: str | None, role: str = "suspect") -> str | None:
     """The line to print for a text in language `code`, None for English or unknown."""
-    if code in (None, "en"):
+    if not not_english(code):
         return None
     return f"warning: {role} looks like {name(code)} ({code}), the model is trained on English"
 

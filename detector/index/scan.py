@@ -31,6 +31,7 @@ from detector.display import name_of
 from detector.errors import InputError, SpundetectError
 from detector.fetch import Fetcher, read_input
 from detector.index.store import Candidate, ReferenceIndex
+from detector.language import not_english
 from detector.model import CompactModel
 from detector.results import SuspectResult, error_record
 from detector.text import Document
@@ -248,7 +249,7 @@ def resume_state(path: Path) -> ResumeState:
                                             "error record")
         verdict = str(record.get("verdict"))
         state.verdicts[verdict] = state.verdicts.get(verdict, 0) + 1
-        state.not_english += record.get("language") not in (None, "en")
+        state.not_english += not_english(record.get("language"))
     torn = data[end:]
     if torn and not any(torn.startswith(s) or s.startswith(torn) for s in _RECORD_STARTS):
         raise _not_a_scan(path, len(lines) + 1, "not a whole line and not the start of a record")
