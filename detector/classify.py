@@ -19,8 +19,6 @@ from sklearn.utils.validation import check_is_fitted
 
 from detector.features import FEATURE_NAMES, FEATURES, extract
 
-CLASSES: tuple[str, ...] = ("copy", "independent", "spun", "unrelated")
-
 
 class PairFeaturizer(TransformerMixin, BaseEstimator):
     """Turn (suspect, original) pairs into the pairwise feature matrix.

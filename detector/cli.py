@@ -28,6 +28,7 @@ from detector import __version__, collector
 from detector.display import count, shown
 from detector.errors import InputError, OutputError, SpundetectError, WorkerLostError
 from detector.output import LazyFile, check_writable, not_an_input, output, whole_file
+from detector.verdict import FAIL_ON
 
 EXIT_OK = 0
 EXIT_FLAGGED = 1
@@ -178,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--round", type=_positive, default=None, metavar="N",
                    help="with a partitioned index: suspects joined at once; each round reads "
                         "every anchor part once (default 4096)")
-    p.add_argument("--fail-on", choices=("spun", "paraphrase", "derived"), default=None,
+    p.add_argument("--fail-on", choices=tuple(FAIL_ON), default=None,
                    help="exit 1 if any suspect is spun (`paraphrase`: spun or rewritten; "
                         "`derived`: spun, rewritten or a copy)")
     _scheduler_option(p)
@@ -642,10 +643,8 @@ def cmd_scan(args) -> int:
     )
     if counts["error"]:
         return EXIT_INPUT
-    flagged = (counts["spun"]
-               + (counts["rewritten"] if args.fail_on in ("paraphrase", "derived") else 0)
-               + (counts["copy"] if args.fail_on == "derived" else 0))
-    return EXIT_FLAGGED if args.fail_on and flagged else EXIT_OK
+    flagged = args.fail_on and sum(counts[v] for v in FAIL_ON[args.fail_on])
+    return EXIT_FLAGGED if flagged else EXIT_OK
 
 
 def _earlier_entries(out: Path, size: int) -> list[dict]:

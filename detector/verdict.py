@@ -36,6 +36,8 @@ from collections.abc import Mapping, Sequence
 VERDICTS = ("spun", "rewritten", "copy", "independent", "unrelated")
 PARAPHRASE = ("spun", "rewritten")
 DERIVED = ("spun", "rewritten", "copy")
+# The verdicts each `--fail-on` level counts as flagged (`scan --fail-on`).
+FAIL_ON = {"spun": ("spun",), "paraphrase": PARAPHRASE, "derived": DERIVED}
 NOT_DERIVED = ("independent", "unrelated")
 
 MIN_SEGMENTS = 3  # suspect sentences from the original (fewer if the suspect is that short)
