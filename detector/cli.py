@@ -20,6 +20,7 @@ import json
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
@@ -393,39 +394,39 @@ def cmd_score(args) -> int:
 
 def _run_batch(lines, args) -> int:
     """Write a batch's records (`detector.report.terminal.Line`s) and end with its summary."""
-    from detector.language import not_english
     from detector.report.terminal import write_line
 
-    counts = _pair_counts()
+    counts: Counter[str] = Counter()
     start = time.perf_counter()
     with output(args.out, args.force) as out:
         for line in _progress_over(lines):
             write_line(line, out)
-            counts["records"] += 1
-            if line.verdict == "error":
-                counts["errors"] += 1
-            elif line.verdict in counts:
-                counts[line.verdict] += 1
-            counts["not_english"] += not_english(line.language)
+            _tally(counts, line.verdict, line.language)
     print(_pairs_summary(counts, time.perf_counter() - start), file=sys.stderr)
-    return EXIT_INPUT if counts["errors"] else EXIT_OK
+    return EXIT_INPUT if counts["error"] else EXIT_OK
 
 
-def _pair_counts() -> dict[str, int]:
-    return {"records": 0, "errors": 0, "spun": 0, "rewritten": 0, "copy": 0, "not_english": 0}
+def _tally(counts: Counter[str], verdict: str | None, language: str | None) -> None:
+    """Count a batch's record: its verdict, and whether its suspect is not in English."""
+    from detector.language import not_english
+
+    counts[str(verdict)] += 1
+    counts["not_english"] += not_english(language)
 
 
-def _pairs_summary(counts: dict[str, int], seconds: float) -> str:
+def _verdicts_note(counts: Counter[str]) -> str:
+    """What a batch's summary line says of its verdicts: "3 spun, 0 rewritten, 1 copy,
+    0 errors", and ", 2 not in English" when some suspects were not."""
+    others = counts["not_english"]
+    return (f"{counts['spun']} spun, {counts['rewritten']} rewritten, "
+            f"{count(counts['copy'], 'copy', 'copies')}, {count(counts['error'], 'error')}"
+            + (f", {others} not in English" if others else ""))
+
+
+def _pairs_summary(counts: Counter[str], seconds: float) -> str:
     """The line a `pairs` run ends with on stderr, whichever format it wrote."""
-    return (f"spundetect: {count(counts['records'], 'record')}, {counts['spun']} spun, "
-            f"{counts['rewritten']} rewritten, {count(counts['copy'], 'copy', 'copies')}, "
-            f"{count(counts['errors'], 'error')}{_not_english_note(counts['not_english'])}, "
-            f"{seconds:.1f} s")
-
-
-def _not_english_note(count: int) -> str:
-    """", 2 not in English" for a batch summary, or "" when every suspect was English."""
-    return f", {count} not in English" if count else ""
+    records = counts.total() - counts["not_english"]  # one verdict a record
+    return f"spundetect: {count(records, 'record')}, {_verdicts_note(counts)}, {seconds:.1f} s"
 
 
 def cmd_pairs(args) -> int:
@@ -446,7 +447,6 @@ def cmd_pairs(args) -> int:
 def _pairs_pan(args) -> int:
     """`pairs --format pan`: one PAN XML file per pair in the folder --out names."""
     from detector import batch
-    from detector.language import not_english
     from detector.report.pan import pan_name, pan_xml
 
     folder = args.out
@@ -461,19 +461,15 @@ def _pairs_pan(args) -> int:
     if not folder.parent.is_dir():
         raise InputError(f"{folder}: cannot write (no such directory {folder.parent})")
     detector = _detector(args)
-    counts = _pair_counts()
+    counts: Counter[str] = Counter()
     start = time.perf_counter()
     records = batch.score_pairs_file(args.pairs_file, detector=detector, jobs=args.jobs,
                                        fetcher=_fetcher(args))
     for record in _progress_over(records):
-        counts["records"] += 1
-        verdict = record.get("verdict")
-        if verdict == "error":
-            counts["errors"] += 1
+        _tally(counts, record.get("verdict"), record.get("language"))
+        if record.get("verdict") == "error":
             print(f"spundetect: skipped {shown(record['error'])}", file=sys.stderr)
             continue
-        counts[verdict] = counts.get(verdict, 0) + 1
-        counts["not_english"] += not_english(record.get("language"))
         folder.mkdir(exist_ok=True)
         try:
             (folder / pan_name(record)).write_text(pan_xml(record), encoding="utf-8")
@@ -481,7 +477,7 @@ def _pairs_pan(args) -> int:
             raise InputError(f"{folder}: cannot write ({err.strerror or err})") from err
     print(f"{_pairs_summary(counts, time.perf_counter() - start)}; PAN XML in {shown(folder)}",
           file=sys.stderr)
-    return EXIT_INPUT if counts["errors"] else EXIT_OK
+    return EXIT_INPUT if counts["error"] else EXIT_OK
 
 
 class _NoBar:
@@ -534,7 +530,6 @@ def cmd_scan(args) -> int:
     from detector import testhook
     from detector.batch import list_suspects, read_list_file, unlisted_record
     from detector.index import scan as scan_mod
-    from detector.language import not_english
     from detector.report.terminal import TABLE_ROWS, scan_table, table_entry, write_jsonl
 
     if args.resume and args.out is None:
@@ -572,10 +567,7 @@ def cmd_scan(args) -> int:
         scan_mod.cut_torn_line(args.out, state)
         print(f"spundetect: dropped an incomplete last line ({state.torn_bytes} bytes) of "
               f"{shown(args.out)}; that suspect is scanned again", file=sys.stderr)
-    counts = {"spun": state.verdicts.get("spun", 0),
-              "rewritten": state.verdicts.get("rewritten", 0),
-              "copy": state.verdicts.get("copy", 0),
-              "error": state.verdicts.get("error", 0), "not_english": state.not_english}
+    counts = Counter({**state.verdicts, "not_english": state.not_english})  # the earlier run's
     earlier = len(suspects) - len(todo)
     start = time.perf_counter()
     kept = args.out.stat().st_size if args.resume and args.out.exists() else None
@@ -621,9 +613,7 @@ def cmd_scan(args) -> int:
                 if kill is not None:
                     kill(written)
                 bar.update(1)
-                if record["verdict"] in counts:
-                    counts[record["verdict"]] += 1
-                counts["not_english"] += not_english(record.get("language"))
+                _tally(counts, record["verdict"], record.get("language"))
     seconds = time.perf_counter() - start
     rate = len(todo) / seconds if seconds > 0 else 0.0
     note = f" ({earlier} from an earlier run)" if args.resume and earlier else ""
@@ -635,10 +625,8 @@ def cmd_scan(args) -> int:
         print("spundetect: stdout is a terminal, so the JSON records were not printed; "
               "use --out FILE or a pipe to keep them", file=sys.stderr)
     print(
-        f"spundetect: scanned {count(len(suspects), 'suspect')}{note}, {counts['spun']} spun, "
-        f"{counts['rewritten']} rewritten, {count(counts['copy'], 'copy', 'copies')}, "
-        f"{count(counts['error'], 'error')}{_not_english_note(counts['not_english'])}, "
-        f"{seconds:.1f} s ({rate:.1f} suspects/s)",
+        f"spundetect: scanned {count(len(suspects), 'suspect')}{note}, "
+        f"{_verdicts_note(counts)}, {seconds:.1f} s ({rate:.1f} suspects/s)",
         file=sys.stderr,
     )
     if counts["error"]:
