@@ -60,7 +60,7 @@ _BLOCK = re.compile(r"</?(p|div|br|h[1-6]|li|article|section|tr|table|blockquote
                     r"nav|aside|main|ul|ol|dt|dd|pre|figure|figcaption|title)\b[^>]*>",
                     re.IGNORECASE)
 _XML_BLOCK = re.compile(r"</?(doc|main|p|head|list|item|table|row|cell|quote|code|lb)\b[^>]*>")
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")  # a blank line ends a paragraph, of a page or a text
 # Class and id words of boxes that sit inside a story but are not part of it (membership
 # appeals, newsletter sign-ups, author bios, ads, share bars, related links, consent banners):
 # such an element is dropped before extraction when its class or id has one of them as a word
@@ -87,13 +87,18 @@ def looks_like_html(text: str) -> bool:
             and len(blocks) * 1000 / len(text) >= MIN_TAGS_PER_KB)
 
 
+def looks_binary(data: bytes) -> bool:
+    """Whether `data` has a NUL byte in its first 8 KB: a binary file, neither text nor page."""
+    return b"\x00" in data[:8192]
+
+
 def sniff(data: bytes) -> str | None:
     """The page as text if `data` is an HTML page, else None (a plain text, or not text)."""
     for bom, _ in _BOMS[1:]:  # UTF-16 and UTF-32 pages would not survive the checks below
         if data.startswith(bom):
             text = decode_page(data)
             return text if looks_like_html(text) else None
-    if b"\x00" in data[:8192]:  # binary, not a page
+    if looks_binary(data):
         return None
     if _DOCTYPE.match(data):
         return decode_page(data)
@@ -219,5 +224,5 @@ def tag_text(page: str) -> str:
 def _blocks(marked: str) -> str:
     """Text between tags, one paragraph per block that `marked` separates by blank lines."""
     text = html_lib.unescape(_TAG.sub(" ", marked))
-    blocks = (re.sub(r"\s+", " ", b).strip() for b in _PARAGRAPH_BREAK.split(text))
+    blocks = (re.sub(r"\s+", " ", b).strip() for b in PARAGRAPH_BREAK.split(text))
     return "\n\n".join(b for b in blocks if b)

@@ -34,7 +34,6 @@ _TOKEN = re.compile(r"\d++(?:[.,:]\d++)*+(?:st|nd|rd|th|s|%)?+|[AaPp]\.[Mm]\.(?!
                     r"|\w++(?:[-'’]\w++)*+", re.UNICODE)
 _TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})", re.UNICODE)  # tokens and what lies between
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _UNUSUAL = re.compile(r"[^\x20-\x7e\n\t]")  # all but printable ASCII, newline and tab
 _QUOTE = re.compile(r"[\"“”]([^\"“”]{8,}?)[\"“”]")
 MEMO = "_feature_memo"  # where `detector.analysis` keeps a document's per-document work
@@ -82,7 +81,7 @@ class Document:
     @cached_property
     def paragraphs(self) -> list[str]:
         """Blank-line separated blocks; a file with single newlines only gets one per line."""
-        blocks = [b.strip() for b in _PARAGRAPH_BREAK.split(self.text) if b.strip()]
+        blocks = [b.strip() for b in html.PARAGRAPH_BREAK.split(self.text) if b.strip()]
         if len(blocks) <= 1:
             blocks = [line.strip() for line in self.text.splitlines() if line.strip()]
         return blocks
@@ -175,7 +174,7 @@ def decode(data: bytes, name: str = "input") -> str:
     if page is not None:
         text = html.page_text(page)
     else:
-        if b"\x00" in data[:8192]:
+        if html.looks_binary(data):
             raise InputError(f"{name}: looks like a binary file, expected UTF-8 text")
         try:
             text = data.decode("utf-8-sig")

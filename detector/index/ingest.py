@@ -12,7 +12,6 @@ gone (and the journals older versions left).
 from __future__ import annotations
 
 import glob
-import hashlib
 import os
 import re
 import socket
@@ -56,7 +55,7 @@ def prepare(path: str, data: bytes | None, error: str | None = None,
     hashes, n_words = anchor_mod.anchors_and_words(Document(text, name=path), scheme=scheme)
     return Prepared(
         path=path,
-        sha256=hashlib.sha256(data or b"").hexdigest(),
+        sha256=text_mod.sha256_of(data or b""),
         text=zlib.compress(text.encode("utf-8"), 6),
         n_words=n_words,
         anchors=hashes,

@@ -13,13 +13,12 @@ is shown only when the file still has the SHA-256 the record holds for it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from detector import __version__
 from detector.align import Alignment
-from detector.display import count, shown
+from detector.display import count
 from detector.errors import SpundetectError
 from detector.features import Pair
 from detector.lexicon import load_lexicon
@@ -37,7 +36,15 @@ from detector.report.evidence import (
 from detector.report.explain import explain
 from detector.report.records import SuspectEntry, group_results, open_document
 from detector.report.table import CSS as TABLE_CSS
-from detector.report.table import SCRIPT, script_hash, table_html, table_rows, verdict_badge
+from detector.report.table import (
+    SCRIPT,
+    esc,
+    esc_name,
+    script_hash,
+    table_html,
+    table_rows,
+    verdict_badge,
+)
 from detector.results import VERDICTS
 from detector.text import Document
 
@@ -136,21 +143,6 @@ body:has(#inline-originals:checked) mark.swap::after { content: " [" attr(data-o
 """
 
 
-def _e(value: object) -> str:
-    """Escape anything for HTML text or a quoted attribute."""
-    return escape(str(value), quote=True)
-
-
-def _name(value: object) -> str:
-    """A file name or other string from a results file: controls and bidi marks written as
-    escapes (`display.shown`), then HTML-escaped."""
-    return _e(shown(value))
-
-
-def _verdict(verdict: str) -> str:
-    return verdict_badge(verdict)
-
-
 # --- paragraphs ---------------------------------------------------------------------------------
 
 
@@ -164,13 +156,13 @@ def paragraph_html(parts: Iterable[Segment], side: str = "suspect", lead: str = 
     parts = list(parts)
     out = []
     for seg in parts:
-        text = _e(seg.text)
+        text = esc(seg.text)
         if seg.kind in ("", "equal"):
             out.append(text)
         elif seg.kind == "swap" and side == "suspect":
-            out.append(f'<mark class=swap data-orig="{_e(seg.other)}">{text}</mark>')
+            out.append(f'<mark class=swap data-orig="{esc(seg.other)}">{text}</mark>')
         elif seg.kind == "swap":
-            out.append(f'<mark class=swapped data-repl="{_e(seg.other)}">{text}</mark>')
+            out.append(f'<mark class=swapped data-repl="{esc(seg.other)}">{text}</mark>')
         elif seg.kind == "insert":
             css = '"added filler"' if seg.is_filler else "added"
             out.append(f"<ins class={css}>{text}</ins>")
@@ -200,11 +192,11 @@ def side_by_side_html(alignments: Sequence[Alignment], rows: Sequence[Row],
     suspect = alignments[0].suspect
     if several:
         right = "Originals: " + "; ".join(
-            f"{_tag(k, True)}<span class=path>{_name(n)}</span>"
+            f"{_tag(k, True)}<span class=path>{esc_name(n)}</span>"
             for k, n in enumerate(source_names))
     else:
-        right = f"Original: <span class=path>{_name(source_names[0])}</span>"
-    head = (f"<thead><tr><th>Suspect: <span class=path>{_name(suspect.name)}</span></th>"
+        right = f"Original: <span class=path>{esc_name(source_names[0])}</span>"
+    head = (f"<thead><tr><th>Suspect: <span class=path>{esc_name(suspect.name)}</span></th>"
             f"<th>{right}</th></tr></thead>")
     body: list[str] = []
     pending: list[Row] = []
@@ -269,10 +261,10 @@ def sentences_html(rows: Sequence[SentenceRow], pairs: Sequence[Pair],
         else:
             note = "<br><span class=moved>moved up</span>" if row.suspect in back else ""
             where = f"{_tag(row.source, several)}{row.original + 1}{note}"
-            made_from = f"<td class=text>{_e(original_text[row.source][row.original])}</td>"
+            made_from = f"<td class=text>{esc(original_text[row.source][row.original])}</td>"
         body.append(f'<tr class="{row.kind}"><td class=num>{row.suspect + 1}</td>'
                     f'<td><span class="how {row.kind}">{HOW[row.kind]}</span></td>'
-                    f"<td class=text>{_e(suspect_text[row.suspect])}</td>"
+                    f"<td class=text>{esc(suspect_text[row.suspect])}</td>"
                     f"<td class=num>{where}</td>{made_from}</tr>")
     counts = ", ".join(f"{sum(r.kind == k for r in rows)} {k}" for k in HOW)
     right = ("the originals" if several else "the original")
@@ -300,15 +292,15 @@ def suspect_html(entry: SuspectEntry, anchor: str, load: DocumentLoader, *,
     side-by-side view of a derived suspect starts folded too (the page's script opens it when
     the table links to it, and before printing).
     """
-    out = [f'<section class="suspect" id="{_e(anchor)}">',
+    out = [f'<section class="suspect" id="{esc(anchor)}">',
            '<h2><a class="back" href="#summary">&uarr; table of suspects</a>'
-           f"{_verdict(entry.verdict)} <span class=path>{_name(entry.suspect)}</span></h2>"]
+           f"{verdict_badge(entry.verdict)} <span class=path>{esc_name(entry.suspect)}</span></h2>"]
     if entry.original is None:
         out.append('<p class="note">No original to compare with.</p></section>')
         return "".join(out)
     relation = "source" if entry.derived else "closest original (not a source)"
     out.append(f'<p class="meta">Score {entry.score:.3f} (probability of a paraphrase: spun '
-               f'or rewritten); {relation}: <span class=path>{_name(entry.original)}</span></p>')
+               f'or rewritten); {relation}: <span class=path>{esc_name(entry.original)}</span></p>')
     names = entry.sources if len(entry.sources) > 1 else [entry.original]
     try:
         suspect = load(entry.suspect, entry.suspect_sha256, None)
@@ -318,7 +310,7 @@ def suspect_html(entry: SuspectEntry, anchor: str, load: DocumentLoader, *,
         alignments = [pair.alignment for pair in pairs]
     except SpundetectError as err:
         out.append("<h3>Why</h3>" + _why(explain(entry)))
-        out.append(f'<p class="warning">Text not shown: {_name(err)}</p>')
+        out.append(f'<p class="warning">Text not shown: {esc_name(err)}</p>')
         if len(entry.candidates) > 1:
             out.append(_candidates(entry.candidates))
         out.append("</section>")
@@ -354,13 +346,13 @@ def suspect_html(entry: SuspectEntry, anchor: str, load: DocumentLoader, *,
 
 
 def _why(lines: Sequence[str]) -> str:
-    return '<ul class="why">' + "".join(f"<li>{_name(line)}</li>" for line in lines) + "</ul>"
+    return '<ul class="why">' + "".join(f"<li>{esc_name(line)}</li>" for line in lines) + "</ul>"
 
 
 def _candidates(candidates: Sequence[dict]) -> str:
     rows = "".join(
-        f'<tr><td class="num">{c["score"]:.3f}</td><td>{_verdict(c["verdict"])}</td>'
-        f'<td class=path>{_name(c["original"])}</td></tr>' for c in candidates)
+        f'<tr><td class="num">{c["score"]:.3f}</td><td>{verdict_badge(c["verdict"])}</td>'
+        f'<td class=path>{esc_name(c["original"])}</td></tr>' for c in candidates)
     return ('<details><summary>Every original it was scored against</summary>'
             '<table class="candidates"><tr><th class="num">score</th><th>verdict</th>'
             f"<th>original</th></tr>{rows}</table></details>")
@@ -372,15 +364,15 @@ def _candidates(candidates: Sequence[dict]) -> str:
 def errors_html(errors: Sequence[dict]) -> str:
     """The inputs a run could not score, with the reason."""
     rows = "".join(
-        f"<tr><td class=path>{_name(r.get('suspect') or r.get('original') or '?')}</td>"
-        f"<td>{_name(r.get('error', 'unknown error'))}</td></tr>" for r in errors)
+        f"<tr><td class=path>{esc_name(r.get('suspect') or r.get('original') or '?')}</td>"
+        f"<td>{esc_name(r.get('error', 'unknown error'))}</td></tr>" for r in errors)
     return ('<section id="errors"><h2>Inputs that could not be scored</h2>'
             f'<table class="errors"><tr><th>file</th><th>reason</th></tr>{rows}</table></section>')
 
 
 def problems_html(problems: Sequence[str]) -> str:
     """The records of the results file that were skipped, each with what is wrong with it."""
-    items = "".join(f"<li>{_name(p)}</li>" for p in problems[:MAX_PROBLEMS_LISTED])
+    items = "".join(f"<li>{esc_name(p)}</li>" for p in problems[:MAX_PROBLEMS_LISTED])
     more = len(problems) - MAX_PROBLEMS_LISTED
     if more > 0:
         items += f"<li>and {more} more</li>"
@@ -441,16 +433,16 @@ def report_html(records: Iterable[dict], *, base: Path | None = None,
         n = sum(e.verdict == v for e in entries)
         counts.append(f"{n} {plural.get(v, v) if n != 1 else v}")
     title = f"spundetect report: {len(entries)} suspect{'' if len(entries) == 1 else 's'}"
-    source = f" from <span class=path>{_name(results_name)}</span>" if results_name else ""
+    source = f" from <span class=path>{esc_name(results_name)}</span>" if results_name else ""
     parts = [
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<meta http-equiv=\"Content-Security-Policy\" "
         f"content=\"default-src 'none'; style-src 'unsafe-inline'; script-src {script_hash()}\">",
-        f"<title>{_e(title)}</title><style>{CSS}{TABLE_CSS}</style></head><body>",
+        f"<title>{esc(title)}</title><style>{CSS}{TABLE_CSS}</style></head><body>",
         "<main>",
-        f"<h1>{_e(title)}</h1>",
-        f'<p class="meta">Made by spundetect {_e(__version__)}{source}: '
+        f"<h1>{esc(title)}</h1>",
+        f'<p class="meta">Made by spundetect {esc(__version__)}{source}: '
         f"{', '.join(counts)}; {len(errors)} input{'' if len(errors) == 1 else 's'} "
         "could not be scored"
         + (f"; {len(problems)} record{'' if len(problems) == 1 else 's'} of the results "

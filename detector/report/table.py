@@ -110,12 +110,15 @@ def write_csv(rows: Sequence[TableRow], out: IO[str]) -> None:
 # --- HTML -----------------------------------------------------------------------------------
 
 
-def _e(value: object) -> str:
+def esc(value: object) -> str:
+    """Anything as HTML text or a quoted attribute's value."""
     return escape(str(value), quote=True)
 
 
-def _name(value: object) -> str:
-    return _e(shown(value))
+def esc_name(value: object) -> str:
+    """A file name or other string from a results file: controls and bidi marks written as
+    escapes (`display.shown`), then HTML-escaped."""
+    return esc(shown(value))
 
 
 def verdict_badge(verdict: str) -> str:
@@ -124,7 +127,7 @@ def verdict_badge(verdict: str) -> str:
     css = f"verdict {verdict}" if known else "verdict"
     if verdict in FLAGGED:
         css += " flagged"
-    return f'<span class="{css}">{_e(verdict)}</span>'
+    return f'<span class="{css}">{esc(verdict)}</span>'
 
 
 def _pct(value: float | None) -> str:
@@ -137,11 +140,11 @@ def _probability(value: float | None) -> str:
 
 def _source_cell(row: TableRow) -> str:
     if row.source:
-        cell = f"<span class=path>{_name(row.source)}</span>"
+        cell = f"<span class=path>{esc_name(row.source)}</span>"
         more = len(row.sources) - 1
         return cell + (f" and {more} more" if more > 0 else "")
     if row.original:
-        return (f'<span class="note">none (closest: <span class=path>{_name(row.original)}'
+        return (f'<span class="note">none (closest: <span class=path>{esc_name(row.original)}'
                 "</span>)</span>")
     return '<span class="note">none</span>'
 
@@ -169,13 +172,13 @@ def controls_html(rows: Sequence[TableRow]) -> str:
     boxes = []
     for verdict in VERDICTS:
         n = sum(r.verdict == verdict for r in rows)
-        boxes.append(f'<label><input type="checkbox" name="verdict" value="{_e(verdict)}" '
+        boxes.append(f'<label><input type="checkbox" name="verdict" value="{esc(verdict)}" '
                      f"checked> {verdict_badge(verdict)} {n}</label>")
     flagged = ", ".join(FLAGGED)
     return (
         '<div class="controls" id="controls" hidden>'
         f'<span class="verdicts">{"".join(boxes)}</span>'
-        f'<label><input type="checkbox" id="flagged-only"> flagged only ({_e(flagged)})</label>'
+        f'<label><input type="checkbox" id="flagged-only"> flagged only ({esc(flagged)})</label>'
         '<label>find <input type="search" id="find" placeholder="suspect or original name" '
         'autocomplete="off"></label>'
         '<span class="note" id="shown-count"></span>'
@@ -189,27 +192,27 @@ def table_html(rows: Sequence[TableRow], anchors: Sequence[str]) -> str:
     head = []
     for key, label, title, numeric in _COLUMNS:
         attrs = (' class="num"' if numeric else "") + (f' data-sort="{key}"' if key else "")
-        attrs += f' title="{_e(title)}"' if title else ""
-        head.append(f"<th{attrs}>{_e(label)}</th>")
+        attrs += f' title="{esc(title)}"' if title else ""
+        head.append(f"<th{attrs}>{esc(label)}</th>")
     body = []
     for k, (r, anchor) in enumerate(zip(rows, anchors, strict=True), start=1):
-        names = "\n".join(_name(n) for n in dict.fromkeys(
+        names = "\n".join(esc_name(n) for n in dict.fromkeys(
             n for n in (r.suspect, *r.sources, r.original) if n))
         derived = "" if r.derived_probability is None else f"{r.derived_probability:.4f}"
         rank = VERDICTS.index(r.verdict) if r.verdict in VERDICTS else len(VERDICTS)
         body.append(
-            f'<tr data-verdict="{_e(r.verdict)}" data-rank="{rank}" data-score="{r.score:.4f}" '
-            f'data-derived="{derived}" data-name="{_name(r.suspect)}" data-names="{names}"'
+            f'<tr data-verdict="{esc(r.verdict)}" data-rank="{rank}" data-score="{r.score:.4f}" '
+            f'data-derived="{derived}" data-name="{esc_name(r.suspect)}" data-names="{names}"'
             f'{" data-flagged" if r.flagged else ""}>'
             f'<td class="num">{k}</td>'
-            f'<td><a class=path href="#{_e(anchor)}">{_name(r.suspect)}</a></td>'
+            f'<td><a class=path href="#{esc(anchor)}">{esc_name(r.suspect)}</a></td>'
             f"<td>{verdict_badge(r.verdict)}</td>"
             f'<td class="num">{r.score:.3f}</td>'
             f'<td class="num">{_probability(r.derived_probability)}</td>'
             f"<td>{_source_cell(r)}</td>"
             f'<td class="num">{_pct(r.suspect_share)}</td>'
             f'<td class="num">{_pct(r.original_share)}</td>'
-            f'<td class="num">{"" if r.n_swaps is None else _e(r.n_swaps)}</td></tr>')
+            f'<td class="num">{"" if r.n_swaps is None else esc(r.n_swaps)}</td></tr>')
     return (controls_html(rows)
             + f'<table class="summary" id="suspects"><thead><tr>{"".join(head)}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table>'
