@@ -544,7 +544,8 @@ def cmd_scan(args) -> int:
                              "or --resume to continue it")
         check_writable(args.out, replace=True)
     # Read what an earlier run wrote, refusing a file scan did not write: no byte changes yet.
-    state = scan_mod.resume_state(args.out) if args.resume else scan_mod.ResumeState()
+    state = (scan_mod.resume_state(args.out, table_entry) if args.resume
+             else scan_mod.ResumeState())
     detector = _detector(args)  # fails fast on a missing model, before any input
     # A folder's files named inside `root`, or a list's URLs and paths named as listed;
     # subfolders that could not be listed get a record each.
@@ -575,7 +576,7 @@ def cmd_scan(args) -> int:
     # only the table is printed. Otherwise the table follows the records, on stderr when the
     # records take stdout.
     interactive = args.out is None and sys.stdout.isatty()
-    entries = _earlier_entries(args.out, kept) if kept else []  # what the table lists
+    entries = state.entries  # what the table lists, from the earlier run's records on
 
     def write(record: dict, out) -> None:
         if not interactive:
@@ -633,21 +634,6 @@ def cmd_scan(args) -> int:
         return EXIT_INPUT
     flagged = args.fail_on and sum(counts[v] for v in FAIL_ON[args.fail_on])
     return EXIT_FLAGGED if flagged else EXIT_OK
-
-
-def _earlier_entries(out: Path, size: int) -> list[dict]:
-    """The table entries of the records an earlier run wrote to `out` (its first `size` bytes,
-    which `--resume` checked), so a resumed scan's table lists them too."""
-    from detector.report.terminal import table_entry
-
-    entries = []
-    with open(out, encoding="utf-8") as fh:
-        for line in fh.read(size).splitlines():
-            with contextlib.suppress(ValueError):
-                entry = table_entry(json.loads(line))
-                if entry is not None:
-                    entries.append(entry)
-    return entries
 
 
 @contextlib.contextmanager

@@ -107,7 +107,7 @@ def compact_from_pipeline(pipeline, metadata: dict | None = None) -> CompactMode
         raise ModelError("export needs CalibratedClassifierCV(ensemble=False)")
     member = calibrated.calibrated_classifiers_[0]
     booster = member.estimator
-    parts = {k: [] for k in ("feature", "threshold", "left", "right", "is_leaf", "value")}
+    parts: dict[str, list] = {k: [] for k in NODE_ARRAYS}
     roots, tree_class = [], []
     offset = 0
     for iteration in booster._predictors:

@@ -193,6 +193,9 @@ def test_resume_state_reads_without_writing_then_cuts_a_torn_last_line(tmp_path)
     assert state.torn_bytes == len('{"suspect": "s/b.t') and state.verdicts == {"spun": 1,
                                                                               "error": 1}
     assert state.not_english == 1  # the summary of the resumed scan counts it
+    assert state.entries == []
+    flagged = scan_mod.resume_state(out, lambda r: r["name"] if r["verdict"] == "spun" else None)
+    assert flagged.entries == ["a.txt"]  # what the resumed scan's table lists
     scan_mod.cut_torn_line(out, state)
     assert out.read_text().endswith("\n") and len(out.read_text().splitlines()) == 2
     root = tmp_path / "s"

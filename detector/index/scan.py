@@ -20,7 +20,7 @@ remaining suspect is scored once.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -34,7 +34,7 @@ from detector.index.store import Candidate, ReferenceIndex
 from detector.language import not_english
 from detector.model import CompactModel
 from detector.results import SuspectResult, error_record
-from detector.text import Document
+from detector.text import MAX_LIST_BYTES, Document, read_bytes
 
 DEFAULT_TOP_K = 10  # candidates scored a suspect: the originals that share most anchors
 
@@ -68,6 +68,7 @@ class ResumeState:
     not_english: int = 0  # suspects whose language is not English
     complete_bytes: int = 0  # length of the complete lines
     torn_bytes: int = 0  # length of the incomplete last line (`cut_torn_line` drops it)
+    entries: list = field(default_factory=list)  # `entry(record)` of each record, when given
 
 
 @dataclass(frozen=True)
@@ -208,8 +209,9 @@ def scan(
                     jobs=jobs, scheduler=scheduler)
 
 
-def resume_state(path: Path) -> ResumeState:
-    """What an earlier scan wrote to `path`, read without changing a byte of it.
+def resume_state(path: Path, entry: Callable[[dict], object] | None = None) -> ResumeState:
+    """What an earlier scan wrote to `path`, read without changing a byte of it; with `entry`,
+    what it makes of each record that is not None goes in `entries` (what a table lists).
 
     Every complete line must be a record `scan` writes: a suspect's (with its `name`) or an
     unreadable original's error record. Anything else (notes, an index, `pairs` output, a
@@ -221,10 +223,7 @@ def resume_state(path: Path) -> ResumeState:
         return state
     if not path.is_file():
         raise InputError(f"{path}: not a file; --resume continues the file a scan wrote")
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise InputError(f"{path}: cannot read ({err.strerror or err})") from err
+    data = read_bytes(path, kind="scan output", limit=MAX_LIST_BYTES)
     end = data.rfind(b"\n") + 1
     state.complete_bytes, state.torn_bytes = end, len(data) - end
     lines = data[:end].splitlines()
@@ -250,6 +249,8 @@ def resume_state(path: Path) -> ResumeState:
         verdict = str(record.get("verdict"))
         state.verdicts[verdict] = state.verdicts.get(verdict, 0) + 1
         state.not_english += not_english(record.get("language"))
+        if entry is not None and (made := entry(record)) is not None:
+            state.entries.append(made)
     torn = data[end:]
     if torn and not any(torn.startswith(s) or s.startswith(torn) for s in _RECORD_STARTS):
         raise _not_a_scan(path, len(lines) + 1, "not a whole line and not the start of a record")
