@@ -84,24 +84,6 @@ class Alignment:
         ]
 
     @cached_property
-    def suspect_state(self) -> list[str]:
-        """Per suspect token, the kind of block it falls in."""
-        state = ["gap"] * len(self.suspect.words)
-        for b in self.blocks:
-            for j in range(b.j1, b.j2):
-                state[j] = b.kind
-        return state
-
-    @cached_property
-    def original_state(self) -> list[str]:
-        """Per original token, the kind of block it falls in."""
-        state = ["gap"] * len(self.original.words)
-        for b in self.blocks:
-            for i in range(b.i1, b.i2):
-                state[i] = b.kind
-        return state
-
-    @cached_property
     def suspect_codes(self) -> np.ndarray:
         """Per suspect token, the code of its block's kind (index in BLOCK_KINDS)."""
         return self._codes(3, 4, len(self.suspect.words))

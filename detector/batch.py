@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 from detector.api import Detector
 from detector.errors import InputError, SpundetectError
 from detector.fetch import Fetcher, read_input
-from detector.parallel import default_jobs, pmap
+from detector.parallel import pmap
 from detector.results import error_record
 from detector.text import Document, read_utf8
 
@@ -125,7 +125,7 @@ def score_pairs_file(
     chunks = [items[k : k + LINES_PER_TASK] for k in range(0, len(items), LINES_PER_TASK)]
     for records in pmap(_score_lines, chunks,
                         context=_PairsContext(detector or Detector(), fetcher, encode),
-                        jobs=jobs or default_jobs(), ordered=True):
+                        jobs=jobs, ordered=True):
         yield from records
 
 

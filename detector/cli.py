@@ -320,7 +320,7 @@ def _scheduler_option(p: argparse.ArgumentParser) -> None:
 
 def _jobs_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=int, default=None, metavar="N",
-                   help="worker processes (default: all cores)")
+                   help="worker processes (default: all cores, at most 8)")
 
 
 def _batch_options(p: argparse.ArgumentParser) -> None:
@@ -605,7 +605,7 @@ def cmd_scan(args) -> int:
             records = scan_mod.scan(todo, ref, detector, top_k=top_k, jobs=args.jobs,
                                     scheduler=args.scheduler, root=root,
                                     fetcher=_fetcher(args))
-        # Test hook (SPUNDETECT_TEST_KILL_AFTER_RECORDS=N): SIGKILL this process once it has
+        # Test hook (SPUNDETECT_TEST_KILL_AFTER_RECORDS=N): signal this process once it has
         # written N suspect records, so a test can resume a scan stopped at a known point.
         kill = testhook.killer(testhook.KILL_AFTER_RECORDS)
         with _progress(len(suspects), earlier, unit="suspect") as bar:

@@ -20,7 +20,8 @@ SIGNAL = "SPUNDETECT_TEST_SIGNAL"  # SIGKILL (the default) or SIGTERM to this pr
 
 
 def killer(variable: str) -> Callable[[int], None] | None:
-    """None unless `variable` is set; else a check that SIGKILLs this process at that count."""
+    """None unless `variable` is set; else a check that sends `SIGNAL`'s signal (SIGKILL if
+    unset) once the count reaches it."""
     value = os.environ.get(variable, "")
     if not value:
         return None

@@ -1,8 +1,10 @@
 """The reference index of originals, one module a job.
 
-`store` keeps the SQLite file and its transactions, `rank` turns the postings of a suspect's
-anchor terms into the top k candidates, `build` reads and analyses originals in parallel and
-adds them, `anchors` extracts the terms, `scan` scores a folder of suspects against an index.
+`anchors` extracts the terms an original is found by, `ingest` reads and analyses originals
+in parallel and adds them (`build`), `store` keeps the SQLite file and its transactions, `rank`
+turns the postings of a suspect's anchor terms into the top k candidates, and `scan` scores
+suspects against an index. `partitioned` writes and reads the index as Parquet parts on
+shared storage, and `distributed` scans those as a join on Dask.
 
     from detector.index import ReferenceIndex, build
 """

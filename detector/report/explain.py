@@ -1,4 +1,4 @@
-"""The numbers behind a verdict said in plain words, for the report and the terminal."""
+"""The numbers behind a verdict said in plain words, for the HTML report."""
 
 from __future__ import annotations
 

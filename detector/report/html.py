@@ -243,8 +243,7 @@ HOW = {"verbatim": "verbatim", "swapped": "words swapped", "rewritten": "rewritt
        "new": "not from the original"}
 
 
-def sentences_html(rows: Sequence[SentenceRow], pairs: Sequence[Pair],
-                   source_names: Sequence[str], *, open_: bool = False,
+def sentences_html(rows: Sequence[SentenceRow], pairs: Sequence[Pair], *, open_: bool = False,
                    fold: bool = False) -> str:
     """Every suspect sentence beside the original sentence it was made from and how, in suspect
     order: the original's sentence number shows reordering (marked where the order goes back),
@@ -337,8 +336,8 @@ def suspect_html(entry: SuspectEntry, anchor: str, load: DocumentLoader, *,
                    f"{table}</details>")
     if entry.derived:  # for a report it does not derive from, shared content is not reuse
         rewritten = entry.verdict == "rewritten"  # the sentences are its evidence
-        out.append(sentences_html(sentence_rows(pairs), pairs, names,
-                                  open_=rewritten and not fold, fold=rewritten and fold))
+        out.append(sentences_html(sentence_rows(pairs), pairs, open_=rewritten and not fold,
+                                  fold=rewritten and fold))
     if len(entry.candidates) > 1:
         out.append(_candidates(entry.candidates))
     out.append("</section>")

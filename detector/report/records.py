@@ -233,7 +233,7 @@ def _candidate(record: dict, sha256_key: str = "sha256") -> dict:
 
 
 def group_results(records: Iterable[dict]) -> tuple[list[SuspectEntry], list[dict]]:
-    """One entry per suspect (best first: spun, copy, independent, unrelated; then by score),
+    """One entry per suspect (best first, in the order of `VERDICTS`; then by score),
     and the error records, in file order. The records must have passed `check_record`.
 
     Records from `pairs` (one per suspect/original line) are merged by suspect; a `scan`

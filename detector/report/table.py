@@ -41,7 +41,7 @@ class TableRow:
     suspect: str
     verdict: str
     score: float
-    derived_probability: float | None  # P(spun) + P(copy); None when the record has none
+    derived_probability: float | None  # P(spun, rewritten or copy); None when not recorded
     source: str | None
     original: str | None
     sources: tuple[str, ...]

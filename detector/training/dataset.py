@@ -42,7 +42,7 @@ class LabelledPair:
 
     suspect: str
     original: str
-    label: str  # spun, copy, independent, unrelated
+    label: str  # one of the model's classes (`detector.verdict.VERDICTS`)
     stratum: dict = field(default_factory=dict)
     topic: str = ""
     original_path: str = ""

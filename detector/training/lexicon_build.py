@@ -5,6 +5,7 @@ Runs once when the lexicon changes, never when scoring: `detector.lexicon` reads
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import json
 from collections.abc import Iterable
@@ -60,6 +61,8 @@ def write_lexicon(data: dict, path: Path | None = None) -> Path:
 
 def main(argv: Iterable[str] | None = None) -> int:
     """Build `data/lexicon.json.gz` from the vendored WordNet (the `make lexicon` target)."""
+    argparse.ArgumentParser(prog="python -m detector.training.lexicon_build",
+                            description=main.__doc__).parse_args(argv)
     path = write_lexicon(build_lexicon())
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
     return 0
