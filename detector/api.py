@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from detector.errors import InputError
 from detector.features import Pair, pair_features
 from detector.fetch import Fetcher, read_input
 from detector.lexicon import Lexicon, load_lexicon
@@ -236,7 +235,7 @@ def write_report(records: Iterable[dict] | str | Path, path: str | Path, *,
     `path` is kept unless `force`, and is never the results file or the index read.
     """
     from detector.output import check_writable, not_an_input, whole_file
-    from detector.report.records import check_record, load_results
+    from detector.report.records import check_records, load_results, no_records
 
     path = Path(path)
     check_writable(path, replace=force)  # before the work
@@ -249,16 +248,11 @@ def write_report(records: Iterable[dict] | str | Path, path: str | Path, *,
         good, problems = results.records, results.problems
         base, name = Path(records).parent, str(records)
     else:
-        good, problems = [], []
-        for k, record in enumerate(records, start=1):
-            problem = check_record(record)
-            if problem:
-                problems.append(f"record {k}: {problem}")
-            else:
-                good.append(record)
+        results = check_records((f"record {k}", record, None)
+                                for k, record in enumerate(records, start=1))
+        good, problems = results.records, results.problems
         if not good:
-            raise InputError("no spundetect result among the records given"
-                             + (f" ({problems[0]})" if problems else ""))
+            raise no_records("no spundetect result among the records given", problems)
         base, name = None, ""
     page = report_page(good, base=base, results_name=name, problems=problems, index=index)
     with whole_file(path, force) as fh:

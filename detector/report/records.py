@@ -85,6 +85,17 @@ def load_results(path: str | Path) -> Results:
         items = whole if isinstance(whole, list) else [whole]
         where = "record" if isinstance(whole, list) else "line"
         numbered = [(f"{where} {k}", item, None) for k, item in enumerate(items, start=1)]
+    results = check_records(numbered)
+    if not results.records:
+        raise InputError(f"{path}: no spundetect result in it{_why(results.problems)}; "
+                         "expected the JSON Lines that `spundetect pairs` or `spundetect scan` "
+                         "write")
+    return results
+
+
+def check_records(numbered: Iterable[tuple[str, object, str | None]]) -> Results:
+    """Of (where, record, problem found reading it) triples, the records that pass
+    `check_record`, and the others in `problems` ("line 3: not JSON")."""
     records, problems = [], []
     for where, record, problem in numbered:
         problem = problem or check_record(record)
@@ -92,12 +103,21 @@ def load_results(path: str | Path) -> Results:
             problems.append(f"{where}: {problem}")
         else:
             records.append(record)
-    if not records:
-        said = (f" ({problems[0]}{f' and {len(problems) - 1} more' if len(problems) > 1 else ''})"
-                if problems else "")
-        raise InputError(f"{path}: no spundetect result in it{said}; expected the JSON Lines "
-                         "that `spundetect pairs` or `spundetect scan` write")
     return Results(records, problems)
+
+
+def no_records(what: str, problems: list[str]) -> InputError:
+    """The error for records of which none passed: `what` ("no spundetect result among the
+    records given") and the first problem."""
+    return InputError(f"{what}{_why(problems)}")
+
+
+def _why(problems: list[str]) -> str:
+    """" (line 1: not JSON and 2 more)", or "" for no problem."""
+    if not problems:
+        return ""
+    more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+    return f" ({problems[0]}{more})"
 
 
 def _parse(line: str) -> tuple[object, str | None]:
