@@ -59,6 +59,18 @@ def test_unreadable_originals_are_reported_and_skipped(tmp_path, article_files):
                                        "expected UTF-8 text"}]
 
 
+def test_a_link_loop_among_the_originals_is_one_error_and_the_build_goes_on(
+        tmp_path, article_files):
+    (tmp_path / "loop-a.txt").symlink_to("loop-b.txt")
+    (tmp_path / "loop-b.txt").symlink_to("loop-a.txt")
+    loops = [tmp_path / "loop-a.txt", tmp_path / "loop-b.txt"]
+    index, report = build([article_files["original"], *loops], tmp_path / "i.sqlite", jobs=1)
+    assert len(index) == 1
+    assert report.errors == [  # named by the link itself, as there is nothing it resolves to
+        {"original": str(p), "error": f"{p}: cannot read (Too many levels of symbolic links)"}
+        for p in loops]
+
+
 def test_files_that_cannot_be_read_get_the_messages_of_read_document(tmp_path, article_files,
                                                                     monkeypatch):
     missing, folder, big = tmp_path / "missing.txt", tmp_path / "folder.txt", tmp_path / "big.txt"

@@ -80,8 +80,13 @@ def stored_path(path: Path) -> str:
     """How the index names an original: its absolute path, written as `display.name_of`
     writes names (a name that is not UTF-8 or holds control characters is escaped, so it fits
     a SQLite text column and prints safely: `caf\\xe9.txt` for a name with the byte 0xe9; a
-    backslash doubled, so that no two files share a name)."""
-    return name_of(path.resolve())
+    backslash doubled, so that no two files share a name). A link that loops is named by its
+    own absolute path: reading it says what is wrong, in its error record."""
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError):  # a link loop (RuntimeError up to Python 3.12)
+        resolved = Path(os.path.abspath(path))
+    return name_of(resolved)
 
 
 def keys_for(key: Callable[[Path], str]) -> Callable[[Path], str]:
