@@ -62,3 +62,27 @@ def test_pairs_format_pan_writes_a_file_per_pair(tiny_model, article_files, tmp_
         assert ET.parse(xml).getroot().get("reference") == xml.name.split("-")[0] + ".txt"
     assert cli.main(argv) == 2 and "already holds files" in capsys.readouterr().err
     assert cli.main(argv[:-2]) == 2 and "--out DIR" in capsys.readouterr().err
+
+
+def test_pairs_whose_files_are_named_alike_get_a_file_each(tiny_model, article_files,
+                                                           tmp_path, capsys):
+    """Two suspects named alike in different folders: the second pair's file is `-2`, not the
+    first's replaced."""
+    for folder, kind in (("a", "spun"), ("b", "unrelated")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.txt").write_text(article_files[kind].read_text())
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("".join(f"{tmp_path / f / 'x.txt'}\t{article_files['original']}\n"
+                             for f in ("a", "b")))
+    out = tmp_path / "pan"
+    assert cli.main(["--model", str(tiny_model), "pairs", str(pairs), "--jobs", "1",
+                     "--format", "pan", "--out", str(out)]) == 0
+    assert "2 records" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == ["x-original-2.xml", "x-original.xml"]
+    features = [len(ET.parse(out / n).getroot()) for n in ("x-original.xml", "x-original-2.xml")]
+    assert features[0] > 0 and features[1] == 0  # the spun pair's, then the unrelated one's
+    taken: set[str] = set()
+    assert [pan_name(_record(), taken) for _ in range(3)] == [
+        "suspicious-document00001-source-document00042.xml",
+        "suspicious-document00001-source-document00042-2.xml",
+        "suspicious-document00001-source-document00042-3.xml"]

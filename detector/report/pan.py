@@ -56,7 +56,16 @@ def pan_xml(record: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def pan_name(record: dict) -> str:
-    """PAN's file name for a pair: `suspect-stem-original-stem.xml`."""
-    name = f"{PurePath(record['suspect']).stem}-{PurePath(record['original']).stem}.xml"
-    return shown(name).replace("\\", "_")  # escapes stay readable, never a path
+def pan_name(record: dict, taken: set[str] | None = None) -> str:
+    """PAN's file name for a pair: `suspect-stem-original-stem.xml`; with `taken`, the names
+    this run already wrote, a pair whose files are named as another's (in other folders)
+    gets `-2`, `-3`... before `.xml`, so no pair's file replaces another's. Adds it to `taken`."""
+    stem = f"{PurePath(record['suspect']).stem}-{PurePath(record['original']).stem}"
+    stem = shown(stem).replace("\\", "_")  # escapes stay readable, never a path
+    name, k = f"{stem}.xml", 1
+    while taken is not None and name in taken:
+        k += 1
+        name = f"{stem}-{k}.xml"
+    if taken is not None:
+        taken.add(name)
+    return name
