@@ -234,8 +234,8 @@ def write_report(records: Iterable[dict] | str | Path, path: str | Path, *,
     ..."). With `index`, originals' texts come from the index a scan used. An existing
     `path` is kept unless `force`, and is never the results file or the index read.
     """
-    from detector.output import check_writable, not_an_input, whole_file
-    from detector.report.records import check_records, load_results, no_records
+    from detector.output import check_writable, not_an_input, not_one_of, whole_file
+    from detector.report.records import check_records, load_results, named_files, no_records
 
     path = Path(path)
     check_writable(path, replace=force)  # before the work
@@ -254,6 +254,7 @@ def write_report(records: Iterable[dict] | str | Path, path: str | Path, *,
         if not good:
             raise no_records("no spundetect result among the records given", problems)
         base, name = None, ""
+    not_one_of(path, named_files(good, base), "an article the results name", "the report")
     page = report_page(good, base=base, results_name=name, problems=problems, index=index)
     with whole_file(path, force) as fh:
         fh.write(page)

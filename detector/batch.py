@@ -62,6 +62,13 @@ def parse_pairs_file(path: str | Path) -> Iterator[tuple[int, str, str] | dict]:
         yield number, parts[0].strip(), parts[1].strip()
 
 
+def pairs_inputs(path: str | Path) -> Iterator[str]:
+    """The suspects and originals a pairs file names, as written (URLs too)."""
+    for item in parse_pairs_file(path):
+        if not isinstance(item, dict):
+            yield from item[1:]
+
+
 class _PairsContext(NamedTuple):
     detector: Detector
     fetcher: Fetcher | None

@@ -28,7 +28,14 @@ from typing import IO
 from detector import __version__, collector
 from detector.display import count, shown
 from detector.errors import InputError, OutputError, SpundetectError, WorkerLostError
-from detector.output import LazyFile, check_writable, not_an_input, output, whole_file
+from detector.output import (
+    LazyFile,
+    check_writable,
+    not_an_input,
+    not_one_of,
+    output,
+    whole_file,
+)
 from detector.verdict import FAIL_ON
 
 EXIT_OK = 0
@@ -291,7 +298,8 @@ def _seconds(value: str) -> float:
     except ValueError:
         number = 0.0
     if not 0 < number < 1e6:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {value!r}")
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0 and below "
+                                         f"1000000, got {value!r}")
     return number
 
 
@@ -435,6 +443,7 @@ def cmd_pairs(args) -> int:
     if args.format == "pan":
         return _pairs_pan(args)
     not_an_input(args.out, args.pairs_file, "the pairs file")
+    not_one_of(args.out, batch.pairs_inputs(args.pairs_file), "an article the pairs file names")
     if args.out is not None:
         check_writable(args.out, replace=args.force)
     detector = _detector(args)  # fails fast on a missing model, before any input
@@ -462,6 +471,7 @@ def _pairs_pan(args) -> int:
         raise InputError(f"{folder}: cannot write (no such directory {folder.parent})")
     detector = _detector(args)
     counts: Counter[str] = Counter()
+    taken: set[str] = set()  # file names this run wrote
     start = time.perf_counter()
     records = batch.score_pairs_file(args.pairs_file, detector=detector, jobs=args.jobs,
                                        fetcher=_fetcher(args))
@@ -472,7 +482,7 @@ def _pairs_pan(args) -> int:
             continue
         folder.mkdir(exist_ok=True)
         try:
-            (folder / pan_name(record)).write_text(pan_xml(record), encoding="utf-8")
+            (folder / pan_name(record, taken)).write_text(pan_xml(record), encoding="utf-8")
         except OSError as err:
             raise InputError(f"{folder}: cannot write ({err.strerror or err})") from err
     print(f"{_pairs_summary(counts, time.perf_counter() - start)}; PAN XML in {shown(folder)}",
@@ -526,6 +536,19 @@ def _reference(args):
                                    scheduler=args.scheduler, progress=bar.update)
 
 
+def _not_an_article(out: Path | None, suspects: list, ref) -> None:
+    """Refuse an --out that is one of the suspects or originals a scan reads (even with
+    --force or --resume): their files are the user's, not ours to write."""
+    not_one_of(out, suspects, "a suspect this scan reads")
+    if ref is None or out is None or not out.exists():
+        return
+    from detector.index.ingest import stored_path
+
+    if ref.id_of(stored_path(out)) is not None:
+        raise InputError(f"{out}: is an original this scan reads; --out takes a file of its "
+                         "own (nothing was changed)")
+
+
 def cmd_scan(args) -> int:
     from detector import testhook
     from detector.batch import list_suspects, read_list_file, unlisted_record
@@ -564,6 +587,7 @@ def cmd_scan(args) -> int:
         ref, original_errors = None, []
     else:
         ref, original_errors = _reference(args)
+    _not_an_article(args.out, suspects, ref)
     if state.torn_bytes:
         scan_mod.cut_torn_line(args.out, state)
         print(f"spundetect: dropped an incomplete last line ({state.torn_bytes} bytes) of "
@@ -774,7 +798,7 @@ def cmd_info(args) -> int:
 
 def cmd_report(args) -> int:
     from detector.api import report_page
-    from detector.report.records import group_results, load_results
+    from detector.report.records import group_results, load_results, named_files
     from detector.report.table import table_rows, write_csv
 
     if args.out is None and args.csv is None:
@@ -789,6 +813,9 @@ def cmd_report(args) -> int:
             not_an_input(path, args.results, "the results file", option)
             not_an_input(path, args.index, "the index", option)
     results = load_results(args.results)
+    for path, option in ((args.out, "--out"), (args.csv, "--csv")):
+        not_one_of(path, named_files(results.records, Path(args.results).parent),
+                   "an article the results name", option)
     page = None
     if args.out is not None:
         page = report_page(results.records, base=Path(args.results).parent,
@@ -820,15 +847,20 @@ COMMANDS = {"score": cmd_score, "pairs": cmd_pairs, "scan": cmd_scan, "info": cm
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code (tests call this in-process)."""
     argv = sys.argv[1:] if argv is None else argv
+    if sys.stdout is None:  # started with its standard output closed (`>&-`)
+        print("spundetect: error: standard output is closed; redirect it to a file or to "
+              "/dev/null", file=sys.stderr)
+        return EXIT_INPUT
     if "" in argv:  # would read as the working folder: `scan "$DIR"` with DIR unset scans it
         print(f"spundetect: error: argument {argv.index('') + 1} is empty (an unset shell "
               "variable?); give a file, a folder or a value", file=sys.stderr)
         return EXIT_INPUT
     args = build_parser().parse_args(argv)
-    if getattr(args, "jobs", None) is not None and args.jobs < 1:
-        print("spundetect: error: --jobs must be at least 1", file=sys.stderr)
-        return EXIT_INPUT
     try:
+        if getattr(args, "jobs", None) is not None:
+            from detector.parallel import check_jobs
+
+            check_jobs(args.jobs)
         with collector.for_batch():
             return COMMANDS[args.command](args)
     except SpundetectError as err:

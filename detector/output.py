@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -86,11 +86,21 @@ def check_writable(path: Path, *, replace: bool) -> None:
         raise InputError(f"{path}: cannot write (permission denied)")
 
 
+# What SQLite keeps beside a database while it writes: an --out named so would be taken for
+# its own (deleted as a stale journal by the next read).
+SQLITE_SIDE_FILES = ("-journal", "-wal", "-shm")
+
+
 def not_an_input(out: Path | None, given: str | Path | None, what: str,
                   option: str = "--out") -> None:
-    """Refuse an --out that is one of the command's inputs (the index a scan reads...)."""
+    """Refuse an --out that is one of the command's inputs (the index a scan reads...), or
+    a file SQLite keeps beside it."""
     if out is None or given is None:
         return
+    for side in SQLITE_SIDE_FILES:
+        if os.path.abspath(out) == os.path.abspath(f"{given}{side}"):
+            raise InputError(f"{out}: is where SQLite keeps a file of {what} ({given}); "
+                             f"{option} takes a file of its own (nothing was changed)")
     with contextlib.suppress(OSError):  # either one missing: not the same file
         if os.path.samefile(out, given):
             raise InputError(f"{out}: is {what} ({given}); {option} takes a file "
@@ -101,6 +111,27 @@ def not_an_input(out: Path | None, given: str | Path | None, what: str,
         if inside == folder or folder in inside.parents:
             raise InputError(f"{out}: is inside {what} ({given}); {option} takes a file "
                              "of its own (nothing was changed)")
+
+
+def not_one_of(out: Path | None, inputs: Iterable[str | Path], what: str,
+               option: str = "--out") -> None:
+    """Refuse an --out that is one of `inputs`, the articles a command reads (`what`: "a
+    suspect this scan reads"), even with --force: only a file that is there can be one, so
+    nothing is looked at unless `out` exists, and then each input once."""
+    if out is None:
+        return
+    try:
+        found = os.stat(out)
+    except OSError:
+        return
+    for given in inputs:
+        try:
+            there = os.stat(given)
+        except (OSError, ValueError):  # not a file here (a URL), or a name no file can have
+            continue
+        if (there.st_dev, there.st_ino) == (found.st_dev, found.st_ino):
+            raise InputError(f"{out}: is {what} ({given}); {option} takes a file of its own "
+                             "(nothing was changed)")
 
 
 @contextlib.contextmanager
@@ -129,6 +160,10 @@ def whole_file(path: Path, force: bool) -> Iterator[IO[str]]:
     or a failure leaves the file that was there (with --force), or none, never part of one."""
     check_writable(path, replace=force)
     target = Path(os.path.realpath(path))  # through a link, as opening it would write
+    if target.exists() and not target.is_file():  # a FIFO or a device: written to, not replaced
+        with output(path, force) as out:
+            yield out  # type: ignore[misc]
+        return
     partial = target.with_name(f".spundetect-partial-{os.getpid()}")
     try:
         fh = open(partial, "w", encoding="utf-8")  # noqa: SIM115

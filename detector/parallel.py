@@ -35,6 +35,17 @@ def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+def check_jobs(jobs: int) -> None:
+    """Refuse a number of worker processes below one or above four a core (at least 64):
+    more only wait for a core, each holding a lexicon, and thousands would exhaust the
+    machine before the first result."""
+    cores = os.cpu_count() or 1
+    limit = max(64, 4 * cores)
+    if not 1 <= jobs <= limit:
+        raise InputError(f"jobs (--jobs) must be from 1 to {limit} on this machine "
+                         f"({cores} cores), got {jobs}")
+
+
 def _init(context: Any, parent: int) -> None:
     global _context
     _context = context
@@ -106,6 +117,7 @@ def pmap(
         yield from _dask_map(func, items, context, scheduler, ordered, window)
         return
     jobs = jobs or default_jobs()
+    check_jobs(jobs)
     if jobs <= 1:
         for item in items:
             yield func(item, context)

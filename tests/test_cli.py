@@ -4,6 +4,7 @@ import argparse
 import hashlib
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from detector import cli
+from detector.errors import InputError
 from tests.conftest import GERMAN, seed
 
 
@@ -69,6 +71,13 @@ def test_usage_errors_exit_2(run, capsys):
     assert "--against" in capsys.readouterr().err
     code, _, err = run("pairs", "nope.tsv", "--jobs", "0")
     assert code == 2 and "--jobs" in err
+    for jobs in ("100000", "99999999999999999999999"):  # thousands of processes: refused
+        code, _, err = run("pairs", "nope.tsv", "--jobs", jobs)
+        assert code == 2 and err.startswith("spundetect: error: jobs (--jobs) must be from 1 to ")
+        assert err.endswith(f"got {jobs}\n") and err.count("\n") == 1
+    with pytest.raises(SystemExit):
+        cli.main(["score", "x.txt", "--against", "y.txt", "--timeout", "1e9"])
+    assert "above 0 and below 1000000, got '1e9'" in capsys.readouterr().err
 
 
 def test_score_warns_about_a_suspect_not_in_english(run, article_files, tmp_path):
@@ -642,3 +651,90 @@ def test_a_scan_stopped_by_a_lost_worker_keeps_its_records(tmp_path):
             out.write("{}\n")
             raise error
         assert path.exists() is kept
+
+
+def test_out_is_never_an_article_the_command_reads(run, article_files, tmp_path):
+    """Even with --force, --out (or --csv) that is a suspect or an original the command reads
+    is refused, and the article keeps every byte."""
+    suspects, originals = tmp_path / "suspects", tmp_path / "originals"
+    suspects.mkdir()
+    originals.mkdir()
+    suspect, original = suspects / "spun.txt", originals / "original.txt"
+    suspect.write_text(article_files["spun"].read_text())
+    original.write_text(article_files["original"].read_text())
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text(f"{suspect}\t{original}\n")
+    before = {p: p.read_bytes() for p in (suspect, original)}
+    for article in (suspect, original):
+        code, _, err = run("pairs", pairs, "--jobs", "1", "--out", article, "--force")
+        assert code == 2 and err == (f"spundetect: error: {article}: is an article the pairs "
+                                     f"file names ({article}); --out takes a file of its own "
+                                     "(nothing was changed)\n")
+        code, _, err = run("scan", suspects, "--against", originals, "--jobs", "1", "--out",
+                           article, "--force")
+        assert code == 2 and "--out takes a file of its own (nothing was changed)" in err
+    index = tmp_path / "ref.sqlite"
+    assert run("index", "build", originals, index, "--jobs", "1")[0] == 0
+    code, _, err = run("scan", suspects, "--index", index, "--jobs", "1", "--out", original,
+                       "--force")
+    assert code == 2 and "is an original this scan reads" in err
+    results = tmp_path / "results.jsonl"
+    assert run("pairs", pairs, "--jobs", "1", "--out", results)[0] == 0
+    for option in ("--out", "--csv"):
+        code, _, err = run("report", results, option, suspect, "--force")
+        assert code == 2 and f"is an article the results name ({suspect}); {option}" in err
+    import detector as api
+
+    with pytest.raises(InputError, match="is an article the results name"):
+        api.write_report(results, original, force=True)
+    assert {p: p.read_bytes() for p in (suspect, original)} == before
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_report_writes_into_a_fifo_rather_than_replacing_it(run, article_files, tmp_path):
+    import select
+    import threading
+
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text(f"{article_files['spun']}\t{article_files['original']}\n")
+    results = tmp_path / "results.jsonl"
+    assert run("pairs", pairs, "--jobs", "1", "--out", results)[0] == 0
+    fifo = tmp_path / "page.fifo"
+    os.mkfifo(fifo)
+    # Held open for reading and writing from the start: the report's open never waits for a
+    # reader, and whatever the report does, the thread draining it ends once it has returned.
+    fd = os.open(fifo, os.O_RDWR)
+    got: list[bytes] = []
+    done = threading.Event()
+
+    def drain() -> None:
+        while True:
+            if select.select([fd], [], [], 0.05)[0]:
+                got.append(os.read(fd, 1 << 16))
+            elif done.is_set():
+                return
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    try:
+        code, _, err = run("report", results, "--out", fifo, "--force")
+    finally:
+        done.set()
+        reader.join()
+        os.close(fd)
+    assert code == 0, err
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # still a FIFO: written to, not replaced
+    assert b"".join(got).startswith(b"<!DOCTYPE html>")
+
+
+def test_a_closed_standard_output_is_one_line(article_files):
+    from tests.conftest import ROOT
+
+    done = subprocess.run([sys.executable, "-m", "detector.cli", "score",
+                           str(article_files["spun"]), "--against",
+                           str(article_files["original"])],
+                          cwd=ROOT, stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                          preexec_fn=lambda: os.close(1), timeout=120)  # as `>&-` does
+    assert (done.returncode, done.stderr) == (
+        2, "spundetect: error: standard output is closed; redirect it to a file or to "
+           "/dev/null\n")

@@ -244,6 +244,12 @@ def test_out_that_is_the_index_is_refused(folders, tiny_model_dir, tmp_path, cap
     assert index.read_bytes() == before
     with ReferenceIndex.open(index, readonly=True) as ref:
         assert len(ref) == len(list_text_files(folders["originals"]))
+    for side in ("-journal", "-wal", "-shm"):  # SQLite would take it for its own
+        code = main(["--model", str(tiny_model_dir), "scan", str(folders["suspects"]),
+                     "--index", str(index), "--out", f"{index}{side}", "--jobs", "1"])
+        err = capsys.readouterr().err
+        assert code == 2 and "is where SQLite keeps a file of the index this scan reads" in err
+        assert not Path(f"{index}{side}").exists()
 
 
 def test_resume_after_kill_9_loses_and_repeats_nothing(folders, tiny_model_dir, tmp_path):

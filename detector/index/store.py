@@ -286,6 +286,12 @@ class ReferenceIndex:
         return {p: i for i, p in self.con.execute("SELECT id, path FROM docs")}
 
     @_guarded
+    def id_of(self, path: str) -> int | None:
+        """The id of the document stored under `path` (as `ingest.stored_path` names it)."""
+        row = self.con.execute("SELECT id FROM docs WHERE path = ?", (path,)).fetchone()
+        return None if row is None else int(row[0])
+
+    @_guarded
     def documents(self, ids: Iterable[int]) -> dict[int, Document]:
         """The stored texts of the given ids as documents named by their paths (each with
         the SHA-256 of the file's bytes when it was indexed)."""

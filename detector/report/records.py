@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -302,6 +302,23 @@ def group_results(records: Iterable[dict]) -> tuple[list[SuspectEntry], list[dic
 
 def _rank(verdict: str) -> int:
     return VERDICTS.index(verdict) if verdict in VERDICTS else len(VERDICTS)
+
+
+def named_files(records: Iterable[dict], base: Path | None = None) -> Iterator[Path]:
+    """Every file the records name (suspects, originals, candidates), where `open_document`
+    looks for it: as written (and the name it escapes), and relative to `base`."""
+    for record in records:
+        names = [record.get("suspect"), record.get("original"),
+                 *(c.get("original") for c in record.get("candidates") or ()
+                   if isinstance(c, dict))]
+        for name in names:
+            if not isinstance(name, str) or not name or is_url(name):
+                continue
+            for spelt in dict.fromkeys((name, unshown(name))):
+                given = Path(spelt)
+                yield given
+                if base is not None and not given.is_absolute():
+                    yield base / given
 
 
 def open_document(path: str, base: Path | None = None, sha256: str | None = None) -> Document:
