@@ -4,7 +4,7 @@ The pipeline, one module a step: `text` (read) -> `align` -> `features` -> `mode
 `classify` (score) -> `report`. `api` and `batch` tie them together for users:
 
     from detector import Detector, score_files, score_texts
-    from detector import build_index, open_index, scan_folder, scan_index, write_report
+    from detector import add_to_index, build_index, open_index, scan_folder, scan_index
 """
 
 from typing import TYPE_CHECKING
@@ -14,8 +14,9 @@ __version__ = "0.1.0"
 # Each public name and the module it lives in, imported on first use: `import detector` (and
 # the `spundetect` command's start, which Ctrl-C may interrupt) loads nothing heavy.
 _WHERE = {
-    **dict.fromkeys(("Detector", "PairResult", "SuspectResult", "build_index", "open_index",
-                     "score_files", "score_texts", "score_with_index", "write_report"),
+    **dict.fromkeys(("Detector", "PairResult", "SuspectResult", "add_to_index", "build_index",
+                     "open_index", "score_files", "score_texts", "score_with_index",
+                     "write_report"),
                     "detector.api"),
     **dict.fromkeys(("InputError", "ModelError", "SpundetectError"), "detector.errors"),
     "Fetcher": "detector.fetch",
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
         Detector,
         PairResult,
         SuspectResult,
+        add_to_index,
         build_index,
         open_index,
         score_files,
@@ -59,6 +61,7 @@ __all__ = [
     "SpundetectError",
     "SuspectResult",
     "__version__",
+    "add_to_index",
     "build_index",
     "open_index",
     "read_list_file",

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from detector.display import shown
+from detector.errors import InputError
 from detector.features import Pair, pair_features
 from detector.fetch import Fetcher, read_input
 from detector.lexicon import Lexicon, load_lexicon
@@ -152,7 +154,7 @@ def build_index(originals: str | Path | Sequence[str | Path], location: str | Pa
 
     Returns the open index and what was added; originals that could not be read, and
     subfolders that could not be listed, are in `report.errors`, not raised.
-    `spundetect index build`; `index.add_files` extends an index, `index.remove` shrinks it.
+    `spundetect index build`; `add_to_index` extends an index, `index.remove` shrinks it.
     `format="parquet"` writes a partitioned index to the folder or URL `location` instead
     (`detector.index.partitioned`; built whole, not extended), which `scan_partitioned` reads,
     in parts of `docs_per_part` originals and `anchor_parts` parts of the anchors.
@@ -179,6 +181,33 @@ def build_index(originals: str | Path | Sequence[str | Path], location: str | Pa
     report.errors[:0] = [{"original": str(folder), "error": error}
                          for folder, error in unlisted.items()]
     return index, report
+
+
+def add_to_index(index: ReferenceIndex | str | Path, originals: Sequence[str | Path], *,
+                 jobs: int | None = None, scheduler: str | None = None,
+                 progress=None) -> AddReport:
+    """Add originals (files, and folders searched recursively) to an SQLite index, open or
+    at a path: `spundetect index add`. A file already there with the same bytes is left as
+    it is, one with new bytes replaced; originals that could not be read, and subfolders
+    that could not be listed, are in the report's `errors`, not raised."""
+    from detector.batch import list_originals
+    from detector.index import ReferenceIndex, add_files
+    from detector.index.ingest import clear_dead_builds
+    from detector.index.partitioned import is_partitioned
+
+    if not isinstance(index, ReferenceIndex):
+        if is_partitioned(index):
+            raise InputError(f"{shown(index)}: a partitioned index is written whole; rebuild "
+                             "it with `spundetect index build --format parquet`")
+        clear_dead_builds(index)  # what a killed build of it left (its journal) goes first
+    paths, unlisted = list_originals(originals)
+    with contextlib.ExitStack() as stack:
+        opened = index if isinstance(index, ReferenceIndex) else stack.enter_context(
+            ReferenceIndex.open(index))
+        report = add_files(opened, paths, jobs=jobs, scheduler=scheduler, progress=progress)
+    report.errors[:0] = [{"original": str(folder), "error": error}
+                         for folder, error in unlisted.items()]
+    return report
 
 
 def open_index(location: str | Path, *, readonly: bool = False) -> ReferenceIndex:

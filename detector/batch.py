@@ -194,6 +194,18 @@ def list_text_files(
     return [at.joinpath(name) for _, at, name in found]
 
 
+def list_originals(given: Iterable[str | Path]) -> tuple[list[Path], dict[Path, str]]:
+    """The files `given` names, each folder's text files in place of the folder (as
+    `index add` takes them), and the subfolders that could not be listed, with why."""
+    unlisted: dict[Path, str] = {}
+    paths: list[Path] = []
+    for name in given:
+        path = name if isinstance(name, Path) else Path(name)
+        paths.extend(list_text_files(path, onerror=unlisted.__setitem__) if path.is_dir()
+                     else [path])
+    return paths, unlisted
+
+
 def list_suspects(suspects: str | Path | Iterable[str | Path]
                   ) -> tuple[list[Path | str], Path | None, dict[Path, str]]:
     """What a scan reads: (suspects, the folder they were listed from, unlisted subfolders).

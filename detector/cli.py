@@ -701,9 +701,8 @@ def _clear_dead_builds(location: Path) -> None:
 
 
 def cmd_index(args) -> int:
-    from detector.api import build_index, open_any_index, open_index
-    from detector.batch import list_text_files
-    from detector.index import add_files
+    from detector.api import add_to_index, build_index, open_any_index, open_index
+    from detector.batch import list_originals, list_text_files
     from detector.index.ingest import check_target
 
     start = time.perf_counter()
@@ -738,14 +737,11 @@ def cmd_index(args) -> int:
         raise InputError(f"{shown(args.index)}: a partitioned index is written whole; rebuild "
                          "it with `spundetect index build --format parquet`")
     if args.index_command == "add":
-        paths: list[Path] = []
-        for given in args.paths:
-            p = Path(given)
-            paths.extend(list_text_files(p, onerror=unlisted.__setitem__) if p.is_dir() else [p])
+        paths, unlisted = list_originals(args.paths)  # listed here to size the progress bar
         _clear_dead_builds(args.index)
         with open_index(args.index) as index, _progress(len(paths)) as bar:
-            report = add_files(index, paths, jobs=args.jobs, scheduler=args.scheduler,
-                               progress=bar.update)
+            report = add_to_index(index, paths, jobs=args.jobs, scheduler=args.scheduler,
+                                  progress=bar.update)
             return _report_add(report, time.perf_counter() - start, index, unlisted)
     if args.index_command == "remove":
         with open_index(args.index) as index:

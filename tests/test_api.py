@@ -151,6 +151,31 @@ def test_build_open_and_scan_an_index(folders, tmp_path, tiny_model_dir):
         list(api.scan_index(tmp_path / "none", tmp_path / "ref.sqlite"))
 
 
+def test_add_files_and_folders_to_an_index(folders, tmp_path, monkeypatch):
+    import detector as api
+    from tests.conftest import deny_listing
+
+    originals, suspects = folders
+    location = tmp_path / "ref.sqlite"
+    api.build_index([originals / "original.txt"], location, jobs=1)[0].close()
+    more = tmp_path / "more"
+    (more / "shut").mkdir(parents=True)
+    (more / "copy.txt").write_text((suspects / "spun.txt").read_text())
+    deny_listing(monkeypatch, more / "shut")
+    report = api.add_to_index(location, [more, originals / "original.txt"], jobs=1)
+    assert report.added == [2] and report.unchanged == [str((originals / "original.txt").resolve())]
+    assert [e["original"] for e in report.errors] == [str(more / "shut")]
+    with api.open_index(location) as index:
+        assert api.add_to_index(index, [more / "copy.txt"], jobs=1).unchanged == [
+            str((more / "copy.txt").resolve())]  # an open index too
+        assert len(index) == 2
+    parts = tmp_path / "parts"
+    pytest.importorskip("pyarrow")
+    api.build_index([originals / "original.txt"], parts, format="parquet", jobs=1)
+    with pytest.raises(InputError, match="a partitioned index is written whole"):
+        api.add_to_index(parts, [more], jobs=1)
+
+
 def test_scan_a_folder_from_python(folders, detector):
     import detector as api
 
