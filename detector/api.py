@@ -136,11 +136,12 @@ def score_with_index(suspect: str | Path | Document, index: ReferenceIndex | str
     """Score a suspect (a file, a URL or a `Document`) against its top-k candidates in a
     reference index (`spundetect score --index`; `top_k` None: `scan.DEFAULT_TOP_K`). The
     result's record also carries each candidate's index `id` and `retrieval` score."""
-    from detector.index.scan import DEFAULT_TOP_K, retrieve, score_retrieved
+    from detector.index.scan import DEFAULT_TOP_K, own_path, retrieve, score_retrieved
 
     doc = suspect if isinstance(suspect, Document) else read_input(suspect, fetcher)
+    own = None if isinstance(suspect, Document) else own_path(suspect)  # never its own match
     with _opened(index) as reference:
-        retrieved = retrieve(doc, reference, DEFAULT_TOP_K if top_k is None else top_k)
+        retrieved = retrieve(doc, reference, DEFAULT_TOP_K if top_k is None else top_k, own)
     return score_retrieved(detector or Detector(), doc, retrieved)
 
 

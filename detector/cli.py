@@ -349,7 +349,7 @@ def _detector(args):
 def cmd_score(args) -> int:
     from detector.api import open_index
     from detector.fetch import read_input
-    from detector.index.scan import DEFAULT_TOP_K, retrieve, score_retrieved
+    from detector.index.scan import DEFAULT_TOP_K, own_path, retrieve, score_retrieved
     from detector.language import warning as language_warning
     from detector.report.terminal import TEXT_CHARS, summary, text_block, use_color, write_json
 
@@ -374,7 +374,8 @@ def cmd_score(args) -> int:
                              "an SQLite one. Scan the suspect against it instead: spundetect "
                              f"scan --urls LIST --index {shown(args.index)}")
         with open_index(args.index, readonly=True) as index:
-            retrieved = retrieve(suspect, index, args.top_k or DEFAULT_TOP_K)
+            retrieved = retrieve(suspect, index, args.top_k or DEFAULT_TOP_K,
+                                 own_path(args.suspect))
         originals = [original for _, original in retrieved]
         result = score_retrieved(_detector(args), suspect, retrieved)
     else:

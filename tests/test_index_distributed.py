@@ -79,6 +79,37 @@ def test_distributed_scan_gives_the_records_of_the_local_scan(corpus, cluster,
     assert names == [json.loads(line)["name"] for line in local.read_text().splitlines()]
 
 
+def test_a_suspect_is_never_its_own_candidate(corpus, cluster, tiny_model_dir, tmp_path):
+    """The originals scanned against indexes of themselves: each file's candidates are the
+    other originals (a spun copy among them finds its source, not itself), on both formats
+    and with --against alike."""
+    originals = corpus["base"] / "originals"
+    spun = originals / "zz-spun-council.txt"  # a spun copy among the originals indexed
+    spun.write_text(SPUN)
+    try:
+        build(list_text_files(originals), tmp_path / "self.sqlite", jobs=1)[0].close()
+        build_partitioned(list_text_files(originals), tmp_path / "self-parts",
+                          scheduler=cluster.scheduler_address, docs_per_part=5, buckets=4)
+        base = ["--model", str(tiny_model_dir), "scan", str(originals), "--top-k", "3"]
+        outs = [tmp_path / f"{k}.jsonl" for k in ("against", "sqlite", "parts")]
+        assert main([*base, "--against", str(originals), "--out", str(outs[0]),
+                     "--jobs", "1"]) == 0
+        assert main([*base, "--index", str(tmp_path / "self.sqlite"), "--out", str(outs[1]),
+                     "--jobs", "1"]) == 0
+        assert main([*base, "--index", str(tmp_path / "self-parts"), "--out", str(outs[2]),
+                     "--scheduler", cluster.scheduler_address]) == 0
+    finally:
+        spun.unlink()
+    against, sqlite, parts = (records(out) for out in outs)
+    assert parts == sqlite
+    for found in (against, sqlite):
+        for name, record in found.items():
+            assert name not in [Path(c["original"]).name for c in record["candidates"]]
+        assert found[spun.name]["verdict"] == "spun"
+        assert Path(found[spun.name]["source"]).name == "council.txt"
+        assert len(found[spun.name]["candidates"]) == 3
+
+
 def test_small_batches_and_rounds_change_nothing(corpus, cluster, model):
     suspects = list_text_files(corpus["suspects"])
     whole = list(scan_partitioned(suspects, corpus["parts"], model, top_k=3,

@@ -36,6 +36,7 @@ from detector.index.scan import (
     DEFAULT_TOP_K,
     ScanTask,
     check_top_k,
+    own_path,
     score_task,
     suspect_name,
 )
@@ -113,14 +114,18 @@ def _texts(index: PartitionedIndex, part: int, wanted: list[list[int]]
 
 
 def _score(read: list, ranked: list[list[tuple[int, float]]],
-           texts: list[dict[int, tuple[str, str, str]]], model: CompactModel) -> list[dict]:
-    """Score a batch of suspects against their candidates: the records `scan` writes."""
+           texts: list[dict[int, tuple[str, str, str]]], model: CompactModel,
+           top_k: int) -> list[dict]:
+    """Score a batch of suspects against their top-k candidates, each suspect's own file
+    left out (`scan.own_path`, as `scan.retrieve` does): the records `scan` writes."""
     stored: dict[int, tuple[str, str, str]] = {}
     for part in texts:
         stored.update(part)
     records = []
     for (suspect, text, error, sha256, name), found in zip(read, ranked, strict=True):
-        kept = [(i, score) for i, score in found if i in stored]
+        own = own_path(suspect) if error is None else None
+        kept = [(i, score) for i, score in found if i in stored and stored[i][0] != own]
+        kept = kept[:top_k]
         task = ScanTask(suspect, text, error,
                         tuple((i, stored[i][0], stored[i][2], round(s, 3)) for i, s in kept),
                         sha256=sha256, candidate_sha256=tuple(stored[i][1] for i, _ in kept),
@@ -177,13 +182,13 @@ def round_graph(index: PartitionedIndex, items: Sequence[tuple[Path | str, str |
     shuffle(join, _join, n_b, route)
     for s in range(n_s):
         graph[(ranked, s)] = (_rank, index, (hashes, s), [(join, b_, s) for b_ in range(n_b)],
-                              top_k)
+                              top_k + 1)  # one more: a suspect's own file is left out below
         graph[(wanted, s)] = (_wanted, index, (ranked, s))
         split((wanted, s), n_p)  # the ids each batch wants of each document part
     shuffle(texts, _texts, n_p, wanted)
     for s in range(n_s):
         graph[(scored, s)] = (_score, (getitem, (read, s), 0), (ranked, s),
-                              [(texts, p, s) for p in range(n_p)], model)
+                              [(texts, p, s) for p in range(n_p)], model, top_k)
     return graph, [(scored, s) for s in range(n_s)]
 
 

@@ -29,7 +29,7 @@ from typing import Literal
 from detector.api import Detector
 from detector.display import name_of
 from detector.errors import InputError, SpundetectError
-from detector.fetch import Fetcher, read_input
+from detector.fetch import Fetcher, is_url, read_input
 from detector.index.store import Candidate, ReferenceIndex
 from detector.language import not_english
 from detector.model import CompactModel
@@ -100,10 +100,23 @@ def suspect_name(path: Path | str, root: Path | None) -> str:
     return name_of(text)
 
 
-def retrieve(doc: Document, index: ReferenceIndex, top_k: int
+def own_path(suspect: Path | str) -> str | None:
+    """How an index names the suspect's own file (`ingest.stored_path`), None for a URL: a
+    suspect that is also an original of the index is never its own candidate (a folder
+    scanned against an index of itself finds each file's sources, not the file)."""
+    if isinstance(suspect, str) and is_url(suspect):
+        return None
+    from detector.index.ingest import stored_path
+
+    return stored_path(Path(suspect))
+
+
+def retrieve(doc: Document, index: ReferenceIndex, top_k: int, own: str | None = None
              ) -> list[tuple[Candidate, Document]]:
-    """The top-k originals of the index for `doc`, each with its stored text, best first."""
-    found = index.candidates(doc, top_k)
+    """The top-k originals of the index for `doc`, each with its stored text, best first;
+    the original stored under `own` (the suspect's own file, `own_path`) left out."""
+    found = [c for c in index.candidates(doc, top_k + (own is not None))
+             if c.path != own][:top_k]
     stored = index.documents(c.id for c in found)
     return [(c, stored[c.id]) for c in found if c.id in stored]
 
@@ -134,7 +147,7 @@ def make_tasks(paths: Iterable[Path | str], index: ReferenceIndex, top_k: int,
         except SpundetectError as err:
             yield ScanTask(suspect, None, str(err), name=name)
             continue
-        kept = retrieve(doc, index, top_k)
+        kept = retrieve(doc, index, top_k, own_path(path))
         yield ScanTask(suspect, doc.text, None,
                        tuple((c.id, c.path, d.text, round(c.score, 3)) for c, d in kept),
                        sha256=doc.sha256, candidate_sha256=tuple(d.sha256 for _, d in kept),
