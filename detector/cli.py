@@ -245,7 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("index", type=_location, help="the index file (or partitioned folder)")
     q.add_argument("--json", action="store_true", help="print one JSON object")
     q = isub.add_parser("check", help="look for damage: the file's structure (PRAGMA "
-                                      "quick_check), every stored text, every posting",
+                                      "integrity_check), every stored text, every posting",
                         description="Read the whole index looking for damage; exit 0 when "
                                     "there is none.",
                         epilog=_examples("spundetect index check ref.sqlite"))
@@ -754,7 +754,7 @@ def cmd_index(args) -> int:
     if args.index_command == "check":
         with open_any_index(args.index) as index:
             found = index.check()
-        checked = "every part read" if partitioned else "PRAGMA quick_check ok"
+        checked = "every part read" if partitioned else "PRAGMA integrity_check ok"
         print(f"{shown(found['index'])}: no damage found ({checked}, "
               f"{count(found['documents'], 'stored text')} and {count(found['terms'], 'term row')} "
               "read)")

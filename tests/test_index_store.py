@@ -445,10 +445,34 @@ def test_a_damaged_or_foreign_index_stops_every_command_with_one_line(
         assert out.read_text() == earlier
 
 
+def test_check_finds_a_path_the_table_and_its_index_of_paths_disagree_on(built, tmp_path,
+                                                                          capsys):
+    """A byte of a stored path flipped in the table or in SQLite's index of the paths: the
+    quick check sees no damage there, the integrity check does, and an add that runs into
+    it says the index is damaged (not a UNIQUE constraint)."""
+    with sqlite3.connect(built) as con:
+        name = con.execute("SELECT path FROM docs ORDER BY id LIMIT 1").fetchone()[0].encode()
+    data = built.read_bytes()
+    places = [k for k in range(len(data)) if data.startswith(name, k)]
+    assert len(places) == 2  # the row, and the entry of the index of paths
+    for k, at in enumerate(places):
+        damaged = bytearray(data)
+        damaged[at + len(name) - 5] ^= 0x01  # a letter of the name, still UTF-8
+        location = tmp_path / f"damaged-{k}.sqlite"
+        location.write_bytes(damaged)
+        assert main(["index", "check", str(location)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"spundetect: error: {location}: the index file is damaged (")
+        assert one_line(err)
+        code = main(["index", "add", str(location), name.decode()])
+        err = capsys.readouterr().err
+        assert code == 0 or (code == 2 and "the index file is damaged" in err), err
+
+
 def test_check_finds_damage_inside_a_page_and_in_a_stored_text(built, tmp_path, capsys):
     assert main(["index", "check", str(built)]) == 0
-    assert re.fullmatch(rf"{built}: no damage found \(PRAGMA quick_check ok, 10 stored texts and "
-                        r"\d+ term rows read\)\n", capsys.readouterr().out)
+    assert re.fullmatch(rf"{built}: no damage found \(PRAGMA integrity_check ok, 10 stored "
+                        r"texts and \d+ term rows read\)\n", capsys.readouterr().out)
 
     location = tmp_path / "ref.sqlite"
     shutil.copy(built, location)
