@@ -610,7 +610,8 @@ def cmd_scan(args) -> int:
         if entry is not None:
             entries.append(entry)
 
-    with output(args.out, args.force, append=args.resume) as out, _undone_on_error(out, kept):
+    with (output(args.out, args.force, append=args.resume) as out,
+          _undone_on_error(out, kept, state.torn)):
         for record in original_errors:
             if shown(record["original"]) not in state.originals_reported:
                 write(record, out)
@@ -662,8 +663,10 @@ def cmd_scan(args) -> int:
 
 
 @contextlib.contextmanager
-def _undone_on_error(out: IO[str] | LazyFile, size: int | None) -> Iterator[None]:
-    """A scan stopped by an error (a damaged index) leaves no --out, or a resumed one as it was.
+def _undone_on_error(out: IO[str] | LazyFile, size: int | None, torn: bytes = b""
+                     ) -> Iterator[None]:
+    """A scan stopped by an error (a damaged index) leaves no --out, or a resumed one as it was:
+    its first `size` bytes, and the incomplete last line (`torn`) the resume had cut.
 
     What it wrote was scored against an index found broken. An interrupted scan (Ctrl-C, a
     kill) keeps its records for `--resume`.
@@ -673,6 +676,9 @@ def _undone_on_error(out: IO[str] | LazyFile, size: int | None) -> Iterator[None
     except SpundetectError as err:
         if isinstance(out, LazyFile) and not isinstance(err, OutputError | WorkerLostError):
             out.undo(size)  # kept as an interrupted scan keeps them: not scored against damage
+            if torn:
+                with open(out.path, "ab") as fh:
+                    fh.write(torn)
         raise
 
 

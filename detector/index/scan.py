@@ -68,6 +68,7 @@ class ResumeState:
     not_english: int = 0  # suspects whose language is not English
     complete_bytes: int = 0  # length of the complete lines
     torn_bytes: int = 0  # length of the incomplete last line (`cut_torn_line` drops it)
+    torn: bytes = b""  # that line, put back if the resumed scan is undone
     entries: list = field(default_factory=list)  # `entry(record)` of each record, when given
 
 
@@ -238,7 +239,7 @@ def resume_state(path: Path, entry: Callable[[dict], object] | None = None) -> R
         raise InputError(f"{path}: not a file; --resume continues the file a scan wrote")
     data = read_bytes(path, kind="scan output", limit=MAX_LIST_BYTES)
     end = data.rfind(b"\n") + 1
-    state.complete_bytes, state.torn_bytes = end, len(data) - end
+    state.complete_bytes, state.torn_bytes, state.torn = end, len(data) - end, data[end:]
     lines = data[:end].splitlines()
     for number, line in enumerate(lines, start=1):
         if not line.strip():
