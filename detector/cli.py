@@ -593,7 +593,19 @@ def cmd_scan(args) -> int:
         scan_mod.cut_torn_line(args.out, state)
         print(f"spundetect: dropped an incomplete last line ({state.torn_bytes} bytes) of "
               f"{shown(args.out)}; that suspect is scanned again", file=sys.stderr)
-    counts = Counter({**state.verdicts, "not_english": state.not_english})  # the earlier run's
+    # The earlier run's records of this scan's suspects count (a record of a suspect no longer
+    # among them stays in --out, but neither counts nor shows in the table)
+    current = {scan_mod.suspect_name(p, root) for p in [*suspects, *unlisted]}
+    counts: Counter[str] = Counter()
+    entries = []  # what the table lists, from the earlier run's records on
+    for record in state.of(current):
+        _tally(counts, record.verdict, record.language)
+        if record.entry is not None:
+            entries.append(record.entry)
+    others = len(state.done - current)
+    if others:
+        print(f"spundetect: warning: {shown(args.out)} holds {count(others, 'record')} of "
+              "suspects not in this scan; kept, but neither counted nor listed", file=sys.stderr)
     earlier = len(suspects) - len(todo)
     start = time.perf_counter()
     kept = args.out.stat().st_size if args.resume and args.out.exists() else None
@@ -601,7 +613,6 @@ def cmd_scan(args) -> int:
     # only the table is printed. Otherwise the table follows the records, on stderr when the
     # records take stdout.
     interactive = args.out is None and sys.stdout.isatty()
-    entries = state.entries  # what the table lists, from the earlier run's records on
 
     def write(record: dict, out) -> None:
         if not interactive:

@@ -190,12 +190,11 @@ def test_resume_state_reads_without_writing_then_cuts_a_torn_last_line(tmp_path)
     state = scan_mod.resume_state(out)
     assert out.read_bytes() == before  # reading checks, it never cuts
     assert state.done == {"a.txt"} and state.originals_reported == {"/o/o.txt"}
-    assert state.torn_bytes == len('{"suspect": "s/b.t') and state.verdicts == {"spun": 1,
-                                                                              "error": 1}
-    assert state.not_english == 1  # the summary of the resumed scan counts it
-    assert state.entries == []
+    assert state.torn_bytes == len('{"suspect": "s/b.t')
+    assert state.records == [("a.txt", "spun", "de", None), (None, "error", None, None)]
     flagged = scan_mod.resume_state(out, lambda r: r["name"] if r["verdict"] == "spun" else None)
-    assert flagged.entries == ["a.txt"]  # what the resumed scan's table lists
+    assert [r.entry for r in flagged.records] == ["a.txt", None]  # what the table lists
+    assert flagged.of({"b.txt"}) == flagged.records[1:]  # a.txt is no suspect of that scan
     scan_mod.cut_torn_line(out, state)
     assert out.read_text().endswith("\n") and len(out.read_text().splitlines()) == 2
     root = tmp_path / "s"
@@ -250,6 +249,30 @@ def test_out_that_is_the_index_is_refused(folders, tiny_model_dir, tmp_path, cap
         err = capsys.readouterr().err
         assert code == 2 and "is where SQLite keeps a file of the index this scan reads" in err
         assert not Path(f"{index}{side}").exists()
+
+
+def test_resume_with_other_suspects_counts_only_theirs(folders, tiny_model_dir, tmp_path,
+                                                       capsys):
+    """Records of suspects no longer scanned stay in --out but count for nothing: not in the
+    summary, the table or --fail-on's exit code."""
+    out = tmp_path / "out.jsonl"
+    base = ["--model", str(tiny_model_dir), "scan"]
+    index = ["--index", str(folders["index"]), "--out", str(out), "--jobs", "1"]
+    assert main([*base, str(folders["suspects"]), *index, "--fail-on", "spun"]) == 1
+    capsys.readouterr()
+    fewer = tmp_path / "fewer"
+    fewer.mkdir()
+    (fewer / "independent.txt").write_text((folders["suspects"] / "independent.txt").read_text())
+    before = out.read_bytes()
+    assert main([*base, str(fewer), *index, "--fail-on", "spun", "--resume"]) == 0
+    captured = capsys.readouterr()
+    others = len(list_text_files(folders["suspects"])) - 1
+    assert (f"{out} holds {others} records of suspects not in this scan; kept, but neither "
+            "counted nor listed") in captured.err
+    assert "scanned 1 suspect (1 from an earlier run), 0 spun, 0 rewritten, 0 copies" in (
+        captured.err)
+    assert "spun.txt" not in captured.out  # the table
+    assert out.read_bytes() == before  # nothing left to scan, nothing dropped
 
 
 def test_resume_after_kill_9_loses_and_repeats_nothing(folders, tiny_model_dir, tmp_path):

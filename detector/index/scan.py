@@ -24,14 +24,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from detector.api import Detector
 from detector.display import name_of
 from detector.errors import InputError, SpundetectError
 from detector.fetch import Fetcher, is_url, read_input
 from detector.index.store import Candidate, ReferenceIndex
-from detector.language import not_english
 from detector.model import CompactModel
 from detector.results import SuspectResult, error_record
 from detector.text import MAX_LIST_BYTES, Document, read_bytes
@@ -64,12 +63,24 @@ class ResumeState:
 
     done: set[str] = field(default_factory=set)  # `name` of each suspect with a record
     originals_reported: set[str] = field(default_factory=set)  # unreadable originals recorded
-    verdicts: dict[str, int] = field(default_factory=dict)
-    not_english: int = 0  # suspects whose language is not English
+    records: list[Earlier] = field(default_factory=list)  # what each record said, in order
     complete_bytes: int = 0  # length of the complete lines
     torn_bytes: int = 0  # length of the incomplete last line (`cut_torn_line` drops it)
     torn: bytes = b""  # that line, put back if the resumed scan is undone
-    entries: list = field(default_factory=list)  # `entry(record)` of each record, when given
+
+    def of(self, names: set[str]) -> list[Earlier]:
+        """The records of the suspects named `names` (those of a scan resumed with other
+        suspects are left out), and those of unreadable originals."""
+        return [r for r in self.records if r.name is None or r.name in names]
+
+
+class Earlier(NamedTuple):
+    """What a record an earlier run wrote says, for a resumed scan's counts and table."""
+
+    name: str | None  # the suspect's `name`; None for an unreadable original's error record
+    verdict: str
+    language: str | None
+    entry: object = None  # `entry(record)` (`resume_state`), when given
 
 
 @dataclass(frozen=True)
@@ -225,7 +236,7 @@ def scan(
 
 def resume_state(path: Path, entry: Callable[[dict], object] | None = None) -> ResumeState:
     """What an earlier scan wrote to `path`, read without changing a byte of it; with `entry`,
-    what it makes of each record that is not None goes in `entries` (what a table lists).
+    what it makes of each record is kept with it (`Earlier.entry`: what a table lists).
 
     Every complete line must be a record `scan` writes: a suspect's (with its `name`) or an
     unreadable original's error record. Anything else (notes, an index, `pairs` output, a
@@ -260,11 +271,11 @@ def resume_state(path: Path, entry: Callable[[dict], object] | None = None) -> R
         else:
             raise _not_a_scan(path, number, "neither a suspect's record nor an original's "
                                             "error record")
-        verdict = str(record.get("verdict"))
-        state.verdicts[verdict] = state.verdicts.get(verdict, 0) + 1
-        state.not_english += not_english(record.get("language"))
-        if entry is not None and (made := entry(record)) is not None:
-            state.entries.append(made)
+        language = record.get("language")
+        state.records.append(Earlier(
+            record["name"] if "suspect" in record else None, str(record.get("verdict")),
+            language if isinstance(language, str) else None,
+            entry(record) if entry is not None else None))
     torn = data[end:]
     if torn and not any(torn.startswith(s) or s.startswith(torn) for s in _RECORD_STARTS):
         raise _not_a_scan(path, len(lines) + 1, "not a whole line and not the start of a record")
