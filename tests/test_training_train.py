@@ -38,6 +38,24 @@ def test_cross_validation_predicts_every_pair_out_of_fold():
     assert accuracy > 0.7  # learnable toy data: a broken fold loop would be near 0.25
 
 
+def test_cross_validation_never_trains_on_the_topics_it_scores():
+    """Each topic has a signature no other topic shares (its own region of feature space, a
+    label each): a model that saw a pair's topic would predict it almost perfectly, one that
+    did not can only guess. Out of fold, accuracy stays near chance."""
+    rng = np.random.default_rng(1)
+    labels = np.array(["copy", "independent", "spun", "unrelated"])
+    X, y, groups = [], [], []
+    for t in range(6):
+        cls = rng.integers(0, 4, 80)
+        X.append(rng.normal(scale=0.05, size=(80, 5)) + 10 * t + cls[:, None] * 0.5)
+        y.extend(labels[(cls + t) % 4])  # the same feature means another label in each topic
+        groups.extend([f"t{t}"] * 80)
+    X, y, groups = np.vstack(X), np.array(y), np.array(groups)
+    proba, classes = cross_validate(X, y, groups, seed=0, folds=3)
+    accuracy = np.mean(np.array(classes)[proba.argmax(axis=1)] == y)
+    assert accuracy < 0.5  # 1.0 if a fold's model had seen the topics it scores
+
+
 def test_held_out_style_recall():
     """A style like the others is still found when held out; one unlike any is not."""
     X, y, groups = _toy(spread=0.3)
