@@ -444,6 +444,7 @@ def bench_scan(index_path: Path, n_suspects: int, workdir: Path = WORKDIR, *, jo
 
 def heldout_model(workdir: Path, *, jobs: int = 2, log=print) -> Path:
     """A model trained without the held-out topics (trained once, then reused from workdir)."""
+    from detector.training.config import TrainConfig
     from detector.training.dataset import corpus_hash
     from detector.training.train import train
 
@@ -455,7 +456,7 @@ def heldout_model(workdir: Path, *, jobs: int = 2, log=print) -> Path:
             link.symlink_to(topic.resolve(), target_is_directory=True)
     out = workdir / "model-without-held-out"
     meta = out / "metadata.json"
-    digest = corpus_hash(corpus)
+    digest = corpus_hash(corpus, TrainConfig().shared_source)  # as `train` records it
     if meta.exists() and json.loads(meta.read_text()).get("training_data_sha256") == digest:
         return out
     log(f"training a model without topics {', '.join(HELD_OUT_TOPICS)} (once) ...")
