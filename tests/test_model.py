@@ -115,7 +115,11 @@ def test_readme_quotes_the_shipped_models_held_out_metrics():
         "roc_auc_rewritten": r"rewritten against pairs that do not derive: ROC-AUC\s+(\d\.\d{4})",
         "tpr_at_1pct_fpr_rewritten":
             r"caught at 1% false positives\s+\(rewritten\) (\d\.\d{4})",
-        "baseline_stopword_8gram_tpr_at_1pct_fpr": r"stopword 8-gram containment:\s+(\d\.\d{4})",
+        "baseline_stopword_8gram_roc_auc":
+            r"stopword 8-gram containment[^:]*measured the same way: ROC-AUC\s+(\d\.\d{4})",
+        "baseline_stopword_8gram_tpr_at_1pct_fpr":
+            r"stopword 8-gram containment[^:]*measured the same way: ROC-AUC \S+ caught\s+"
+            r"(\d\.\d{4})",
         "macro_f1_paraphrase_copy_not_derived":
             r"macro-F1 over paraphrase / copy / not derived\s+(\d\.\d{4})",
         "n_pairs": r"(\d+) generated pairs",

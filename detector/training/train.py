@@ -219,8 +219,10 @@ def train(config: TrainConfig | None = None, *, log=print, **overrides) -> dict:
                                 decided=[r.verdict for r in results])
     report["sibling_scans"] = sibling_scans(pairs, proba, list(classes), results)
     report["source_scans"] = source_scans(pairs, results)
-    baseline = X[:, FEATURE_NAMES.index("stopword_8gram_containment")]
-    report["baseline_stopword_8gram_tpr_at_1pct_fpr"] = evaluate.tpr_at_fpr(y == "spun", baseline)
+    baseline = X[:, FEATURE_NAMES.index("stopword_8gram_containment")]  # as the model's figure
+    (report["baseline_stopword_8gram_roc_auc"],
+     report["baseline_stopword_8gram_tpr_at_1pct_fpr"]) = evaluate.ranking(list(y), baseline,
+                                                                            ("spun",))
     if config.style_holdout:
         report["unseen_spinner_style"] = held_out_styles(X, y, groups, pairs, seed=seed,
                                                          folds=folds, jobs=jobs, weights=weights)
