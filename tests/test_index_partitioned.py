@@ -152,6 +152,15 @@ def test_a_part_swapped_for_another_well_formed_one_is_caught(built, tmp_path):
         PartitionedIndex.open(parts).check()
 
 
+@pytest.mark.parametrize("count", ["documents", "terms"])
+def test_counts_of_the_metadata_are_held_to_the_parts(built, tmp_path, count):
+    parts = _copy(built["parts"], tmp_path / "parts")
+    meta = json.loads((parts / META).read_text())
+    (parts / META).write_text(json.dumps(meta | {count: meta[count] + 1}))
+    with pytest.raises(IndexDamagedError, match=f"its metadata says {meta[count] + 1} {count}"):
+        PartitionedIndex.open(parts).check()
+
+
 def test_version_and_settings_are_checked(built, tmp_path):
     parts = _copy(built["parts"], tmp_path / "parts")
     meta = json.loads((parts / META).read_text())

@@ -304,11 +304,17 @@ class PartitionedIndex:
             if hashlib.sha256(data).hexdigest() != digest:
                 raise IndexDamagedError(f"{self.location}: part {relative} is not the part the "
                                         f"build wrote (its SHA-256 differs); {REBUILD}")
+        n_docs = n_terms = 0
         for k, part in enumerate(self.doc_parts):
-            self.part_documents(k, range(part.first_id, part.first_id + part.rows))
+            n_docs += len(self.part_documents(k, range(part.first_id,
+                                                       part.first_id + part.rows)))
         last = self.n_docs
+        if n_docs != last:  # the metadata holds no digest of its own: held to the parts
+            raise IndexDamagedError(f"{self.location}: its metadata says {last} documents, its "
+                                    f"parts hold {n_docs}; {REBUILD}")
         for b in range(self.n_buckets):
             part = self.anchor_part(b)
+            n_terms += part.terms.size
             wrong = bucket_of(part.terms, self.n_buckets) != b
             for row, (term, df) in enumerate(zip(part.terms.tolist(), part.dfs.tolist(),
                                                  strict=True)):
@@ -318,7 +324,10 @@ class PartitionedIndex:
                         or wrong[row]):
                     raise IndexDamagedError(f"{self.location}: the postings of term {term} are "
                                             f"damaged; {REBUILD}")
-        return {"index": self.location, "documents": self.n_docs, "terms": self.meta["terms"]}
+        if n_terms != self.meta["terms"]:
+            raise IndexDamagedError(f"{self.location}: its metadata says {self.meta['terms']} "
+                                    f"terms, its anchor parts hold {n_terms}; {REBUILD}")
+        return {"index": self.location, "documents": n_docs, "terms": n_terms}
 
 
 def _wrong_in(meta: dict) -> str | None:
