@@ -195,15 +195,16 @@ def list_text_files(
 
 
 def list_originals(given: Iterable[str | Path]) -> tuple[list[Path], dict[Path, str]]:
-    """The files `given` names, each folder's text files in place of the folder (as
-    `index add` takes them), and the subfolders that could not be listed, with why."""
+    """The files `given` names, each once, each folder's text files in place of the folder
+    (as `index add` takes them), and the subfolders that could not be listed, with why."""
     unlisted: dict[Path, str] = {}
-    paths: list[Path] = []
+    paths: dict[str, Path] = {}  # each file once, however it was spelt (`a.txt`, `./a.txt`)
     for name in given:
         path = name if isinstance(name, Path) else Path(name)
-        paths.extend(list_text_files(path, onerror=unlisted.__setitem__) if path.is_dir()
-                     else [path])
-    return paths, unlisted
+        for found in (list_text_files(path, onerror=unlisted.__setitem__) if path.is_dir()
+                      else [path]):
+            paths.setdefault(os.path.abspath(found), found)
+    return list(paths.values()), unlisted
 
 
 def list_suspects(suspects: str | Path | Iterable[str | Path]

@@ -166,8 +166,9 @@ def test_add_files_and_folders_to_an_index(folders, tmp_path, monkeypatch):
     assert report.added == [2] and report.unchanged == [str((originals / "original.txt").resolve())]
     assert [e["original"] for e in report.errors] == [str(more / "shut")]
     with api.open_index(location) as index:
-        assert api.add_to_index(index, [more / "copy.txt"], jobs=1).unchanged == [
-            str((more / "copy.txt").resolve())]  # an open index too
+        again = [more / "copy.txt", str(more / "copy.txt"), more / "shut" / ".." / "copy.txt"]
+        assert api.add_to_index(index, again, jobs=1).unchanged == [
+            str((more / "copy.txt").resolve())]  # an open index too; one file, spelt 3 ways
         assert len(index) == 2
     parts = tmp_path / "parts"
     pytest.importorskip("pyarrow")
