@@ -136,8 +136,9 @@ def score_with_index(suspect: str | Path | Document, index: ReferenceIndex | str
     """Score a suspect (a file, a URL or a `Document`) against its top-k candidates in a
     reference index (`spundetect score --index`; `top_k` None: `scan.DEFAULT_TOP_K`). The
     result's record also carries each candidate's index `id` and `retrieval` score."""
-    from detector.index.scan import DEFAULT_TOP_K, own_path, retrieve, score_retrieved
+    from detector.index.scan import DEFAULT_TOP_K, check_top_k, own_path, retrieve, score_retrieved
 
+    check_top_k(DEFAULT_TOP_K if top_k is None else top_k)
     doc = suspect if isinstance(suspect, Document) else read_input(suspect, fetcher)
     own = None if isinstance(suspect, Document) else own_path(suspect)  # never its own match
     with _opened(index) as reference:
@@ -184,7 +185,8 @@ def build_index(originals: str | Path | Sequence[str | Path], location: str | Pa
     return index, report
 
 
-def add_to_index(index: ReferenceIndex | str | Path, originals: Sequence[str | Path], *,
+def add_to_index(index: ReferenceIndex | str | Path,
+                 originals: str | Path | Sequence[str | Path], *,
                  jobs: int | None = None, scheduler: str | None = None,
                  progress=None) -> AddReport:
     """Add originals (files, and folders searched recursively) to an SQLite index, open or
@@ -201,7 +203,8 @@ def add_to_index(index: ReferenceIndex | str | Path, originals: Sequence[str | P
             raise InputError(f"{shown(index)}: a partitioned index is written whole; rebuild "
                              "it with `spundetect index build --format parquet`")
         clear_dead_builds(index)  # what a killed build of it left (its journal) goes first
-    paths, unlisted = list_originals(originals)
+    paths, unlisted = list_originals([originals] if isinstance(originals, str | Path)
+                                     else originals)
     with contextlib.ExitStack() as stack:
         opened = index if isinstance(index, ReferenceIndex) else stack.enter_context(
             ReferenceIndex.open(index))
@@ -272,7 +275,7 @@ def write_report(records: Iterable[dict] | str | Path, path: str | Path, *,
     if isinstance(records, str | Path):
         not_an_input(path, records, "the results file", "the report")
     if isinstance(index, str | Path):
-        not_an_input(path, index, "the index", "the report")
+        not_an_input(path, index, "the index", "the report", sqlite=True)
     if isinstance(records, str | Path):
         results = load_results(records)
         good, problems = results.records, results.problems

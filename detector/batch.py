@@ -197,13 +197,16 @@ def list_text_files(
 def list_originals(given: Iterable[str | Path]) -> tuple[list[Path], dict[Path, str]]:
     """The files `given` names, each once, each folder's text files in place of the folder
     (as `index add` takes them), and the subfolders that could not be listed, with why."""
+    from detector.index.ingest import keys_for, stored_path
+
+    named = keys_for(stored_path)  # as the index names a file: `./a.txt`, a link to it
     unlisted: dict[Path, str] = {}
-    paths: dict[str, Path] = {}  # each file once, however it was spelt (`a.txt`, `./a.txt`)
+    paths: dict[str, Path] = {}  # each file once, however it was spelt
     for name in given:
         path = name if isinstance(name, Path) else Path(name)
         for found in (list_text_files(path, onerror=unlisted.__setitem__) if path.is_dir()
                       else [path]):
-            paths.setdefault(os.path.abspath(found), found)
+            paths.setdefault(named(found), found)
     return list(paths.values()), unlisted
 
 
@@ -261,6 +264,10 @@ def scan_folder(
     and URLs; `top_k` None scores `detector.index.scan.DEFAULT_TOP_K` candidates a suspect.
     `scan_index` scans a stored index.
     """
+    from detector.index.scan import check_top_k
+
+    if top_k is not None:
+        check_top_k(top_k)  # before the originals are indexed
     found = list_suspects(suspects)  # fails before any work
     unlisted: dict[Path, str] = {}
     paths = list_text_files(originals, onerror=unlisted.__setitem__)

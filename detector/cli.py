@@ -560,7 +560,7 @@ def cmd_scan(args) -> int:
         raise InputError("--resume needs --out, the file the stopped scan was writing")
     if args.resume and args.force:
         raise InputError("--resume appends to --out and --force overwrites it: choose one")
-    not_an_input(args.out, args.index, "the index this scan reads")
+    not_an_input(args.out, args.index, "the index this scan reads", sqlite=True)
     not_an_input(args.out, args.urls, "the list of suspects")
     if args.out is not None:
         if args.out.exists() and not (args.force or args.resume):
@@ -584,8 +584,8 @@ def cmd_scan(args) -> int:
     if partitioned:
         from detector.index.partitioned import PartitionedIndex
 
-        PartitionedIndex.open(args.index)  # refuse a missing or foreign one before any write
-        ref, original_errors = None, []
+        # refuse a missing or foreign one before any write
+        ref, original_errors = PartitionedIndex.open(args.index), []
     else:
         ref, original_errors = _reference(args)
     _not_an_article(args.out, suspects, ref)
@@ -825,7 +825,7 @@ def cmd_report(args) -> int:
         if path is not None:  # before the work, as output() would after it
             check_writable(path, replace=args.force)
             not_an_input(path, args.results, "the results file", option)
-            not_an_input(path, args.index, "the index", option)
+            not_an_input(path, args.index, "the index", option, sqlite=True)
     results = load_results(args.results)
     for path, option in ((args.out, "--out"), (args.csv, "--csv")):
         not_one_of(path, named_files(results.records, Path(args.results).parent),
@@ -871,8 +871,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT
     args = build_parser().parse_args(argv)
     try:
-        if getattr(args, "jobs", None) is not None:
-            from detector.parallel import check_jobs
+        if getattr(args, "jobs", None) is not None and not getattr(args, "scheduler", None):
+            from detector.parallel import check_jobs  # (with a scheduler, Dask's workers run)
 
             check_jobs(args.jobs)
         with collector.for_batch():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -73,9 +74,21 @@ def cannot_write(path: Path, err: OSError) -> OutputError:
     return OutputError(f"{path}: cannot write ({err.strerror or err})")
 
 
+def is_stream(path: Path) -> bool:
+    """Whether `path` is a FIFO, a device or a socket (`/dev/stdout`, through its links): a
+    stream written into, never a file replaced, so --force is not needed to write it."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 def check_writable(path: Path, *, replace: bool) -> None:
     """Refuse at once an --out that could not be written, without creating it."""
     folder = path.parent
+    if is_stream(path):
+        return
     if (path.exists() or path.is_symlink()) and not replace:  # a dangling link is there too
         raise InputError(f"{path}: already exists; use --force to overwrite it")
     if path.is_dir():
@@ -92,12 +105,12 @@ SQLITE_SIDE_FILES = ("-journal", "-wal", "-shm")
 
 
 def not_an_input(out: Path | None, given: str | Path | None, what: str,
-                  option: str = "--out") -> None:
-    """Refuse an --out that is one of the command's inputs (the index a scan reads...), or
-    a file SQLite keeps beside it."""
+                  option: str = "--out", *, sqlite: bool = False) -> None:
+    """Refuse an --out that is one of the command's inputs (the index a scan reads...), or,
+    for an SQLite file (`sqlite`), a file SQLite keeps beside it."""
     if out is None or given is None:
         return
-    for side in SQLITE_SIDE_FILES:
+    for side in SQLITE_SIDE_FILES if sqlite else ():
         if os.path.abspath(out) == os.path.abspath(f"{given}{side}"):
             raise InputError(f"{out}: is where SQLite keeps a file of {what} ({given}); "
                              f"{option} takes a file of its own (nothing was changed)")
@@ -144,7 +157,7 @@ def output(path: Path | None, force: bool, *, append: bool = False
         yield sys.stdout
         return
     check_writable(path, replace=force or append)
-    out = LazyFile(path, "a" if append else "w" if force else "x")
+    out = LazyFile(path, "a" if append else "w" if force or is_stream(path) else "x")
     try:
         yield out
     except BaseException:
@@ -159,11 +172,11 @@ def whole_file(path: Path, force: bool) -> Iterator[IO[str]]:
     a temporary name and renamed into place when the block ends without error, so a full disk
     or a failure leaves the file that was there (with --force), or none, never part of one."""
     check_writable(path, replace=force)
-    target = Path(os.path.realpath(path))  # through a link, as opening it would write
-    if target.exists() and not target.is_file():  # a FIFO or a device: written to, not replaced
+    if is_stream(path):  # a FIFO or a device (`/dev/stdout`): written into, not replaced
         with output(path, force) as out:
             yield out  # type: ignore[misc]
         return
+    target = Path(os.path.realpath(path))  # through a link, as opening it would write
     partial = target.with_name(f".spundetect-partial-{os.getpid()}")
     try:
         fh = open(partial, "w", encoding="utf-8")  # noqa: SIM115

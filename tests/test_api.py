@@ -170,6 +170,12 @@ def test_add_files_and_folders_to_an_index(folders, tmp_path, monkeypatch):
         assert api.add_to_index(index, again, jobs=1).unchanged == [
             str((more / "copy.txt").resolve())]  # an open index too; one file, spelt 3 ways
         assert len(index) == 2
+    (more / "alias.txt").symlink_to("copy.txt")  # the same file, as the index names it
+    assert api.add_to_index(location, more, jobs=1).unchanged == [
+        str((more / "copy.txt").resolve())]  # one folder, given alone
+    assert api.add_to_index(location, str(more), jobs=1).added == []
+    with pytest.raises(InputError, match=r"top k \(--top-k\) must be at least 1"):
+        api.score_with_index(more / "copy.txt", location, top_k=0)
     parts = tmp_path / "parts"
     pytest.importorskip("pyarrow")
     api.build_index([originals / "original.txt"], parts, format="parquet", jobs=1)

@@ -738,3 +738,25 @@ def test_a_closed_standard_output_is_one_line(article_files):
     assert (done.returncode, done.stderr) == (
         2, "spundetect: error: standard output is closed; redirect it to a file or to "
            "/dev/null\n")
+
+
+def test_report_to_standard_output_through_a_pipe(run, article_files, tmp_path):
+    """`--out /dev/stdout` writes into the pipe: no --force needed, no file replaced."""
+    from tests.conftest import ROOT
+
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text(f"{article_files['spun']}\t{article_files['original']}\n")
+    results = tmp_path / "results.jsonl"
+    assert run("pairs", pairs, "--jobs", "1", "--out", results)[0] == 0
+    done = subprocess.run([sys.executable, "-m", "detector.cli", "report", str(results),
+                           "--out", "/dev/stdout"], cwd=ROOT, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(b"<!DOCTYPE html>")
+
+
+def test_only_an_index_has_files_beside_it_that_out_may_not_be(run, article_files, tmp_path):
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text(f"{article_files['spun']}\t{article_files['original']}\n")
+    code, _, err = run("pairs", pairs, "--jobs", "1", "--out", f"{pairs}-wal")
+    assert code == 0, err  # a pairs file is no SQLite database: nothing keeps files beside it
+

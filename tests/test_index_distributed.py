@@ -164,3 +164,17 @@ def test_suspects_anchors_are_hashed_as_the_index_hashes_its_terms(tmp_path):
                            ("blake2b-64-words", anchors(Document(SPUN)))):
         _, hashes = _read([(path, "s.txt")], KINDS, None, scheme)
         assert hashes[0].tolist() == wanted.tolist()
+
+
+def test_out_that_is_an_original_of_a_partitioned_index_is_refused(corpus, tiny_model_dir,
+                                                                   tmp_path, capsys):
+    original = tmp_path / "council.txt"
+    original.write_text(ORIGINAL)
+    parts = tmp_path / "parts"
+    build_partitioned([original], parts, jobs=1)
+    before = original.read_bytes()
+    assert main(["--model", str(tiny_model_dir), "scan", str(corpus["suspects"]), "--index",
+                 str(parts), "--out", str(original), "--force", "--jobs", "1"]) == 2
+    assert "is an original this scan reads" in capsys.readouterr().err
+    assert original.read_bytes() == before
+

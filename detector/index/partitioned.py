@@ -247,6 +247,15 @@ class PartitionedIndex:
             out[doc_id] = (paths[row], shas[row], text)
         return out
 
+    def id_of(self, path: str) -> int | None:
+        """The id of the document stored under `path`, as `ReferenceIndex.id_of` (each
+        document part's paths read: for a rare check, not for every suspect)."""
+        for info in self.doc_parts:
+            paths = self._read(info.file, ["path"], info.rows).column("path").to_pylist()
+            if path in paths:
+                return info.first_id + paths.index(path)
+        return None
+
     def documents(self, ids: Iterable[int]) -> dict[int, Document]:
         """id -> the stored original as a Document (its path as name, SHA-256, text), as
         `ReferenceIndex.documents` gives them; ids the index does not hold are left out."""

@@ -20,6 +20,7 @@ remaining suspect is scored once.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -33,7 +34,7 @@ from detector.fetch import Fetcher, is_url, read_input
 from detector.index.store import Candidate, ReferenceIndex
 from detector.model import CompactModel
 from detector.results import SuspectResult, error_record
-from detector.text import MAX_LIST_BYTES, Document, read_bytes
+from detector.text import Document, read_bytes
 
 DEFAULT_TOP_K = 10  # candidates scored a suspect: the originals that share most anchors
 
@@ -248,7 +249,7 @@ def resume_state(path: Path, entry: Callable[[dict], object] | None = None) -> R
         return state
     if not path.is_file():
         raise InputError(f"{path}: not a file; --resume continues the file a scan wrote")
-    data = read_bytes(path, kind="scan output", limit=MAX_LIST_BYTES)
+    data = read_bytes(path, kind="scan output", limit=sys.maxsize)  # a long scan's, however big
     end = data.rfind(b"\n") + 1
     state.complete_bytes, state.torn_bytes, state.torn = end, len(data) - end, data[end:]
     lines = data[:end].splitlines()
