@@ -195,19 +195,16 @@ def list_text_files(
 
 
 def list_originals(given: Iterable[str | Path]) -> tuple[list[Path], dict[Path, str]]:
-    """The files `given` names, each once, each folder's text files in place of the folder
-    (as `index add` takes them), and the subfolders that could not be listed, with why."""
-    from detector.index.ingest import keys_for, stored_path
-
-    named = keys_for(stored_path)  # as the index names a file: `./a.txt`, a link to it
+    """The files `given` names, each folder's text files in place of the folder (as
+    `index add` takes them), and the subfolders that could not be listed, with why. (A file
+    given twice, or by another name, is added once: `ReferenceIndex.add_prepared`.)"""
     unlisted: dict[Path, str] = {}
-    paths: dict[str, Path] = {}  # each file once, however it was spelt
+    paths: list[Path] = []
     for name in given:
         path = name if isinstance(name, Path) else Path(name)
-        for found in (list_text_files(path, onerror=unlisted.__setitem__) if path.is_dir()
-                      else [path]):
-            paths.setdefault(named(found), found)
-    return list(paths.values()), unlisted
+        paths.extend(list_text_files(path, onerror=unlisted.__setitem__) if path.is_dir()
+                     else [path])
+    return paths, unlisted
 
 
 def list_suspects(suspects: str | Path | Iterable[str | Path]

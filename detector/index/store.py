@@ -402,9 +402,13 @@ class ReferenceIndex:
         with self._writing():
             known = {p: (i, sha)
                      for i, p, sha in self.con.execute("SELECT id, path, sha256 FROM docs")}
+            seen: set[str] = set()  # each file once, however often or by whatever name given
             for item in prepared:
                 if on_doc is not None:
                     on_doc(item)
+                if item.path in seen:
+                    continue
+                seen.add(item.path)
                 if item.error is not None:
                     report.errors.append({"original": item.path, "error": item.error})
                     continue
