@@ -114,10 +114,7 @@ def not_an_input(out: Path | None, given: str | Path | None, what: str,
         if os.path.abspath(out) == os.path.abspath(f"{given}{side}"):
             raise InputError(f"{out}: is where SQLite keeps a file of {what} ({given}); "
                              f"{option} takes a file of its own (nothing was changed)")
-    with contextlib.suppress(OSError):  # either one missing: not the same file
-        if os.path.samefile(out, given):
-            raise InputError(f"{out}: is {what} ({given}); {option} takes a file "
-                             "of its own (nothing was changed)")
+    not_one_of(out, [given], what, option)
     if os.path.isdir(given):  # a folder input (a partitioned index): nothing inside it either
         inside = Path(os.path.realpath(out)).parent
         folder = Path(os.path.realpath(given))

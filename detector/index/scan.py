@@ -66,8 +66,11 @@ class ResumeState:
     originals_reported: set[str] = field(default_factory=set)  # unreadable originals recorded
     records: list[Earlier] = field(default_factory=list)  # what each record said, in order
     complete_bytes: int = 0  # length of the complete lines
-    torn_bytes: int = 0  # length of the incomplete last line (`cut_torn_line` drops it)
-    torn: bytes = b""  # that line, put back if the resumed scan is undone
+    torn: bytes = b""  # the incomplete last line (`cut_torn_line` drops it; an undo puts it back)
+
+    @property
+    def torn_bytes(self) -> int:
+        return len(self.torn)
 
     def of(self, names: set[str]) -> list[Earlier]:
         """The records of the suspects named `names` (those of a scan resumed with other
@@ -251,7 +254,7 @@ def resume_state(path: Path, entry: Callable[[dict], object] | None = None) -> R
         raise InputError(f"{path}: not a file; --resume continues the file a scan wrote")
     data = read_bytes(path, kind="scan output", limit=sys.maxsize)  # a long scan's, however big
     end = data.rfind(b"\n") + 1
-    state.complete_bytes, state.torn_bytes, state.torn = end, len(data) - end, data[end:]
+    state.complete_bytes, state.torn = end, data[end:]
     lines = data[:end].splitlines()
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -277,7 +280,7 @@ def resume_state(path: Path, entry: Callable[[dict], object] | None = None) -> R
             record["name"] if "suspect" in record else None, str(record.get("verdict")),
             language if isinstance(language, str) else None,
             entry(record) if entry is not None else None))
-    torn = data[end:]
+    torn = state.torn
     if torn and not any(torn.startswith(s) or s.startswith(torn) for s in _RECORD_STARTS):
         raise _not_a_scan(path, len(lines) + 1, "not a whole line and not the start of a record")
     return state
