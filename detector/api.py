@@ -20,8 +20,6 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from detector.display import shown
-from detector.errors import InputError
 from detector.features import Pair, pair_features
 from detector.fetch import Fetcher, read_input
 from detector.lexicon import Lexicon, load_lexicon
@@ -138,11 +136,12 @@ def score_with_index(suspect: str | Path | Document, index: ReferenceIndex | str
     result's record also carries each candidate's index `id` and `retrieval` score."""
     from detector.index.scan import DEFAULT_TOP_K, check_top_k, own_path, retrieve, score_retrieved
 
-    check_top_k(DEFAULT_TOP_K if top_k is None else top_k)
+    top_k = DEFAULT_TOP_K if top_k is None else top_k
+    check_top_k(top_k)
     doc = suspect if isinstance(suspect, Document) else read_input(suspect, fetcher)
     own = None if isinstance(suspect, Document) else own_path(suspect)  # never its own match
     with _opened(index) as reference:
-        retrieved = retrieve(doc, reference, DEFAULT_TOP_K if top_k is None else top_k, own)
+        retrieved = retrieve(doc, reference, top_k, own)
     return score_retrieved(detector or Detector(), doc, retrieved)
 
 
@@ -196,12 +195,11 @@ def add_to_index(index: ReferenceIndex | str | Path,
     from detector.batch import list_originals
     from detector.index import ReferenceIndex, add_files
     from detector.index.ingest import clear_dead_builds
-    from detector.index.partitioned import is_partitioned
+    from detector.index.partitioned import is_partitioned, written_whole
 
     if not isinstance(index, ReferenceIndex):
         if is_partitioned(index):
-            raise InputError(f"{shown(index)}: a partitioned index is written whole; rebuild "
-                             "it with `spundetect index build --format parquet`")
+            raise written_whole(index)
         clear_dead_builds(index)  # what a killed build of it left (its journal) goes first
     paths, unlisted = list_originals([originals] if isinstance(originals, str | Path)
                                      else originals)
@@ -272,11 +270,10 @@ def write_report(records: Iterable[dict] | str | Path, path: str | Path, *,
 
     path = Path(path)
     check_writable(path, replace=force)  # before the work
-    if isinstance(records, str | Path):
-        not_an_input(path, records, "the results file", "the report")
     if isinstance(index, str | Path):
         not_an_input(path, index, "the index", "the report", sqlite=True)
     if isinstance(records, str | Path):
+        not_an_input(path, records, "the results file", "the report")
         results = load_results(records)
         good, problems = results.records, results.problems
         base, name = Path(records).parent, str(records)

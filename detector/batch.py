@@ -261,10 +261,10 @@ def scan_folder(
     and URLs; `top_k` None scores `detector.index.scan.DEFAULT_TOP_K` candidates a suspect.
     `scan_index` scans a stored index.
     """
-    from detector.index.scan import check_top_k
+    from detector.index.scan import DEFAULT_TOP_K, check_top_k
 
-    if top_k is not None:
-        check_top_k(top_k)  # before the originals are indexed
+    top_k = DEFAULT_TOP_K if top_k is None else top_k
+    check_top_k(top_k)  # before the originals are indexed
     found = list_suspects(suspects)  # fails before any work
     unlisted: dict[Path, str] = {}
     paths = list_text_files(originals, onerror=unlisted.__setitem__)
@@ -318,11 +318,9 @@ def scan_index(
                                 scheduler=scheduler, fetcher=fetcher)
 
 
-def _scan_listed(found, reference, detector, *, top_k: int | None, **options
-                 ) -> Iterator[dict]:
+def _scan_listed(found, reference, detector, **options) -> Iterator[dict]:
     from detector.index import scan
 
     items, root, unlisted = found
-    options["top_k"] = scan.DEFAULT_TOP_K if top_k is None else top_k
     yield from (unlisted_record(folder, error, root) for folder, error in unlisted.items())
     yield from scan.scan(items, reference, detector or Detector(), root=root, **options)

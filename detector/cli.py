@@ -752,8 +752,9 @@ def cmd_index(args) -> int:
         with index:
             return _report_add(report, time.perf_counter() - start, index, unlisted)
     if partitioned and args.index_command in ("add", "remove"):
-        raise InputError(f"{shown(args.index)}: a partitioned index is written whole; rebuild "
-                         "it with `spundetect index build --format parquet`")
+        from detector.index.partitioned import written_whole
+
+        raise written_whole(args.index)
     if args.index_command == "add":
         paths, unlisted = list_originals(args.paths)  # listed here to size the progress bar
         _clear_dead_builds(args.index)

@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from detector import testhook
+from detector.display import shown
 from detector.errors import IndexDamagedError, InputError
 from detector.index.ingest import Prepared, gone, keys_for, machine, prepare, stored_path
 from detector.index.store import AddReport, build_params, same_settings
@@ -377,6 +378,12 @@ BUILDING = ".building"
 
 def _is_local(fs) -> bool:
     return "file" in (fs.protocol if isinstance(fs.protocol, tuple) else (fs.protocol,))
+
+
+def written_whole(location: str | Path) -> InputError:
+    """The error of a change asked of a partitioned index (`index add`, `remove`)."""
+    return InputError(f"{shown(location)}: a partitioned index is written whole; rebuild it "
+                      "with `spundetect index build --format parquet`")
 
 
 def unfinished(location: str | Path) -> bool:
