@@ -222,7 +222,7 @@ class ReferenceIndex:
 
     def quick_check(self) -> str | None:
         """None when SQLite's PRAGMA quick_check finds the file sound, else its first complaint."""
-        return _quick_check(self.con)
+        return _pragma_check(self.con)
 
     @_guarded
     def check(self) -> dict:
@@ -232,7 +232,7 @@ class ReferenceIndex:
         integrity check, not the quick one: it also holds the index of the paths to the table
         (as fast on a warm file: 0.6 s for 100,000 originals).
         """
-        problem = _quick_check(self.con, "integrity_check")
+        problem = _pragma_check(self.con, "integrity_check")
         if problem is not None:
             raise IndexDamagedError(f"{self.location}: the index file is damaged ({problem}); "
                                     f"{REBUILD}")
@@ -641,13 +641,13 @@ def _explain(err: Exception, location: str, con: sqlite3.Connection | None,
     if "Could not decode to UTF-8" in message or (
             isinstance(err, sqlite3.IntegrityError) and "UNIQUE constraint failed" in message):
         return IndexDamagedError(f"{location}: the index file is damaged ({message}); {REBUILD}")
-    problem = _quick_check(con) if con is not None else None
+    problem = _pragma_check(con) if con is not None else None
     if problem is not None:
         return IndexDamagedError(f"{location}: the index file is damaged ({problem}); {REBUILD}")
     return InputError(f"{location}: {message}")
 
 
-def _quick_check(con: sqlite3.Connection, pragma: str = "quick_check") -> str | None:
+def _pragma_check(con: sqlite3.Connection, pragma: str = "quick_check") -> str | None:
     """None when PRAGMA quick_check (or `pragma`, integrity_check) finds the file sound, else
     its first complaint."""
     try:

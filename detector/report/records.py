@@ -312,13 +312,18 @@ def named_files(records: Iterable[dict], base: Path | None = None) -> Iterator[P
                  *(c.get("original") for c in record.get("candidates") or ()
                    if isinstance(c, dict))]
         for name in names:
-            if not isinstance(name, str) or not name or is_url(name):
-                continue
-            for spelt in dict.fromkeys((name, unshown(name))):
-                given = Path(spelt)
-                yield given
-                if base is not None and not given.is_absolute():
-                    yield base / given
+            if isinstance(name, str) and name and not is_url(name):
+                yield from _places(name, base)
+
+
+def _places(path: str, base: Path | None) -> list[Path]:
+    """Where a file a record names is looked for: as written, and the name it escapes
+    (`display.unshown`), each relative to the current folder and then to `base`."""
+    places: list[Path] = []
+    for spelt in dict.fromkeys((path, unshown(path))):
+        given = Path(spelt)
+        places += [given] if given.is_absolute() or base is None else [given, base / given]
+    return places
 
 
 def open_document(path: str, base: Path | None = None, sha256: str | None = None) -> Document:
@@ -338,12 +343,8 @@ def open_document(path: str, base: Path | None = None, sha256: str | None = None
             raise InputError(f"{path}: not in the page cache as it was scored; score it "
                              "again to see it")
         return cached
-    places: list[Path] = []
-    for spelt in dict.fromkeys((path, unshown(path))):  # as written, and the file it escapes
-        given = Path(spelt)
-        places += [given] if given.is_absolute() or base is None else [given, base / given]
     seen: InputError | None = None
-    for place in places:
+    for place in _places(path, base):
         if not place.exists():
             continue
         if not place.is_file():  # a FIFO or a device could block or never end
